@@ -1,0 +1,3 @@
+from mockwish.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Authentication: tokens -> principal (merchant, app, scopes). The OAuth flows build on this seam."""

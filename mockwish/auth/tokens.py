@@ -1,0 +1,78 @@
+"""Token -> Principal. Tokens live in the store; a small cache avoids a query per request and is
+cleared whenever tokens change (reset, seed, and later revocation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from mockwish.errors import WishError
+from mockwish.store.tables import AccessToken, Merchant
+
+_TOKEN = AccessToken.__table__  # type: ignore[attr-defined]
+_MERCHANT = Merchant.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Principal:
+    merchant_id: str
+    merchant_name: str
+    username: str
+    token: str
+    scopes: frozenset[str]
+    app_id: str | None
+    payment_currency: str
+    localized_currency: str
+    locale: str
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def non_usd(self) -> bool:
+        return self.payment_currency != "USD"
+
+
+class Authenticator:
+    def __init__(self, default_locale: str) -> None:
+        self._cache: dict[str, Principal] = {}
+        self._default_locale = default_locale
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+
+    def _load(self, conn: Connection, token: str) -> Principal | None:
+        row = conn.execute(
+            select(_TOKEN, _MERCHANT.c.name, _MERCHANT.c.username, _MERCHANT.c.payment_currency,
+                   _MERCHANT.c.localized_currency, _MERCHANT.c.locale)
+            .join(_MERCHANT, _MERCHANT.c.id == _TOKEN.c.merchant_id)
+            .where(_TOKEN.c.token == token)
+        ).mappings().first()
+        if row is None:
+            return None
+        return Principal(
+            merchant_id=row["merchant_id"], merchant_name=row["name"], username=row["username"],
+            token=token, scopes=frozenset(row["scopes"]), app_id=row["app_id"],
+            payment_currency=row["payment_currency"], localized_currency=row["localized_currency"],
+            locale=row["locale"] or self._default_locale, expires_at=row["expires_at"],
+            revoked_at=row["revoked_at"],
+        )
+
+    def authenticate(self, conn: Connection, token: str | None, scope: str, now: datetime) -> Principal:
+        """The principal of a v2 request, or the documented v2 error (4000 / 1015 / 1016)."""
+        if not token:
+            raise WishError("unauthorized")
+        principal = self._cache.get(token)
+        if principal is None:
+            principal = self._load(conn, token)
+            if principal is None:
+                raise WishError("unauthorized")
+            self._cache[token] = principal
+        if principal.revoked_at is not None and principal.revoked_at <= now:
+            raise WishError("token_revoked")
+        if principal.expires_at is not None and principal.expires_at <= now:
+            raise WishError("token_expired")
+        if scope and scope not in principal.scopes:
+            raise WishError("insufficient_scope")
+        return principal

@@ -1,0 +1,23 @@
+"""The per-app context handed to every layer: settings, store engine, clock, auth and the job machine.
+Built once in create_app(settings); nothing here is a module-level singleton."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from mockwish.clock import Clock
+from mockwish.config import Settings
+
+
+@dataclass
+class Ctx:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("mockwish"))
+    # filled by create_app (they need the ctx themselves)
+    auth: object = None
+    jobs: object = None

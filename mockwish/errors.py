@@ -1,0 +1,226 @@
+"""The one error registry. Domain code raises `WishError("<key>", **params)`; the code, HTTP status,
+`data` sub-code and the message in each locale come from here, and each surface renders them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LOCALES = ("en", "zh", "fr", "de")
+
+
+@dataclass(frozen=True)
+class ErrorDef:
+    key: str
+    code: int
+    status: int
+    type: str
+    messages: dict[str, str]  # locale -> template with {placeholders}
+    data: Any = field(default_factory=dict)  # a sub-code int, "{param}" template, or {}
+
+
+def _d(key: str, code: int, status: int, type_: str, en: str, zh: str, fr: str, de: str,
+       data: Any = None) -> ErrorDef:
+    return ErrorDef(key, code, status, type_, {"en": en, "zh": zh, "fr": fr, "de": de},
+                    {} if data is None else data)
+
+
+REGISTRY: dict[str, ErrorDef] = {e.key: e for e in [
+    # --- parameters ------------------------------------------------------------------------
+    _d("missing_param", 1001, 400, "missing_param",
+       "Required Param '{param}' Missing", "缺少必需参数 '{param}'",
+       "Paramètre obligatoire '{param}' manquant", "Erforderlicher Parameter '{param}' fehlt",
+       data="{param}"),
+    _d("missing_either", 1001, 400, "missing_param",
+       "Must specify either '{a}' or '{b}'", "必须指定 '{a}' 或 '{b}'",
+       "Vous devez indiquer '{a}' ou '{b}'", "Entweder '{a}' oder '{b}' muss angegeben werden",
+       data="{a}"),
+    _d("invalid_param", 1000, 400, "invalid_param",
+       "{value} is an invalid {param}", "{value} 是无效的 {param}",
+       "{value} n'est pas un(e) {param} valide", "{value} ist ein ungültiger Wert für {param}"),
+    _d("invalid_id", 1000, 400, "invalid_param",
+       "{value} is an invalid id", "{value} 是无效的 id",
+       "{value} n'est pas un id valide", "{value} ist eine ungültige ID", data=2014),
+    _d("out_of_range", 1000, 400, "invalid_param",
+       "{param} must be between {low} and {high}, got {value}", "{param} 必须介于 {low} 和 {high} 之间，收到 {value}",
+       "{param} doit être compris entre {low} et {high}, reçu {value}",
+       "{param} muss zwischen {low} und {high} liegen, erhalten: {value}"),
+    _d("too_long", 1000, 400, "invalid_param",
+       "{param} must be at most {max} characters", "{param} 最多 {max} 个字符",
+       "{param} ne doit pas dépasser {max} caractères", "{param} darf höchstens {max} Zeichen lang sein"),
+    _d("invalid_json", 1000, 400, "invalid_param",
+       "{param} is not valid JSON", "{param} 不是有效的 JSON",
+       "{param} n'est pas un JSON valide", "{param} ist kein gültiges JSON"),
+    _d("invalid_body", 1000, 400, "invalid_param",
+       "The request body could not be parsed as {kind}", "无法将请求正文解析为 {kind}",
+       "Le corps de la requête n'a pas pu être lu comme {kind}",
+       "Der Anfragetext konnte nicht als {kind} gelesen werden"),
+    _d("body_too_large", 1000, 413, "invalid_param",
+       "Request body exceeds the maximum size of {limit} bytes", "请求正文超过最大大小 {limit} 字节",
+       "Le corps de la requête dépasse la taille maximale de {limit} octets",
+       "Der Anfragetext überschreitet die Höchstgröße von {limit} Bytes"),
+    _d("image_url", 1000, 400, "invalid_param",
+       "Cannot get image from URL {url}", "无法从 URL {url} 获取图片",
+       "Impossible de récupérer l'image depuis l'URL {url}", "Bild kann nicht von URL {url} geladen werden",
+       data=13),
+    _d("too_many_images", 1000, 400, "invalid_param",
+       "The total number of extra images plus variation images must not exceed 100, got {count}",
+       "附加图片与变体图片总数不得超过 100，当前 {count}",
+       "Le nombre total d'images supplémentaires et d'images de variantes ne doit pas dépasser 100 ({count})",
+       "Zusatzbilder und Variantenbilder dürfen zusammen höchstens 100 sein, erhalten: {count}"),
+    _d("size_or_color", 1000, 400, "invalid_param",
+       "A product variation needs a size or a color", "产品变体需要尺寸或颜色",
+       "Une variante doit avoir une taille ou une couleur", "Eine Variante braucht eine Größe oder eine Farbe",
+       data=2219),
+    _d("duplicate_variation", 1000, 400, "invalid_param",
+       "A variation with color '{color}' and size '{size}' already exists for this product",
+       "该产品已存在颜色 '{color}'、尺寸 '{size}' 的变体",
+       "Une variante de couleur '{color}' et de taille '{size}' existe déjà pour ce produit",
+       "Eine Variante mit Farbe '{color}' und Größe '{size}' existiert für dieses Produkt bereits"),
+    _d("too_many_variations", 1000, 400, "invalid_param",
+       "The number of variations of a product must not exceed {max}", "产品变体数量不得超过 {max}",
+       "Le nombre de variantes d'un produit ne doit pas dépasser {max}",
+       "Ein Produkt darf höchstens {max} Varianten haben"),
+    _d("duplicate_sku", 1000, 400, "invalid_param",
+       "SKU '{sku}' is already in use by another product or variation", "SKU '{sku}' 已被其他产品或变体使用",
+       "Le SKU '{sku}' est déjà utilisé par un autre produit ou une autre variante",
+       "SKU '{sku}' wird bereits von einem anderen Produkt oder einer anderen Variante verwendet"),
+    _d("currency_mismatch", 1000, 400, "invalid_param",
+       "localized_currency_code must be your localized currency {expected}, got {value}",
+       "localized_currency_code 必须是您的本地货币 {expected}，收到 {value}",
+       "localized_currency_code doit être votre devise locale {expected}, reçu {value}",
+       "localized_currency_code muss Ihre lokale Währung {expected} sein, erhalten: {value}"),
+    _d("localized_required", 1000, 400, "invalid_param",
+       "{param} is required for merchants paid in {currency}", "以 {currency} 收款的商户必须提供 {param}",
+       "{param} est obligatoire pour les marchands payés en {currency}",
+       "{param} ist für Händler mit Auszahlung in {currency} erforderlich"),
+    _d("usd_not_allowed", 1000, 400, "invalid_param",
+       "{param} cannot be set by merchants paid in {currency}; use {localized}",
+       "以 {currency} 收款的商户不能设置 {param}，请使用 {localized}",
+       "{param} ne peut pas être défini par les marchands payés en {currency} ; utilisez {localized}",
+       "{param} kann von Händlern mit Auszahlung in {currency} nicht gesetzt werden; verwenden Sie {localized}"),
+    _d("country_not_shipped", 1000, 400, "invalid_param",
+       "You do not ship to {country}; enable it in your shipping settings first",
+       "您的配送设置不包含 {country}", "Vous ne livrez pas en {country} ; activez-le d'abord dans vos réglages",
+       "Sie liefern nicht nach {country}; aktivieren Sie es zuerst in Ihren Versandeinstellungen"),
+    _d("uses_product_shipping", 1000, 400, "invalid_param",
+       "Your shipping settings use product variation shipping prices for {country}",
+       "您的配送设置对 {country} 使用产品变体运费",
+       "Vos réglages utilisent les frais de port des variantes pour {country}",
+       "Ihre Versandeinstellungen verwenden für {country} die Versandpreise der Varianten"),
+    _d("ships_worldwide", 1000, 400, "invalid_param",
+       "Your shipping settings ship worldwide; per-country shipping prices are not available",
+       "您的配送设置为全球配送，无法获取按国家的运费",
+       "Vos réglages livrent dans le monde entier ; les prix par pays ne sont pas disponibles",
+       "Ihre Versandeinstellungen liefern weltweit; Preise pro Land sind nicht verfügbar"),
+    _d("no_warehouse", 1000, 400, "invalid_param",
+       "Warehouse '{name}' does not exist", "仓库 '{name}' 不存在",
+       "L'entrepôt '{name}' n'existe pas", "Lager '{name}' existiert nicht"),
+    _d("region_price", 1000, 400, "invalid_param",
+       "The shipping price of {region} must be at most 2 times the country shipping price ({max})",
+       "{region} 的运费不得超过国家运费的 2 倍（{max}）",
+       "Le prix de livraison de {region} ne doit pas dépasser 2 fois le prix du pays ({max})",
+       "Der Versandpreis für {region} darf höchstens das Doppelte des Landespreises betragen ({max})"),
+    _d("product_removed", 1000, 400, "invalid_param",
+       "Product {id} has been removed by the merchant and cannot be edited",
+       "产品 {id} 已被商户删除，无法编辑",
+       "Le produit {id} a été supprimé par le marchand et ne peut plus être modifié",
+       "Produkt {id} wurde vom Händler entfernt und kann nicht bearbeitet werden"),
+    _d("variant_removed_by_wish", 1000, 400, "invalid_param",
+       "Variation {sku} has been removed by Wish and cannot be re-enabled",
+       "变体 {sku} 已被 Wish 移除，无法重新启用",
+       "La variante {sku} a été retirée par Wish et ne peut pas être réactivée",
+       "Variante {sku} wurde von Wish entfernt und kann nicht wieder aktiviert werden"),
+    _d("too_many_ids", 1000, 400, "invalid_param",
+       "At most {max} {param} are allowed, got {count}", "{param} 最多 {max} 个，收到 {count}",
+       "Au plus {max} {param} sont autorisés, reçu {count}", "Höchstens {max} {param} erlaubt, erhalten: {count}"),
+    _d("bulk_too_large", 1000, 400, "invalid_param",
+       "A bulk update accepts at most {max} SKUs, got {count}", "批量更新最多 {max} 个 SKU，收到 {count}",
+       "Une mise à jour groupée accepte au plus {max} SKU, reçu {count}",
+       "Ein Sammel-Update akzeptiert höchstens {max} SKUs, erhalten: {count}"),
+    _d("image_too_large", 1000, 400, "invalid_param",
+       "The maximum size of the image is 5 MB", "图片最大为 5 MB",
+       "La taille maximale de l'image est de 5 Mo", "Das Bild darf höchstens 5 MB groß sein"),
+    _d("invalid_image", 1000, 400, "invalid_param",
+       "image must be a base64 encoded JPG image", "image 必须是 base64 编码的 JPG 图片",
+       "image doit être une image JPG encodée en base64", "image muss ein base64-kodiertes JPG-Bild sein"),
+    # --- lookups ---------------------------------------------------------------------------
+    _d("product_not_found", 1004, 400, "not_found",
+       "No 'Product' Found with {field}: '{value}'", "未找到 {field} 为 '{value}' 的 'Product'",
+       "Aucun 'Product' trouvé avec {field} : '{value}'", "Kein 'Product' mit {field}: '{value}' gefunden",
+       data=2018),
+    _d("variant_not_found", 1004, 400, "not_found",
+       "No 'Variant' Found with sku: '{sku}'", "未找到 sku 为 '{sku}' 的 'Variant'",
+       "Aucune 'Variant' trouvée avec sku : '{sku}'", "Keine 'Variant' mit sku: '{sku}' gefunden"),
+    _d("job_not_found", 1004, 400, "not_found",
+       "No '{kind}' Found with id: '{id}'", "未找到 id 为 '{id}' 的 '{kind}'",
+       "Aucun '{kind}' trouvé avec id : '{id}'", "Kein '{kind}' mit id: '{id}' gefunden"),
+    _d("endpoint_not_found", 1004, 404, "not_found",
+       "No endpoint found at '{path}'", "未找到端点 '{path}'",
+       "Aucun point d'accès à '{path}'", "Kein Endpunkt unter '{path}'"),
+    _d("method_not_allowed", 1000, 405, "invalid_param",
+       "Method {method} is not allowed; use GET or POST", "不允许使用 {method} 方法，请使用 GET 或 POST",
+       "La méthode {method} n'est pas autorisée ; utilisez GET ou POST",
+       "Methode {method} ist nicht erlaubt; verwenden Sie GET oder POST"),
+    # --- auth and limits -------------------------------------------------------------------
+    _d("unauthorized", 4000, 401, "unauthorized",
+       "Unauthorized Request", "未经授权的请求", "Requête non autorisée", "Nicht autorisierte Anfrage"),
+    _d("token_expired", 1015, 401, "unauthorized",
+       "This access token has expired.", "此访问令牌已过期。", "Ce jeton d'accès a expiré.",
+       "Dieses Zugriffstoken ist abgelaufen."),
+    _d("token_revoked", 1016, 401, "unauthorized",
+       "This access token has been revoked.", "此访问令牌已被撤销。", "Ce jeton d'accès a été révoqué.",
+       "Dieses Zugriffstoken wurde widerrufen."),
+    _d("insufficient_scope", 4000, 401, "unauthorized",
+       "Unauthorized access on this API", "无权访问此 API", "Accès non autorisé à cette API",
+       "Kein Zugriff auf diese API"),
+    _d("rate_limited", 1056, 429, "rate_limited",
+       "Too many requests.", "请求过多。", "Trop de requêtes.", "Zu viele Anfragen."),
+    _d("unknown_error", 9000, 500, "unknown",
+       "Unknown error", "未知错误", "Erreur inconnue", "Unbekannter Fehler"),
+]}
+
+
+class WishError(Exception):
+    """A documented Wish error. Raise it anywhere below the wire; the wire renders it."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        if key not in REGISTRY:
+            raise KeyError(f"unregistered error {key!r}")
+        super().__init__(key)
+        self.definition = REGISTRY[key]
+        self.params = params
+
+    @property
+    def code(self) -> int:
+        return self.definition.code
+
+    @property
+    def status(self) -> int:
+        return self.definition.status
+
+    def message(self, locale: str = "en") -> str:
+        template = self.definition.messages.get(locale) or self.definition.messages["en"]
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            return self.definition.messages["en"]
+
+    def data(self) -> Any:
+        data = self.definition.data
+        if isinstance(data, str):
+            try:
+                return data.format(**self.params)
+            except (KeyError, IndexError, ValueError):
+                return data
+        if isinstance(data, dict):
+            return dict(data)
+        return data
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message()}"
+
+
+def message(key: str, locale: str = "en", **params: Any) -> str:
+    """The rendered message of a registry entry; tests import this instead of copying strings."""
+    return WishError(key, **params).message(locale)

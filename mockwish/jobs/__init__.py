@@ -1,0 +1,189 @@
+"""The asynchronous job machine shared by every job-like endpoint (product downloads, variant bulk
+updates; later order downloads and payment statements).
+
+A job's state is derived from the clock when read: PENDING for `pending_seconds`, then RUNNING for
+`running_seconds`, then FINISHED, unless it was CANCELLED first. The job's work is carried out once,
+"at" its finish instant (or, for a cancel while RUNNING, for the share already processed), the first
+time anything looks at the store after that instant, so advancing the clock finishes jobs at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from mockwish.errors import WishError
+from mockwish.ids import new_id
+from mockwish.store.tables import Job, JobFile
+
+_JOB = Job.__table__  # type: ignore[attr-defined]
+_FILE = JobFile.__table__  # type: ignore[attr-defined]
+_NEVER = datetime.max
+
+PENDING, RUNNING, FINISHED, CANCELLED = "PENDING", "RUNNING", "FINISHED", "CANCELLED"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a job's work produced: a result document and, for downloads, a file."""
+
+    result: dict[str, Any]
+    total_count: int
+    file_name: str | None = None
+    file_content: bytes | None = None
+
+
+# work(conn, job_row, at, fraction) -> Outcome ; fraction < 1 when cancelled mid-run
+Work = Callable[[Connection, dict[str, Any], datetime, float], Outcome]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: str  # the entity name in "No '<label>' Found with id" errors
+    work: Work
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: str
+    merchant_id: str
+    kind: str
+    params: dict[str, Any]
+    state: str
+    created_at: datetime
+    start_at: datetime
+    end_at: datetime
+    cancelled_at: datetime | None
+    total_count: int
+    processed_count: int
+    result: dict[str, Any] | None
+    file_name: str | None
+    file_ready_at: datetime | None
+
+    @property
+    def started(self) -> bool:
+        return self.state in (RUNNING, FINISHED) or (self.cancelled_at is not None
+                                                     and self.cancelled_at > self.start_at)
+
+
+def _times(row: dict[str, Any]) -> tuple[datetime, datetime]:
+    start = row["created_at"] + timedelta(seconds=row["pending_seconds"])
+    return start, start + timedelta(seconds=row["running_seconds"])
+
+
+def _state(row: dict[str, Any], now: datetime) -> tuple[str, float]:
+    """(state, fraction processed) of a job row at `now`."""
+    start, end = _times(row)
+    cancelled = row["cancelled_at"]
+    at = min(now, cancelled) if cancelled is not None else now
+    if at < start:
+        fraction = 0.0
+    elif at < end and end > start:
+        fraction = (at - start) / (end - start)
+    else:
+        fraction = 1.0
+    if cancelled is not None and cancelled < end:
+        return CANCELLED, fraction
+    if now < start:
+        return PENDING, 0.0
+    if now < end:
+        return RUNNING, fraction
+    return FINISHED, 1.0
+
+
+class JobMachine:
+    def __init__(self, pending_seconds: float, running_seconds: float) -> None:
+        self.pending_seconds = pending_seconds
+        self.running_seconds = running_seconds
+        self.kinds: dict[str, JobKind] = {}
+        self.next_due: datetime = datetime.min  # recomputed on first settle
+
+    def register(self, kind: JobKind) -> None:
+        self.kinds[kind.name] = kind
+
+    def reset(self) -> None:
+        self.next_due = datetime.min
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    def create(self, conn: Connection, merchant_id: str, kind: str, params: dict[str, Any], now: datetime,
+               total_count: int, job_id: str | None = None) -> str:
+        job_id = job_id or new_id()
+        conn.execute(insert(_JOB).values(
+            id=job_id, merchant_id=merchant_id, kind=kind, params=params, created_at=now,
+            pending_seconds=self.pending_seconds, running_seconds=self.running_seconds,
+            cancelled_at=None, settled=False, total_count=total_count, result=None))
+        end = now + timedelta(seconds=self.pending_seconds + self.running_seconds)
+        self.next_due = min(self.next_due, end)
+        return job_id
+
+    def settle_due(self, conn: Connection, now: datetime) -> None:
+        """Carry out the work of every job whose finish instant has passed. O(1) when nothing is due."""
+        if now < self.next_due:
+            return
+        rows = conn.execute(select(_JOB).where(_JOB.c.settled.is_(False))).mappings().all()
+        next_due = _NEVER
+        for row in rows:
+            state, _ = _state(dict(row), now)
+            if state == FINISHED:
+                self._settle(conn, dict(row), 1.0)
+            elif state in (PENDING, RUNNING):
+                next_due = min(next_due, _times(dict(row))[1])
+        self.next_due = next_due
+
+    def _settle(self, conn: Connection, row: dict[str, Any], fraction: float) -> None:
+        kind = self.kinds[row["kind"]]
+        _, end = _times(row)
+        at = row["cancelled_at"] if row["cancelled_at"] is not None and row["cancelled_at"] < end else end
+        outcome = kind.work(conn, row, at, fraction)
+        conn.execute(update(_JOB).where(_JOB.c.id == row["id"]).values(
+            settled=True, result=outcome.result, total_count=outcome.total_count))
+        if outcome.file_name is not None and outcome.file_content is not None:
+            conn.execute(insert(_FILE).values(job_id=row["id"], merchant_id=row["merchant_id"],
+                                              name=outcome.file_name, content=outcome.file_content,
+                                              ready_at=at))
+
+    def _row(self, conn: Connection, merchant_id: str, kind: str, job_id: str) -> dict[str, Any]:
+        row = conn.execute(select(_JOB).where(_JOB.c.id == job_id, _JOB.c.merchant_id == merchant_id,
+                                              _JOB.c.kind == kind)).mappings().first()
+        if row is None:
+            raise WishError("job_not_found", kind=self.kinds[kind].label, id=job_id)
+        return dict(row)
+
+    def view(self, conn: Connection, merchant_id: str, kind: str, job_id: str, now: datetime) -> JobView:
+        row = self._row(conn, merchant_id, kind, job_id)
+        state, fraction = _state(row, now)
+        if state == FINISHED and not row["settled"]:
+            self._settle(conn, row, 1.0)
+            row = self._row(conn, merchant_id, kind, job_id)
+        file = conn.execute(select(_FILE.c.name, _FILE.c.ready_at).where(_FILE.c.job_id == job_id)).first()
+        start, end = _times(row)
+        total = int(row["total_count"])
+        return JobView(
+            id=row["id"], merchant_id=merchant_id, kind=kind, params=row["params"], state=state,
+            created_at=row["created_at"], start_at=start, end_at=end, cancelled_at=row["cancelled_at"],
+            total_count=total, processed_count=int(total * fraction) if state != FINISHED else total,
+            result=row["result"], file_name=file[0] if file else None, file_ready_at=file[1] if file else None)
+
+    def cancel(self, conn: Connection, merchant_id: str, kind: str, job_id: str, now: datetime) -> str:
+        """'cancelled', 'finished' or 'already_cancelled' (the three documented answers)."""
+        row = self._row(conn, merchant_id, kind, job_id)
+        state, _ = _state(row, now)
+        if state == CANCELLED:
+            return "already_cancelled"
+        if state == FINISHED:
+            if not row["settled"]:
+                self._settle(conn, row, 1.0)
+            return "finished"
+        conn.execute(update(_JOB).where(_JOB.c.id == job_id).values(cancelled_at=now))
+        row["cancelled_at"] = now
+        _, fraction = _state(row, now)
+        self._settle(conn, row, fraction)
+        return "cancelled"
+
+    def file(self, conn: Connection, name: str) -> tuple[bytes, datetime] | None:
+        row = conn.execute(select(_FILE.c.content, _FILE.c.ready_at).where(_FILE.c.name == name)).first()
+        return (row[0], row[1]) if row else None

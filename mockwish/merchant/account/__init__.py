@@ -1,0 +1,1 @@
+"""Merchant API v2."""

@@ -1,0 +1,57 @@
+"""Wire layer of the account-level v2 endpoints: /auth_test, /image, /get-currency-code."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from sqlalchemy import insert
+
+from mockwish.auth.scopes import NONE
+from mockwish.errors import WishError
+from mockwish.ids import new_hex
+from mockwish.store.tables import TempImage
+from mockwish.wire.spec import Str, spec
+from mockwish.wire.v2 import Call, V2Router, V2Result
+
+router = V2Router("Account")
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+_IMG = TempImage.__table__  # type: ignore[attr-defined]
+
+
+@router.op("/auth_test", scope=NONE, summary="Test Authentication", spec=spec())
+def auth_test(call: Call) -> V2Result:
+    """Answers the merchant the token belongs to."""
+    pr = call.principal
+    return V2Result({"merchant_username": pr.username, "merchant_id": pr.merchant_id, "success": True})
+
+
+@router.op("/get-currency-code", scope="merchant:read", summary="Merchant Currency Code", spec=spec())
+def get_currency_code(call: Call) -> V2Result:
+    """The localized currency used in price updates and the currency the merchant is paid in."""
+    pr = call.principal
+    return V2Result({"localized_currency_code": pr.localized_currency,
+                     "payment_currency_code": pr.payment_currency,
+                     "product_boost_currency_code": pr.payment_currency})
+
+
+@router.op("/image", scope="products:write", summary="Upload a Temporary Image",
+           spec=spec(Str("image", "The image, base64 encoded JPG (URL encoded in the form body)",
+                         required=True, max_len=8 * 1024 * 1024)),
+           errors=("invalid_image", "image_too_large"))
+def upload_image(call: Call) -> V2Result:
+    """Stores the image for 2 weeks and answers its URL on the mock."""
+    text = "".join(call.params["image"].split())
+    text = text.replace("-", "+").replace("_", "/")  # tolerate the URL-safe alphabet
+    try:
+        content = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise WishError("invalid_image") from exc
+    if not content:
+        raise WishError("invalid_image")
+    if len(content) > IMAGE_MAX_BYTES:
+        raise WishError("image_too_large")
+    image_id = new_hex(32)
+    call.conn.execute(insert(_IMG).values(id=image_id, merchant_id=call.merchant_id, content=content,
+                                          created_at=call.now))
+    return V2Result({"url": call.url(f"/static/tmp-uploads/{image_id}.jpg", {"v": new_hex(6)[:5]})})

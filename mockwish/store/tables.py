@@ -1,0 +1,151 @@
+"""SQLModel tables. Every row a merchant owns carries `merchant_id`; repositories always filter on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Merchant(SQLModel, table=True):
+    __tablename__ = "merchant"
+    id: str = Field(primary_key=True, max_length=24)
+    name: str
+    username: str = Field(index=True, unique=True)
+    password: str
+    payment_currency: str = "USD"
+    localized_currency: str = "USD"
+    ships_worldwide: bool = False
+    locale: str = "en"  # the merchant's default locale for error messages
+    # country code -> USD price, or None for "Use Product Shipping Price"
+    shipping_settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # warehouse names besides STANDARD, e.g. EXPRESS-US
+    warehouses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+
+
+class AccessToken(SQLModel, table=True):
+    __tablename__ = "access_token"
+    token: str = Field(primary_key=True)
+    merchant_id: str = Field(foreign_key="merchant.id", index=True)
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    app_id: str | None = None
+    created_at: datetime
+    expires_at: datetime | None = None  # None: never expires (the documented example token)
+    revoked_at: datetime | None = None
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "product"
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "parent_sku", name="uq_product_parent_sku"),
+        Index("ix_product_merchant_updated", "merchant_id", "last_updated", "id"),
+    )
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    parent_sku: str
+    name: str
+    description: str = ""
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    main_image: str = ""
+    extra_images: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    clean_image: str | None = None
+    original_image_url: str | None = None
+    review_status: str = "pending"
+    enabled: bool = True
+    removed_by_merchant: bool = False
+    is_promoted: bool = False
+    num_sold: int = 0
+    num_saves: int = 0
+    category: str | None = None
+    default_shipping_price: float | None = None
+    localized_default_shipping_price: float | None = None
+    landing_page_url: str | None = None
+    upc: str | None = None
+    requested_product_brand_id: str | None = None
+    max_quantity: int | None = None
+    condition: str | None = None
+    unit: str | None = None
+    reference_value: float | None = None
+    demo_video_asset_url: str | None = None
+    # warehouse -> country -> {"price", "localized_price", "enabled", "use_product_shipping", "regions": {...}}
+    shipping: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    date_uploaded: datetime
+    last_updated: datetime
+
+
+class Variant(SQLModel, table=True):
+    __tablename__ = "variant"
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "sku", name="uq_variant_sku"),
+        Index("ix_variant_product", "product_id", "position"),
+        Index("ix_variant_merchant", "merchant_id", "id"),
+    )
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    product_id: str = Field(foreign_key="product.id")
+    position: int = 0
+    sku: str
+    color: str | None = None
+    size: str | None = None
+    condition: str | None = None
+    price: float
+    localized_price: float | None = None
+    msrp: float | None = None
+    localized_msrp: float | None = None
+    shipping_time: str | None = None
+    main_image: str | None = None
+    quantity_value: float | None = None
+    enabled: bool = True
+    removed_by_wish: bool = False
+    # warehouse -> {"inventory": int, "shipping": float | None, "localized_shipping": float | None}
+    stock: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    logistics: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    last_updated: datetime
+
+
+class Job(SQLModel, table=True):
+    """An asynchronous job; its state is derived from the clock when read (see mockwish.jobs)."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_merchant_kind", "merchant_id", "kind"),)
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    kind: str
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+    pending_seconds: float
+    running_seconds: float
+    cancelled_at: datetime | None = None
+    settled: bool = False  # the job's work has been carried out (at its finish or cancel instant)
+    total_count: int = 0
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class JobFile(SQLModel, table=True):
+    """A file a finished job produced (the CSV behind a download_link)."""
+
+    __tablename__ = "job_file"
+    job_id: str = Field(primary_key=True, foreign_key="job.id")
+    merchant_id: str = Field(foreign_key="merchant.id")
+    name: str = Field(index=True, unique=True)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    ready_at: datetime
+
+
+class TempImage(SQLModel, table=True):
+    __tablename__ = "temp_image"
+    id: str = Field(primary_key=True, max_length=32)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+
+
+class SandboxState(SQLModel, table=True):
+    """Key/value facts about the sandbox itself (seed used, schema version)."""
+
+    __tablename__ = "sandbox_state"
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,1 @@
+"""Wire machinery shared by every surface: parameter reading and specs, envelopes, XML, ids."""

@@ -1,0 +1,42 @@
+"""Scalar formatting as the Merchant API v2 shows it: money as Python str(float) ("100.0", "21.91"),
+booleans as "True"/"False", counts as strings, timestamps without zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def money(value: float | None) -> str | None:
+    if value is None:
+        return None
+    return str(float(round(value, 2)))
+
+
+def count(value: int | None) -> str | None:
+    return None if value is None else str(int(value))
+
+
+def flag(value: bool | None) -> str | None:
+    if value is None:
+        return None
+    return "True" if value else "False"
+
+
+def ts(value: datetime | None) -> str | None:
+    """2017-12-21T21:29:36"""
+    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def job_ts(value: datetime | None) -> str | None:
+    """2016-08-18 02:40:25.238000 (download jobs use this form)"""
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def iso_ms(value: datetime) -> str:
+    """2021-05-19T16:37:00.000+00:00 (rate-limit reset, v3 expiry)"""
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+00:00"
+
+
+def compact(d: dict[str, object]) -> dict[str, object]:
+    """Drop keys whose value does not apply (None): Wish omits them rather than sending null."""
+    return {k: v for k, v in d.items() if v is not None}

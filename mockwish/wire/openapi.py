@@ -1,0 +1,110 @@
+"""OpenAPI for the Merchant v2 operations, generated from the same specs that parse requests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mockwish.errors import REGISTRY
+
+if TYPE_CHECKING:
+    from mockwish.wire.v2 import Operation
+
+COMMON_PARAMS: list[dict[str, Any]] = [
+    {"name": "format", "description": "'json' (default) or 'xml'",
+     "schema": {"type": "string", "enum": ["json", "xml"]}},
+    {"name": "locale", "description": "Language of error messages: en, zh, fr, de",
+     "schema": {"type": "string", "enum": ["en", "zh", "fr", "de"]}},
+]
+
+ENVELOPE = {
+    "type": "object",
+    "required": ["code", "data", "message"],
+    "properties": {
+        "code": {"type": "integer"},
+        "message": {"type": "string"},
+        "data": {},
+        "paging": {"type": "object", "properties": {"next": {"type": "string"}, "prev": {"type": "string"},
+                                                    "previous": {"type": "string"}}},
+    },
+}
+ERROR = {
+    "type": "object",
+    "required": ["code", "data", "message"],
+    "properties": {"code": {"type": "integer", "minimum": 1}, "message": {"type": "string"}, "data": {},
+                   "type": {"type": "string"}},
+}
+COMMON_ERRORS = ("missing_param", "invalid_param", "unauthorized", "body_too_large", "rate_limited",
+                 "unknown_error")
+
+
+def _content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}, "application/xml": {"schema": {"type": "string"}}}
+
+
+def responses_for(errors: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
+    out: dict[int | str, dict[str, Any]] = {200: {"description": "Success envelope (code 0)",
+                                                  "content": _content(ENVELOPE)}}
+    by_status: dict[int, list[str]] = {}
+    for key in (*COMMON_ERRORS, *errors):
+        d = REGISTRY[key]
+        by_status.setdefault(d.status, [])
+        line = f"{d.code} ({d.messages['en']})"
+        if line not in by_status[d.status]:
+            by_status[d.status].append(line)
+    for status, lines in sorted(by_status.items()):
+        out[status] = {"description": "Wish error: " + "; ".join(lines), "content": _content(ERROR)}
+    return out
+
+
+def operation_docs(op: Operation, method: str) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    params: list[dict[str, Any]] = []
+    for p in op.spec.params:
+        schema = p.schema()
+        if p.description:
+            schema = {**schema, "description": p.description}
+        props[p.name] = schema
+        if p.required:
+            required.append(p.name)
+        params.append({"name": p.name, "in": "query", "required": p.required, "schema": p.schema(),
+                       "description": p.description})
+    description = op.description.strip()
+    if op.spec.either:
+        description += "\n\n" + "; ".join(f"Provide either `{a}` or `{b}`." for a, b in op.spec.either)
+    description += (f"\n\nScope: `{op.scope}`. Every v2 endpoint accepts GET and POST; parameters may come in "
+                    "the query string, a urlencoded or multipart form, or a JSON object body.")
+    extra: dict[str, Any] = {"x-wish-scope": op.scope}
+    if method == "GET":
+        extra["parameters"] = params + [{**c, "in": "query", "required": False} for c in COMMON_PARAMS]
+    else:
+        body_schema: dict[str, Any] = {"type": "object", "properties": {
+            **props, **{c["name"]: c["schema"] for c in COMMON_PARAMS}}}
+        if required:
+            body_schema["required"] = required
+        extra["requestBody"] = {"required": bool(required),
+                                "content": {"application/x-www-form-urlencoded": {"schema": body_schema}}}
+    return {
+        "summary": op.summary,
+        "description": description,
+        "tags": [op.tag],
+        "openapi_extra": extra,
+        "responses": responses_for(op.errors),
+    }
+
+
+def add_security(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare the two documented ways to send the token, for every /api/v2 operation."""
+    comps = schema.setdefault("components", {})
+    comps.setdefault("securitySchemes", {}).update({
+        "bearer": {"type": "http", "scheme": "bearer",
+                   "description": "Authorization: Bearer an_example_access_token"},
+        "access_token": {"type": "apiKey", "in": "query", "name": "access_token"},
+    })
+    for path, item in schema.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for op in item.values():
+            if isinstance(op, dict):
+                op["security"] = [{"bearer": []}, {"access_token": []}]
+    return schema

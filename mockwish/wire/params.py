@@ -1,0 +1,93 @@
+"""Reading request parameters the way Wish does: query string, urlencoded form, multipart form or a JSON
+object body, merged into one bucket of strings (the body wins over the query; the last repeat wins)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from mockwish.errors import WishError
+
+_QUOTES = ("'", '"')
+
+
+def _unquote(value: str) -> str:
+    # The docs' own curl examples send values like id='57bb5803ba2a1f181de31b01'; Wish accepts them.
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in _QUOTES:
+        return value[1:-1]
+    return value
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if isinstance(value, float) else str(value)
+    return orjson.dumps(value).decode()
+
+
+class RawParams(dict[str, str]):
+    """Merged parameters (str -> str). `pairs` keeps every (name, value) in arrival order for paging links."""
+
+    pairs: list[tuple[str, str]]
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.pairs = pairs
+        for k, v in pairs:
+            self[k] = v
+
+
+async def read_params(request: Request, max_body: int) -> RawParams:
+    """All parameters of a request; raises WishError for bodies that cannot be read."""
+    pairs: list[tuple[str, str]] = [
+        (k, _unquote(v)) for k, v in parse_qsl(request.url.query, keep_blank_values=True)
+    ]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > max_body:
+            raise WishError("body_too_large", limit=max_body)
+        ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if ctype == "multipart/form-data":
+            try:
+                form = await request.form(max_part_size=max_body)
+            except Exception as exc:  # malformed multipart of any kind
+                raise WishError("invalid_body", kind="multipart/form-data") from exc
+            for k, v in form.multi_items():
+                if isinstance(v, UploadFile):
+                    v = (await v.read()).decode("utf-8", errors="replace")
+                pairs.append((k, _unquote(str(v))))
+        else:
+            body = await request.body()
+            if len(body) > max_body:
+                raise WishError("body_too_large", limit=max_body)
+            if body:
+                pairs.extend(_parse_body(body, ctype))
+    return RawParams(pairs)
+
+
+def _parse_body(body: bytes, ctype: str) -> list[tuple[str, str]]:
+    looks_json = ctype.endswith("json") or (not ctype and body[:1] in (b"{", b"["))
+    if looks_json:
+        try:
+            obj = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise WishError("invalid_body", kind="JSON") from exc
+        if not isinstance(obj, dict):
+            raise WishError("invalid_body", kind="a JSON object")
+        return [(str(k), _unquote(_scalar(v))) for k, v in obj.items()]
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("latin-1")
+    try:
+        return [(k, _unquote(v)) for k, v in parse_qsl(text, keep_blank_values=True, max_num_fields=10000)]
+    except ValueError as exc:
+        raise WishError("invalid_body", kind="application/x-www-form-urlencoded") from exc

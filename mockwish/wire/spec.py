@@ -1,0 +1,256 @@
+"""Declared parameter specs, one list per operation (as stripe-mock does): the same spec parses the request,
+raises the documented 1000/1001 errors and describes the operation in /openapi.json."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from mockwish.errors import WishError
+from mockwish.ids import is_object_id
+
+_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+_INT = re.compile(r"^\s*[+-]?\d{1,18}\s*$")
+_TRUE = {"true"}
+_FALSE = {"false"}
+
+
+def _show(value: str) -> str:
+    return value if len(value) <= 80 else value[:77] + "..."
+
+
+@dataclass(frozen=True)
+class Param:
+    """One documented parameter. Subclasses convert the raw string and check the documented range."""
+
+    name: str
+    description: str = ""
+    required: bool = False
+
+    def convert(self, raw: str) -> Any:
+        return raw
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string"}
+
+    def invalid(self, raw: str) -> WishError:
+        return WishError("invalid_param", value=_show(raw), param=self.name)
+
+
+@dataclass(frozen=True)
+class Str(Param):
+    max_len: int | None = None
+    min_len: int = 0
+    pattern: str | None = None
+
+    def convert(self, raw: str) -> str:
+        if self.max_len is not None and len(raw) > self.max_len:
+            raise WishError("too_long", param=self.name, max=self.max_len)
+        if len(raw) < self.min_len:
+            raise self.invalid(raw)
+        if self.pattern is not None and not re.fullmatch(self.pattern, raw):
+            raise self.invalid(raw)
+        return raw
+
+    def schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "string"}
+        if self.max_len is not None:
+            s["maxLength"] = self.max_len
+        if self.min_len:
+            s["minLength"] = self.min_len
+        if self.pattern is not None:
+            s["pattern"] = "^" + self.pattern + "$"
+        return s
+
+
+@dataclass(frozen=True)
+class Id(Param):
+    """A 24-hex Wish id; anything else is the documented 'invalid id' (1000/2014)."""
+
+    def convert(self, raw: str) -> str:
+        value = raw.strip().lower()
+        if not is_object_id(value):
+            raise WishError("invalid_id", value=_show(raw))
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": "^[0-9a-fA-F]{24}$"}
+
+
+@dataclass(frozen=True)
+class Int(Param):
+    low: int = 0
+    high: int = 2**31 - 1
+
+    def convert(self, raw: str) -> int:
+        if not _INT.match(raw):
+            raise self.invalid(raw)
+        value = int(raw)
+        if not self.low <= value <= self.high:
+            raise WishError("out_of_range", param=self.name, low=self.low, high=self.high, value=_show(raw))
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+
+@dataclass(frozen=True)
+class Num(Param):
+    """A decimal number (prices, dimensions). `low_exclusive` for prices that must be positive.
+    A leading '$' is accepted where the docs accept it (declared_value)."""
+
+    low: float = 0.0
+    high: float = 1e9
+    low_exclusive: bool = False
+    dollar: bool = False
+
+    def convert(self, raw: str) -> float:
+        text = raw.strip()
+        if self.dollar and text.startswith("$"):
+            text = text[1:]
+        if not _NUMBER.match(text):
+            raise self.invalid(raw)
+        value = float(text)
+        too_low = value <= self.low if self.low_exclusive else value < self.low
+        if not math.isfinite(value) or too_low or value > self.high:
+            raise WishError("out_of_range", param=self.name, low=_num(self.low), high=_num(self.high),
+                            value=_show(raw))
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "number", "maximum": self.high}
+        if self.low_exclusive:
+            s["exclusiveMinimum"] = self.low
+        else:
+            s["minimum"] = self.low
+        return s
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+@dataclass(frozen=True)
+class Bool(Param):
+    """'true'/'false' in any letter case (the docs show True, true); '0' and 'Yes' are refused."""
+
+    def convert(self, raw: str) -> bool:
+        low = raw.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise self.invalid(raw)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": ["true", "false", "True", "False"]}
+
+
+@dataclass(frozen=True)
+class Enum(Param):
+    values: tuple[str, ...] = ()
+    case_insensitive: bool = True
+
+    def convert(self, raw: str) -> str:
+        if self.case_insensitive:
+            lookup = {v.lower(): v for v in self.values}
+            found = lookup.get(raw.strip().lower())
+        else:
+            found = raw if raw in self.values else None
+        if found is None:
+            raise self.invalid(raw)
+        return found
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.values)}
+
+
+@dataclass(frozen=True)
+class When(Param):
+    """A date or date-time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)."""
+
+    def convert(self, raw: str) -> datetime:
+        text = raw.strip()
+        for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
+            try:
+                return datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        raise self.invalid(raw)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$"}
+
+
+@dataclass(frozen=True)
+class Json(Param):
+    """A JSON document sent as a string parameter (country_shipping_prices, updates)."""
+
+    kind: type = dict
+
+    def convert(self, raw: str) -> Any:
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise WishError("invalid_json", param=self.name) from exc
+        if not isinstance(value, self.kind):
+            raise WishError("invalid_json", param=self.name)
+        return value
+
+
+@dataclass(frozen=True)
+class CsvList(Param):
+    """A comma separated list; `item` checks each element."""
+
+    item: Callable[[str], str] | None = None
+    max_items: int | None = None
+
+    def convert(self, raw: str) -> list[str]:
+        items = [p.strip() for p in raw.split(",") if p.strip()]
+        if self.max_items is not None and len(items) > self.max_items:
+            raise WishError("too_many_ids", max=self.max_items, param=self.name, count=len(items))
+        if self.item is not None:
+            items = [self.item(i) for i in items]
+        return items
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The parameters of one operation plus the either/or groups the docs declare."""
+
+    params: tuple[Param, ...] = ()
+    either: tuple[tuple[str, str], ...] = ()
+    extra: Callable[[dict[str, str]], dict[str, Any]] | None = None  # dynamic names (CA, localized_CA, ...)
+    names: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", frozenset(p.name for p in self.params))
+
+    def parse(self, raw: dict[str, str]) -> dict[str, Any]:
+        """Typed values for the declared params present in `raw`; empty optional values count as absent,
+        except for free-text strings where "" is meaningful (e.g. deleting a video URL)."""
+        out: dict[str, Any] = {}
+        for p in self.params:
+            value = raw.get(p.name)
+            if value is None or (value.strip() == "" and not (isinstance(p, Str) and not p.required)):
+                if p.required:
+                    raise WishError("missing_param", param=p.name)
+                continue
+            out[p.name] = p.convert(value)
+        for a, b in self.either:
+            if a not in out and b not in out:
+                raise WishError("missing_either", a=a, b=b)
+        if self.extra is not None:
+            out.update(self.extra(raw))
+        return out
+
+
+def spec(*params: Param, either: Iterable[tuple[str, str]] = (),
+         extra: Callable[[dict[str, str]], dict[str, Any]] | None = None) -> Spec:
+    return Spec(tuple(params), tuple(either), extra)

@@ -1,0 +1,219 @@
+"""The Merchant API v2 surface: one pipeline for every operation (read params, authenticate, parse by
+the declared spec, call the handler inside one transaction, render the envelope as JSON or XML)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import orjson
+from fastapi import FastAPI
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockwish.errors import LOCALES, WishError
+from mockwish.wire.params import RawParams, read_params
+from mockwish.wire.spec import Spec
+from mockwish.wire.xml import to_xml
+
+if TYPE_CHECKING:
+    from mockwish.auth.tokens import Principal
+    from mockwish.context import Ctx
+
+JSON = "application/json"
+XML = "application/xml"
+PREFIXES = ("/api/v2", "/v2")  # /v2 is the alias the docs' sandbox section uses
+
+
+@dataclass
+class V2Result:
+    """What a handler returns; the surface renders it once."""
+
+    data: Any = field(default_factory=dict)
+    message: str = ""
+    paging: dict[str, str] | None = None
+
+
+@dataclass
+class Call:
+    """Everything a handler may use. `conn` is inside the request's single transaction."""
+
+    ctx: Ctx
+    conn: Connection
+    principal: Principal
+    params: dict[str, Any]
+    raw: RawParams
+    request: Request
+    now: datetime
+
+    @property
+    def merchant_id(self) -> str:
+        return self.principal.merchant_id
+
+    def base_url(self) -> str:
+        public = self.ctx.settings.public_url
+        if public:
+            return public.rstrip("/")
+        return str(self.request.base_url).rstrip("/")
+
+    def url(self, path: str, query: dict[str, str] | None = None) -> str:
+        """An absolute URL on the mock (for download links and result links)."""
+        tail = ("?" + urlencode(query)) if query else ""
+        return f"{self.base_url()}{path}{tail}"
+
+    def api_url(self, endpoint: str, query: dict[str, str] | None = None) -> str:
+        """A URL for another v2 endpoint under the prefix the caller used (/api/v2 or /v2)."""
+        path = self.request.url.path
+        prefix = next((p for p in PREFIXES if path.startswith(p + "/")), PREFIXES[0])
+        return self.url(prefix + endpoint, query)
+
+    def paging(self, start: int, limit: int, has_more: bool) -> dict[str, str] | None:
+        """next/prev links repeating every parameter the caller sent, with start moved by limit."""
+        rest = [(k, v) for k, v in _last_wins(self.raw.pairs) if k not in ("start", "limit")]
+        base = self.base_url() + self.request.url.path
+
+        def link(s: int) -> str:
+            return base + "?" + urlencode([("start", str(s)), ("limit", str(limit)), *rest])
+
+        out: dict[str, str] = {}
+        if has_more:
+            out["next"] = link(start + limit)
+        if start > 0:
+            out[self.ctx.settings.paging_back_link] = link(max(0, start - limit))
+        return out or None
+
+
+def _last_wins(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for k, v in pairs:
+        seen.pop(k, None)
+        seen[k] = v
+    return list(seen.items())
+
+
+Handler = Callable[[Call], V2Result]
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    handler: Handler
+    spec: Spec
+    scope: str
+    summary: str
+    description: str
+    tag: str
+    errors: tuple[str, ...]  # registry keys this operation documents (besides the common ones)
+
+
+class V2Router:
+    """Collects the operations of one resource; `mount_v2` turns them into routes."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.operations: list[Operation] = []
+
+    def op(self, path: str, *, scope: str, spec: Spec, summary: str, description: str = "",
+           errors: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self.operations.append(Operation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
+                                             self.tag, errors))
+            return fn
+        return register
+
+
+# ---- rendering ---------------------------------------------------------------------------------------
+
+def render(body: dict[str, Any], fmt: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    if fmt == "xml":
+        return Response(to_xml("Response", body), status_code=status, media_type=XML, headers=headers)
+    return Response(orjson.dumps(body), status_code=status, media_type=JSON, headers=headers)
+
+
+def ok_body(result: V2Result) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": 0, "data": result.data, "message": result.message}
+    if result.paging:
+        body["paging"] = result.paging
+    return body
+
+
+def error_body(err: WishError, locale: str, with_type: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": err.code, "data": err.data(), "message": err.message(locale)}
+    if with_type:
+        body["type"] = err.definition.type
+    return body
+
+
+def render_error(ctx: Ctx, err: WishError, fmt: str = "json", locale: str | None = None,
+                 headers: dict[str, str] | None = None) -> Response:
+    loc = locale or ctx.settings.default_locale
+    return render(error_body(err, loc, ctx.settings.error_type_field), fmt, err.status, headers)
+
+
+def pick_locale(raw: str | None, default: str) -> str:
+    if raw:
+        low = raw.strip().lower()[:2]
+        if low in LOCALES:
+            return low
+    return default
+
+
+def token_from(request: Request, raw: RawParams) -> str | None:
+    auth = request.headers.get("authorization")
+    if auth:
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip()
+    token = raw.get("access_token")
+    return token.strip() if token else None
+
+
+async def handle(op: Operation, request: Request) -> Response:
+    ctx: Ctx = request.app.state.ctx
+    fmt, locale = "json", ctx.settings.default_locale
+    try:
+        raw = await read_params(request, ctx.settings.max_body_bytes)
+        fmt_raw = raw.get("format", "json").strip().lower() or "json"
+        if fmt_raw not in ("json", "xml"):
+            raise WishError("invalid_param", value=raw.get("format", ""), param="format")
+        fmt = fmt_raw
+        explicit_locale = raw.get("locale")
+        now = ctx.clock.now()
+        with ctx.engine.begin() as conn:
+            ctx.jobs.settle_due(conn, now)  # type: ignore[attr-defined]
+            principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now)  # type: ignore[attr-defined]
+            locale = pick_locale(explicit_locale, principal.locale)
+            params = op.spec.parse(raw)
+            result = op.handler(Call(ctx, conn, principal, params, raw, request, now))
+        return render(ok_body(result), fmt)
+    except WishError as err:
+        return render_error(ctx, err, fmt, pick_locale(locals().get("explicit_locale"), locale))
+    except Exception:  # never a bare 500 page: a well-formed Wish 9000
+        ctx.log.exception("unhandled error in %s", op.path)
+        return render_error(ctx, WishError("unknown_error"), fmt, locale)
+
+
+def _endpoint(op: Operation) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        return await handle(op, request)
+    return endpoint
+
+
+def mount_v2(app: FastAPI, routers: list[V2Router]) -> None:
+    from mockwish.wire.openapi import operation_docs
+
+    for router in routers:
+        for op in router.operations:
+            endpoint = _endpoint(op)
+            for prefix in PREFIXES:
+                for method in ("GET", "POST"):
+                    app.add_api_route(
+                        prefix + op.path, endpoint, methods=[method], response_class=Response,
+                        include_in_schema=prefix == PREFIXES[0],
+                        name=f"{method.lower()}{prefix}{op.path}".replace("/", "_").replace("-", "_"),
+                        **operation_docs(op, method),
+                    )

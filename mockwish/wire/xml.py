@@ -1,0 +1,51 @@
+"""Rendering plain data (dicts, lists, strings) as XML, for `format=xml`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from xml.sax.saxutils import escape
+
+_BAD_TAG = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def _tag(name: str) -> str:
+    tag = _BAD_TAG.sub("_", name) or "item"
+    return tag if tag[0].isalpha() or tag[0] == "_" else "_" + tag
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "True"
+    if value is False:
+        return "False"
+    return escape(str(value))
+
+
+def _write(out: list[str], name: str, value: Any) -> None:
+    tag = _tag(name)
+    if isinstance(value, dict):
+        out.append(f"<{tag}>")
+        for k, v in value.items():
+            _write(out, str(k), v)
+        out.append(f"</{tag}>")
+    elif isinstance(value, list | tuple):
+        out.append(f"<{tag}>")
+        for item in value:
+            # entity wrappers ({"Product": {...}}) name their own element; bare values become <item>
+            if isinstance(item, dict) and len(item) == 1:
+                (k, v), = item.items()
+                _write(out, str(k), v)
+            else:
+                _write(out, "item", item)
+        out.append(f"</{tag}>")
+    else:
+        out.append(f"<{tag}>{_text(value)}</{tag}>")
+
+
+def to_xml(root: str, value: dict[str, Any]) -> bytes:
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>']
+    _write(out, root, value)
+    return "".join(out).encode("utf-8")
