@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: sqlite:///<data_dir>/mockwish.db
     seed: int = 42
+    fixtures_dir: Path | None = None  # default: the fixtures/ directory of the source tree
     products_per_merchant: int = 300
     public_url: str | None = None  # base for paging links and download links; default: the request's base URL
     default_locale: Literal["en", "zh", "fr", "de"] = "en"

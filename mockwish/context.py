@@ -21,3 +21,4 @@ class Ctx:
     # filled by create_app (they need the ctx themselves)
     auth: object = None
     jobs: object = None
+    sandbox: object = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic import NaiveDatetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
@@ -23,7 +23,7 @@ class Merchant(SQLModel, table=True):
     shipping_settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # warehouse names besides STANDARD, e.g. EXPRESS-US
     warehouses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    created_at: datetime
+    created_at: NaiveDatetime
 
 
 class AccessToken(SQLModel, table=True):
@@ -32,9 +32,9 @@ class AccessToken(SQLModel, table=True):
     merchant_id: str = Field(foreign_key="merchant.id", index=True)
     scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     app_id: str | None = None
-    created_at: datetime
-    expires_at: datetime | None = None  # None: never expires (the documented example token)
-    revoked_at: datetime | None = None
+    created_at: NaiveDatetime
+    expires_at: NaiveDatetime | None = None  # None: never expires (the documented example token)
+    revoked_at: NaiveDatetime | None = None
 
 
 class Product(SQLModel, table=True):
@@ -72,8 +72,8 @@ class Product(SQLModel, table=True):
     demo_video_asset_url: str | None = None
     # warehouse -> country -> {"price", "localized_price", "enabled", "use_product_shipping", "regions": {...}}
     shipping: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    date_uploaded: datetime
-    last_updated: datetime
+    date_uploaded: NaiveDatetime
+    last_updated: NaiveDatetime
 
 
 class Variant(SQLModel, table=True):
@@ -103,7 +103,7 @@ class Variant(SQLModel, table=True):
     # warehouse -> {"inventory": int, "shipping": float | None, "localized_shipping": float | None}
     stock: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     logistics: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    last_updated: datetime
+    last_updated: NaiveDatetime
 
 
 class Job(SQLModel, table=True):
@@ -115,10 +115,10 @@ class Job(SQLModel, table=True):
     merchant_id: str = Field(foreign_key="merchant.id")
     kind: str
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime
+    created_at: NaiveDatetime
     pending_seconds: float
     running_seconds: float
-    cancelled_at: datetime | None = None
+    cancelled_at: NaiveDatetime | None = None
     settled: bool = False  # the job's work has been carried out (at its finish or cancel instant)
     total_count: int = 0
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
@@ -132,7 +132,7 @@ class JobFile(SQLModel, table=True):
     merchant_id: str = Field(foreign_key="merchant.id")
     name: str = Field(index=True, unique=True)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    ready_at: datetime
+    ready_at: NaiveDatetime
 
 
 class TempImage(SQLModel, table=True):
@@ -140,7 +140,7 @@ class TempImage(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)
     merchant_id: str = Field(foreign_key="merchant.id")
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    created_at: datetime
+    created_at: NaiveDatetime
 
 
 class SandboxState(SQLModel, table=True):

@@ -108,6 +108,7 @@ class Operation:
     description: str
     tag: str
     errors: tuple[str, ...]  # registry keys this operation documents (besides the common ones)
+    prefixes: tuple[str, ...] = PREFIXES  # the first one is the documented path; the rest are aliases
 
 
 class V2Router:
@@ -118,10 +119,10 @@ class V2Router:
         self.operations: list[Operation] = []
 
     def op(self, path: str, *, scope: str, spec: Spec, summary: str, description: str = "",
-           errors: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+           errors: tuple[str, ...] = (), prefixes: tuple[str, ...] = PREFIXES) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self.operations.append(Operation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
-                                             self.tag, errors))
+                                             self.tag, errors, prefixes))
             return fn
         return register
 
@@ -209,11 +210,11 @@ def mount_v2(app: FastAPI, routers: list[V2Router]) -> None:
     for router in routers:
         for op in router.operations:
             endpoint = _endpoint(op)
-            for prefix in PREFIXES:
+            for prefix in op.prefixes:
                 for method in ("GET", "POST"):
                     app.add_api_route(
                         prefix + op.path, endpoint, methods=[method], response_class=Response,
-                        include_in_schema=prefix == PREFIXES[0],
+                        include_in_schema=prefix == op.prefixes[0],
                         name=f"{method.lower()}{prefix}{op.path}".replace("/", "_").replace("-", "_"),
                         **operation_docs(op, method),
                     )

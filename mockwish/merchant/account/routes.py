@@ -1,4 +1,4 @@
-"""Wire layer of the account-level v2 endpoints: /auth_test, /image, /get-currency-code."""
+"""Wire layer of the account-level endpoints: /auth_test, /api/v3/oauth/test, /image, /get-currency-code."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def auth_test(call: Call) -> V2Result:
     """Answers the merchant the token belongs to."""
     pr = call.principal
     return V2Result({"merchant_username": pr.username, "merchant_id": pr.merchant_id, "success": True})
+
+
+@router.op("/oauth/test", scope=NONE, summary="Test an OAuth access token", spec=spec(), prefixes=("/api/v3",))
+def oauth_test(call: Call) -> V2Result:
+    """The v3 token test the docs' sandbox section uses: answers the merchant id of the token."""
+    return V2Result({"merchant_id": call.principal.merchant_id})
 
 
 @router.op("/get-currency-code", scope="merchant:read", summary="Merchant Currency Code", spec=spec())

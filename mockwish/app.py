@@ -1,0 +1,143 @@
+"""create_app(settings): the one FastAPI application serving every surface."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockwish import __version__
+from mockwish.auth.tokens import Authenticator
+from mockwish.clock import Clock
+from mockwish.config import Settings
+from mockwish.context import Ctx
+from mockwish.errors import WishError
+from mockwish.ids import new_hex
+from mockwish.jobs import JobMachine
+from mockwish.merchant.account import routes as account_routes
+from mockwish.merchant.products import download
+from mockwish.merchant.products import routes as product_routes
+from mockwish.merchant.variants import bulk
+from mockwish.merchant.variants import routes as variant_routes
+from mockwish.sandbox import routes as sandbox_routes
+from mockwish.merchant import files as static_routes
+from mockwish.sandbox.state import SandboxStore
+from mockwish.store.engine import make_engine
+from mockwish.wire.openapi import add_security
+from mockwish.wire.v2 import mount_v2, render_error
+
+REQUEST_ID = b"wish-request-id"
+
+
+class RequestIdMiddleware:
+    """Adds Wish-Request-Id to every response (pure ASGI: no per-request task or body copy)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = new_hex(32).encode()
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (REQUEST_ID, rid)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def default_fixtures_dir() -> Path | None:
+    here = Path(__file__).resolve().parent.parent / "fixtures"
+    return here if here.is_dir() else None
+
+
+def build_context(settings: Settings) -> Ctx:
+    engine = make_engine(settings)
+    ctx = Ctx(settings=settings, engine=engine, clock=Clock(), log=logging.getLogger("mockwish"))
+    ctx.auth = Authenticator(settings.default_locale)
+    jobs = JobMachine(settings.job_pending_seconds, settings.job_running_seconds)
+    for kind in (download.JOB, bulk.JOB):
+        jobs.register(kind)
+    ctx.jobs = jobs
+    ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
+                               fixtures_dir=settings.fixtures_dir or default_fixtures_dir())
+    return ctx
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(("/api/", "/v2/", "/static/"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Wish envelopes for what the router itself rejects; never FastAPI's default bodies."""
+
+    def ctx_of(request: Request) -> Ctx:
+        return request.app.state.ctx
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            err = WishError("method_not_allowed", method=request.method)
+        elif exc.status_code == 404:
+            err = WishError("endpoint_not_found", path=request.url.path)
+        else:
+            return JSONResponse({"code": exc.status_code, "data": {}, "message": str(exc.detail)},
+                                status_code=exc.status_code)
+        return render_error(ctx_of(request), err)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        loc = ".".join(str(x) for x in first.get("loc", ()) if x != "body") or "body"
+        return render_error(ctx_of(request), WishError("invalid_param", value=str(first.get("msg", "")),
+                                                       param=loc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        ctx_of(request).log.exception("unhandled error on %s", request.url.path)
+        return render_error(ctx_of(request), WishError("unknown_error"))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    ctx = build_context(settings)
+    started = time.perf_counter()
+    report = ctx.sandbox.prepare()  # type: ignore[attr-defined]
+    if report is not None:
+        ctx.log.info("seeded %s merchants, %s products, %s variants (seed %s) in %.2fs", report.merchants,
+                     report.products, report.variants, report.seed, time.perf_counter() - started)
+
+    app = FastAPI(title="mockwish", version=__version__,
+                  description="Offline sandbox of the Wish Merchant API v2 (and, later, WishPost). "
+                              "Every Merchant v2 operation accepts GET and POST; see the README.")
+    app.state.ctx = ctx
+    mount_v2(app, [account_routes.router, product_routes.router, variant_routes.router])
+    app.include_router(static_routes.router)
+    app.include_router(sandbox_routes.router)
+
+    @app.get("/healthz", tags=["Sandbox control"], summary="Liveness")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    install_error_handlers(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_security(get_openapi(title=app.title, version=app.version,
+                                                          description=app.description, routes=app.routes))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(RequestIdMiddleware)
+    return app

@@ -1,0 +1,128 @@
+"""The sandbox control API (/sandbox/api/...): plain JSON, never rate-limited, not part of Wish's API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from mockwish.context import Ctx
+from mockwish.store.tables import AccessToken, Merchant
+
+router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
+
+
+def _ctx(request: Request) -> Ctx:
+    return request.app.state.ctx
+
+
+class MerchantOut(BaseModel):
+    id: str
+    name: str
+    username: str
+    password: str
+    payment_currency: str
+    localized_currency: str
+    ships_worldwide: bool
+    tokens: list[str]
+
+
+class SeedIn(BaseModel):
+    seed: int | None = Field(default=None, description="Seed number; default: the current seed")
+
+
+class SeedOut(BaseModel):
+    seed: int
+    merchants: int
+    products: int
+    variants: int
+
+
+class ResetOut(BaseModel):
+    seed: int
+    reset: bool = True
+
+
+class ClockIn(BaseModel):
+    """Exactly one action per call: freeze/unfreeze, set to an instant, or advance by seconds."""
+
+    freeze: bool | None = None
+    set: datetime | None = Field(default=None, description="ISO 8601 instant (UTC when no offset)")
+    advance_seconds: float | None = Field(default=None, ge=0, le=10 * 365 * 86400)
+    reset: bool | None = Field(default=None, description="Back to wall time, unfrozen")
+
+
+class ClockOut(BaseModel):
+    now: str
+    frozen: bool
+    offset_seconds: float
+
+
+@router.get("/merchants", response_model=list[MerchantOut], summary="Seeded merchants and their tokens")
+def merchants(request: Request) -> list[dict[str, Any]]:
+    ctx = _ctx(request)
+    m, t = Merchant.__table__, AccessToken.__table__  # type: ignore[attr-defined]
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(select(m).order_by(m.c.created_at, m.c.username)).mappings().all()
+        tokens = conn.execute(select(t.c.merchant_id, t.c.token).where(t.c.revoked_at.is_(None))
+                              .order_by(t.c.created_at, t.c.token)).all()
+    by_merchant: dict[str, list[str]] = {}
+    for mid, token in tokens:
+        by_merchant.setdefault(mid, []).append(token)
+    return [{**{k: r[k] for k in ("id", "name", "username", "password", "payment_currency",
+                                  "localized_currency", "ships_worldwide")},
+             "tokens": by_merchant.get(r["id"], [])} for r in rows]
+
+
+def _after_store_change(ctx: Ctx) -> None:
+    ctx.auth.invalidate()  # type: ignore[attr-defined]
+    ctx.jobs.reset()  # type: ignore[attr-defined]
+
+
+@router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")
+def reset(request: Request) -> dict[str, Any]:
+    ctx = _ctx(request)
+    ctx.sandbox.reset()  # type: ignore[attr-defined]
+    _after_store_change(ctx)
+    return {"seed": ctx.sandbox.seed, "reset": True}  # type: ignore[attr-defined]
+
+
+@router.post("/seed", response_model=SeedOut, summary="Regenerate all data from a seed")
+def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
+    ctx = _ctx(request)
+    number = body.seed if body and body.seed is not None else ctx.sandbox.seed  # type: ignore[attr-defined]
+    report = ctx.sandbox.reseed(number)  # type: ignore[attr-defined]
+    _after_store_change(ctx)
+    return {"seed": report.seed, "merchants": report.merchants, "products": report.products,
+            "variants": report.variants}
+
+
+def _clock_out(ctx: Ctx) -> dict[str, Any]:
+    return ctx.clock.state()
+
+
+@router.get("/clock", response_model=ClockOut, summary="The mock's clock")
+def get_clock(request: Request) -> dict[str, Any]:
+    return _clock_out(_ctx(request))
+
+
+@router.post("/clock", response_model=ClockOut, summary="Freeze, set or advance the mock's clock")
+def set_clock(request: Request, body: ClockIn) -> dict[str, Any]:
+    clock = _ctx(request).clock
+    if body.reset:
+        clock.reset()
+    if body.set is not None:
+        at = body.set
+        if at.tzinfo is not None:
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        clock.set(at)
+    if body.freeze is True:
+        clock.freeze()
+    elif body.freeze is False:
+        clock.unfreeze()
+    if body.advance_seconds:
+        clock.advance(body.advance_seconds)
+    return _clock_out(_ctx(request))

@@ -1,0 +1,68 @@
+"""Seeding and resetting the store. The first seed in a process keeps an in-memory snapshot of the
+database so `reset` is a page copy (milliseconds), not a re-generation."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from mockwish.seed import SeedReport, seed_database
+from mockwish.store.engine import create_schema, drop_schema
+from mockwish.store.tables import Merchant, SandboxState
+
+
+class SandboxStore:
+    def __init__(self, engine: Engine, *, seed: int, products_per_merchant: int, fixtures_dir: Path | None) -> None:
+        self.engine = engine
+        self.seed = seed
+        self.products_per_merchant = products_per_merchant
+        self.fixtures_dir = fixtures_dir
+        self._pristine: sqlite3.Connection | None = None  # snapshot of the seeded state
+        self._pristine_seed: int | None = None
+
+    def _raw(self) -> sqlite3.Connection:
+        return self.engine.raw_connection().driver_connection  # type: ignore[return-value]
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(Merchant.__table__.c.id).limit(1)).first() is None  # type: ignore[attr-defined]
+
+    def stored_seed(self) -> int | None:
+        table = SandboxState.__table__  # type: ignore[attr-defined]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table.c.value).where(table.c.key == "seed")).first()
+        return int(row[0]) if row else None
+
+    def prepare(self) -> SeedReport | None:
+        """Create the schema; seed it when empty (a fresh data dir)."""
+        create_schema(self.engine)
+        if self.is_empty():
+            return self.reseed(self.seed)
+        self.seed = self.stored_seed() or self.seed
+        return None
+
+    def reseed(self, seed: int) -> SeedReport:
+        """Drop everything and generate the data of `seed`."""
+        drop_schema(self.engine)
+        create_schema(self.engine)
+        with self.engine.begin() as conn:
+            report = seed_database(conn, seed=seed, products_per_merchant=self.products_per_merchant,
+                                   fixtures_dir=self.fixtures_dir)
+        self.seed = seed
+        self._snapshot()
+        return report
+
+    def reset(self) -> None:
+        """Back to the seeded state of the current seed."""
+        if self._pristine is None or self._pristine_seed != self.seed:
+            self.reseed(self.seed)
+            return
+        self._pristine.backup(self._raw())
+
+    def _snapshot(self) -> None:
+        if self._pristine is None:
+            self._pristine = sqlite3.connect(":memory:", check_same_thread=False)
+        self._raw().backup(self._pristine)
+        self._pristine_seed = self.seed

@@ -1,0 +1,48 @@
+"""The seeded merchants: fixed identities (tokens, usernames) so tests and docs can name them; everything
+else about them is generated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockwish.reference import shippable_countries
+
+DEFAULT_TOKEN = "an_example_access_token"  # the token every docs example uses
+SECOND_TOKEN = "second_example_access_token"
+WORLDWIDE_TOKEN = "worldwide_example_access_token"
+
+
+@dataclass(frozen=True)
+class MerchantPlan:
+    key: str
+    token: str
+    username: str
+    password: str
+    payment_currency: str
+    localized_currency: str
+    ships_worldwide: bool
+    warehouses: tuple[str, ...]
+    doc_fixtures: bool  # seed the entities the docs' examples refer to
+
+
+PLANS: tuple[MerchantPlan, ...] = (
+    # USD-paid with CNY localized prices, as in the docs' examples (price '100.0', localized '60', CNY)
+    MerchantPlan("default", DEFAULT_TOKEN, "merchant@example.com", "sandbox-password", "USD", "CNY", False,
+                 ("EXPRESS-US", "EXPRESS-CA", "EXPRESS-FR", "EXPRESS-ES", "EXPRESS-GB", "EXPRESS-DE"), True),
+    # paid in CNY: must send localized_* values, sees 999999 in USD fields
+    MerchantPlan("second", SECOND_TOKEN, "second@example.com", "sandbox-password", "CNY", "CNY", False,
+                 ("EXPRESS-US",), False),
+    # ships to every shippable country without per-country settings
+    MerchantPlan("worldwide", WORLDWIDE_TOKEN, "worldwide@example.com", "sandbox-password", "USD", "USD", True,
+                 (), False),
+)
+
+
+def shipping_settings(plan: MerchantPlan) -> dict[str, float | None]:
+    """Country -> USD shipping price of the merchant's shipping settings; None = "Use Product Shipping
+    Price" (so /product/get-shipping answers the documented error for that country)."""
+    if plan.ships_worldwide:
+        return {}
+    out: dict[str, float | None] = {cc: 4.99 for cc in shippable_countries()}
+    out["US"] = None
+    return out
