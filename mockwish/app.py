@@ -79,6 +79,16 @@ def _is_api(path: str) -> bool:
     return path.startswith(("/api/", "/v2/", "/static/"))
 
 
+def allowed_methods(request: Request) -> str:
+    """The Allow header of a 405: the methods the OpenAPI document declares for this path (the /v2 alias
+    answers like /api/v2). Each v2 operation is two routes, so Starlette's own header is not enough."""
+    path = request.url.path
+    paths = request.app.openapi().get("paths", {})
+    item = paths.get(path) or paths.get("/api" + path) or {}
+    methods = sorted(m.upper() for m in item if m in ("get", "post", "put", "patch", "delete"))
+    return ", ".join(methods) or "GET, POST"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Wish envelopes for what the router itself rejects; never FastAPI's default bodies."""
 
@@ -88,7 +98,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 405:
-            err = WishError("method_not_allowed", method=request.method)
+            # every v2 operation is GET and POST; Starlette passes the route's Allow header through
+            return render_error(ctx_of(request), WishError("method_not_allowed", method=request.method),
+                                headers={"Allow": allowed_methods(request)})
         elif exc.status_code == 404:
             err = WishError("endpoint_not_found", path=request.url.path)
         else:
@@ -107,6 +119,22 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         ctx_of(request).log.exception("unhandled error on %s", request.url.path)
         return render_error(ctx_of(request), WishError("unknown_error"))
+
+
+def declare_validation_as_400(schema: dict[str, Any]) -> dict[str, Any]:
+    """Sandbox routes answer bad bodies with 400 and an error envelope (never FastAPI's 422)."""
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            responses = op.get("responses", {}) if isinstance(op, dict) else {}
+            if responses.pop("422", None) is not None:
+                responses.setdefault("400", {"description": "Invalid parameter (code 1000)", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/SandboxError"}}}})
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["SandboxError"] = {"type": "object", "required": ["code", "data", "message"], "properties": {
+        "code": {"type": "integer"}, "data": {}, "message": {"type": "string"}}}
+    return schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -134,8 +162,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_security(get_openapi(title=app.title, version=app.version,
-                                                          description=app.description, routes=app.routes))
+            app.openapi_schema = add_security(declare_validation_as_400(get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes)))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

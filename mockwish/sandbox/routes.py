@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from sqlalchemy import select
 
 from mockwish.context import Ctx
+from mockwish.errors import WishError
 from mockwish.store.tables import AccessToken, Merchant
+from mockwish.wire.v2 import render_error
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
 
@@ -31,7 +33,7 @@ class MerchantOut(BaseModel):
 
 
 class SeedIn(BaseModel):
-    seed: int | None = Field(default=None, description="Seed number; default: the current seed")
+    seed: StrictInt | None = Field(default=None, ge=0, le=2**32, description="Seed number; default: the current seed")
 
 
 class SeedOut(BaseModel):
@@ -49,10 +51,11 @@ class ResetOut(BaseModel):
 class ClockIn(BaseModel):
     """Exactly one action per call: freeze/unfreeze, set to an instant, or advance by seconds."""
 
-    freeze: bool | None = None
-    set: datetime | None = Field(default=None, description="ISO 8601 instant (UTC when no offset)")
-    advance_seconds: float | None = Field(default=None, ge=0, le=10 * 365 * 86400)
-    reset: bool | None = Field(default=None, description="Back to wall time, unfrozen")
+    freeze: StrictBool | None = None
+    set: StrictStr | None = Field(default=None, description="ISO 8601 instant (UTC when no offset)",
+                                  json_schema_extra={"format": "date-time"})
+    advance_seconds: StrictInt | StrictFloat | None = Field(default=None, ge=0, le=10 * 365 * 86400)
+    reset: StrictBool | None = Field(default=None, description="Back to wall time, unfrozen")
 
 
 class ClockOut(BaseModel):
@@ -109,13 +112,17 @@ def get_clock(request: Request) -> dict[str, Any]:
     return _clock_out(_ctx(request))
 
 
-@router.post("/clock", response_model=ClockOut, summary="Freeze, set or advance the mock's clock")
-def set_clock(request: Request, body: ClockIn) -> dict[str, Any]:
+@router.post("/clock", response_model=ClockOut, summary="Freeze, set or advance the mock's clock",
+             responses={400: {"description": "Invalid parameter (code 1000)"}})
+def set_clock(request: Request, body: ClockIn) -> Any:
     clock = _ctx(request).clock
     if body.reset:
         clock.reset()
     if body.set is not None:
-        at = body.set
+        try:
+            at = datetime.fromisoformat(body.set.replace("Z", "+00:00"))
+        except ValueError:
+            return render_error(_ctx(request), WishError("invalid_param", value=body.set, param="set"))
         if at.tzinfo is not None:
             at = at.astimezone(UTC).replace(tzinfo=None)
         clock.set(at)

@@ -10,10 +10,11 @@ if TYPE_CHECKING:
     from mockwish.wire.v2 import Operation
 
 COMMON_PARAMS: list[dict[str, Any]] = [
-    {"name": "format", "description": "'json' (default) or 'xml'",
-     "schema": {"type": "string", "enum": ["json", "xml"]}},
-    {"name": "locale", "description": "Language of error messages: en, zh, fr, de",
-     "schema": {"type": "string", "enum": ["en", "zh", "fr", "de"]}},
+    {"name": "format", "description": "'json' (default; also when empty) or 'xml'",
+     "schema": {"type": "string", "enum": ["json", "xml", ""]}},
+    # any value is accepted (like Wish): en, zh, fr, de translate; anything else falls back to the default
+    {"name": "locale", "description": "Language of error messages: en, zh, fr or de (others: the default)",
+     "schema": {"type": "string"}},
 ]
 
 ENVELOPE = {

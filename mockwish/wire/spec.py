@@ -175,7 +175,11 @@ class Enum(Param):
 class When(Param):
     """A date or date-time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)."""
 
+    PATTERN = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2})?\s*$"
+
     def convert(self, raw: str) -> datetime:
+        if not re.match(self.PATTERN, raw):
+            raise self.invalid(raw)
         text = raw.strip()
         for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
             try:
@@ -185,7 +189,8 @@ class When(Param):
         raise self.invalid(raw)
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$"}
+        # an empty value counts as not sent (PHP clients send every parameter, empty or not)
+        return {"type": "string", "pattern": self.PATTERN.replace("^", "^$|^", 1)}
 
 
 @dataclass(frozen=True)
