@@ -22,13 +22,13 @@ from mockwish.context import Ctx
 from mockwish.errors import WishError
 from mockwish.ids import new_hex
 from mockwish.jobs import JobMachine
+from mockwish.merchant import files as static_routes
 from mockwish.merchant.account import routes as account_routes
 from mockwish.merchant.products import download
 from mockwish.merchant.products import routes as product_routes
 from mockwish.merchant.variants import bulk
 from mockwish.merchant.variants import routes as variant_routes
 from mockwish.sandbox import routes as sandbox_routes
-from mockwish.merchant import files as static_routes
 from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
 from mockwish.wire.openapi import add_security

@@ -12,7 +12,8 @@ import typer
 
 from mockwish.config import Settings
 
-cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True, help="mockwish: an offline Wish sandbox")
+cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
+                  help="mockwish: an offline Wish sandbox")
 
 
 def _settings(**overrides: object) -> Settings:

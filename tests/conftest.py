@@ -31,6 +31,8 @@ def app(settings: Settings) -> FastAPI:
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
     ctx = app.state.ctx
+    if ctx.sandbox.seed != ctx.settings.seed:  # a test re-seeded with another number
+        ctx.sandbox.reseed(ctx.settings.seed)
     ctx.sandbox.reset()
     ctx.auth.invalidate()
     ctx.jobs.reset()

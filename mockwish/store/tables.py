@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import NaiveDatetime
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 

@@ -1,0 +1,71 @@
+"""The CLI and the real server process, started the way a user starts it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from mockwish.cli import cli
+from support import DEFAULT_TOKEN
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_seed_command(tmp_path: Path) -> None:
+    out = CliRunner().invoke(cli, ["seed", "--seed", "9", "--data-dir", str(tmp_path)],
+                             env={"MOCKWISH_PRODUCTS_PER_MERCHANT": "10"})
+    assert out.exit_code == 0, out.output
+    assert "seed 9" in out.output and (tmp_path / "mockwish.db").exists()
+    again = CliRunner().invoke(cli, ["reset", "--data-dir", str(tmp_path)],
+                               env={"MOCKWISH_PRODUCTS_PER_MERCHANT": "10"})
+    assert again.exit_code == 0 and "seed 9" in again.output
+
+
+def test_openapi_command(tmp_path: Path) -> None:
+    target = tmp_path / "openapi.json"
+    out = CliRunner().invoke(cli, ["openapi", "--out", str(target)])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(target.read_text())
+    assert "/api/v2/product/add" in doc["paths"]
+
+
+@pytest.mark.slow
+def test_serve_starts_seeds_and_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "MOCKWISH_DATA_DIR": str(tmp_path / "data"), "MOCKWISH_PRODUCTS_PER_MERCHANT": "20"}
+    proc = subprocess.Popen([sys.executable, "-m", "mockwish", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        r = httpx.get(f"{base}/api/v2/auth_test", params={"access_token": DEFAULT_TOKEN})
+        assert r.json()["code"] == 0 and r.headers["wish-request-id"]
+        assert (tmp_path / "data" / "mockwish.db").exists()
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=10)[0]
+    assert f"http://localhost:{port}/api/v2/" in output.replace("127.0.0.1", "localhost")
+    assert DEFAULT_TOKEN in output and "merchant@example.com" in output

@@ -1,0 +1,99 @@
+"""The sandbox control API: merchants, reset, seed, clock, health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.testclient import TestClient
+
+from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish
+
+
+def test_healthz(client: TestClient) -> None:
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+
+
+def test_merchants_lists_tokens_and_sign_in(client: TestClient) -> None:
+    merchants = client.get("/sandbox/api/merchants").json()
+    by_user = {m["username"]: m for m in merchants}
+    assert by_user["merchant@example.com"]["tokens"] == [DEFAULT_TOKEN]
+    assert by_user["second@example.com"]["tokens"] == [SECOND_TOKEN]
+    assert by_user["worldwide@example.com"]["ships_worldwide"] is True
+    assert by_user["second@example.com"]["payment_currency"] == "CNY"
+    assert all(len(m["id"]) == 24 and m["password"] for m in merchants)
+
+
+def test_reset_restores_the_seeded_state(client: TestClient, wish: Wish) -> None:
+    wish.ok("variant/update-inventory", sku="blue-shoe-11", inventory=7)
+    pid = wish.ok("product/add", name="Tmp", description="d", tags="a", sku="tmp-1", inventory=1, price=1,
+                  shipping=1, main_image="https://example.com/a.jpg")["Product"]["id"]
+    r = client.post("/sandbox/api/reset")
+    assert r.status_code == 200 and r.json()["reset"] is True
+    assert wish.ok("variant", "GET", sku="blue-shoe-11")["Variant"]["inventory"] == "100"
+    wish.err("product", 1004, method="GET", id=pid)
+
+
+def test_seed_is_deterministic_and_changes_with_the_number(client: TestClient, wish: Wish) -> None:
+    def catalogue() -> list[tuple[str, str]]:
+        data = wish.ok("product/multi-get", "GET", limit=250)
+        return [(p["Product"]["id"], p["Product"]["name"]) for p in data]
+
+    before = catalogue()
+    out = client.post("/sandbox/api/seed", json={"seed": 7}).json()
+    assert out["seed"] == 7 and out["merchants"] == 3 and out["products"] > 0 and out["variants"] > out["products"]
+    seven = catalogue()
+    assert seven != before
+    client.post("/sandbox/api/seed", json={"seed": 7})
+    assert catalogue() == seven
+    client.post("/sandbox/api/seed", json={"seed": 42})
+    assert catalogue() == before
+    # the docs' entities exist whatever the seed
+    assert wish.ok("product", "GET", id="4ef2858a9795c776ce000120")["Product"]["name"] == "TEST!!!"
+
+
+def test_reset_after_reseed_keeps_the_new_seed(client: TestClient, wish: Wish) -> None:
+    client.post("/sandbox/api/seed", json={"seed": 3})
+    names = wish.ok("product/multi-get", "GET", limit=5)
+    wish.ok("product/disable", id="123456789009876543211234")
+    assert client.post("/sandbox/api/reset").json()["seed"] == 3
+    assert wish.ok("product/multi-get", "GET", limit=5) == names
+    client.post("/sandbox/api/seed", json={"seed": 42})
+
+
+def test_seed_rejects_bad_bodies(client: TestClient) -> None:
+    for body in ({"seed": "7"}, {"seed": -1}, [1]):
+        r = client.post("/sandbox/api/seed", json=body)
+        assert r.status_code == 400 and r.json()["code"] == 1000, (body, r.text)
+
+
+class TestClock:
+    def test_freeze_set_advance_unfreeze(self, client: TestClient) -> None:
+        r = client.post("/sandbox/api/clock", json={"freeze": True, "set": "2030-01-02T03:04:05Z"}).json()
+        assert r["frozen"] is True and r["now"] == "2030-01-02T03:04:05.000Z"
+        r = client.post("/sandbox/api/clock", json={"advance_seconds": 60}).json()
+        assert r["now"] == "2030-01-02T03:05:05.000Z"
+        assert client.get("/sandbox/api/clock").json()["now"] == "2030-01-02T03:05:05.000Z"
+        r = client.post("/sandbox/api/clock", json={"freeze": False}).json()
+        assert r["frozen"] is False and r["now"].startswith("2030-01-02T03:05")
+        r = client.post("/sandbox/api/clock", json={"reset": True}).json()
+        assert r["offset_seconds"] == 0 and not r["frozen"]
+
+    def test_offset_time_zone_is_converted_to_utc(self, client: TestClient) -> None:
+        r = client.post("/sandbox/api/clock", json={"freeze": True, "set": "2030-01-02T10:00:00+08:00"}).json()
+        assert r["now"] == "2030-01-02T02:00:00.000Z"
+
+    def test_bad_clock_bodies(self, client: TestClient) -> None:
+        for body in ({"set": "yesterday"}, {"advance_seconds": -5}, {"freeze": "yes"}, {"set": 12}):
+            r = client.post("/sandbox/api/clock", json=body)
+            assert r.status_code == 400 and r.json()["code"] == 1000, (body, r.text)
+
+    def test_the_api_reads_the_mock_clock(self, client: TestClient, wish: Wish) -> None:
+        client.post("/sandbox/api/clock", json={"freeze": True, "set": "2031-05-06T07:08:09"})
+        wish.ok("product/update", id="123456789009876543211234", name="Clocked")
+        p = wish.ok("product", "GET", id="123456789009876543211234")["Product"]
+        assert p["last_updated"] == datetime(2031, 5, 6, 7, 8, 9).strftime("%m-%d-%YT%H:%M:%S")
+
+
+def test_worldwide_merchant_token_works(client: TestClient) -> None:
+    assert Wish(client, WORLDWIDE_TOKEN).ok("auth_test", "GET")["merchant_username"] == "worldwide@example.com"

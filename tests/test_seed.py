@@ -1,0 +1,55 @@
+"""Seed data: deterministic, realistic, covering the states the API exposes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import select
+
+from mockwish.app import build_context
+from mockwish.config import Settings
+from mockwish.store.tables import Merchant, Product, Variant
+
+P = Product.__table__  # type: ignore[attr-defined]
+V = Variant.__table__  # type: ignore[attr-defined]
+M = Merchant.__table__  # type: ignore[attr-defined]
+
+
+def _dump(tmp: Path, seed: int) -> tuple[list, list]:
+    ctx = build_context(Settings(data_dir=tmp, products_per_merchant=60))
+    ctx.sandbox.reseed(seed)
+    with ctx.engine.connect() as conn:
+        products = [tuple(r) for r in conn.execute(select(P).order_by(P.c.id))]
+        variants = [tuple(r) for r in conn.execute(select(V).order_by(V.c.id))]
+    ctx.engine.dispose()
+    return products, variants
+
+
+def test_same_seed_same_data(tmp_path: Path) -> None:
+    a = _dump(tmp_path / "a", 5)
+    b = _dump(tmp_path / "b", 5)
+    assert a == b
+    assert _dump(tmp_path / "c", 6) != a
+
+
+def test_catalogue_is_varied(tmp_path: Path) -> None:
+    ctx = build_context(Settings(data_dir=tmp_path, products_per_merchant=200))
+    report = ctx.sandbox.reseed(1)
+    assert report.merchants == 3 and report.products >= 600
+    with ctx.engine.connect() as conn:
+        review = Counter(r[0] for r in conn.execute(select(P.c.review_status)))
+        enabled = Counter(r[0] for r in conn.execute(select(P.c.enabled)))
+        removed = conn.execute(select(P.c.id).where(P.c.removed_by_merchant.is_(True))).all()
+        colours = {r[0] for r in conn.execute(select(V.c.color))}
+        sizes = {r[0] for r in conn.execute(select(V.c.size))}
+        disabled_variants = conn.execute(select(V.c.id).where(V.c.enabled.is_(False))).all()
+        merchants = conn.execute(select(M)).mappings().all()
+        shipped = conn.execute(select(P.c.shipping)).all()
+    assert set(review) == {"approved", "pending", "rejected"}
+    assert enabled[True] and enabled[False] and removed and disabled_variants
+    assert len(colours) > 5 and len(sizes) > 10
+    assert any(len(s[0]["STANDARD"]) >= 2 for s in shipped)
+    assert {m["payment_currency"] for m in merchants} == {"USD", "CNY"}
+    # SKUs are unique per merchant (the store enforces it; the seed must not trip it)
+    ctx.engine.dispose()
