@@ -36,6 +36,7 @@ def test_hadolint() -> None:
 
 
 def test_ruff() -> None:
-    result = subprocess.run([str(BIN / "ruff"), "check", "mockwish", "tests", "bench"], cwd=ROOT,
+    paths = [p for p in ("mockwish", "tests", "bench") if (ROOT / p).is_dir()]
+    result = subprocess.run([str(BIN / "ruff"), "check", *paths], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
