@@ -129,12 +129,12 @@ class JobMachine:
         for row in rows:
             state, _ = _state(dict(row), now)
             if state == FINISHED:
-                self._settle(conn, dict(row), 1.0)
+                self._settle(conn, dict(row), 1.0, now)
             elif state in (PENDING, RUNNING):
                 next_due = min(next_due, _times(dict(row))[1])
         self.next_due = next_due
 
-    def _settle(self, conn: Connection, row: dict[str, Any], fraction: float) -> None:
+    def _settle(self, conn: Connection, row: dict[str, Any], fraction: float, now: datetime) -> None:
         kind = self.kinds[row["kind"]]
         _, end = _times(row)
         at = row["cancelled_at"] if row["cancelled_at"] is not None and row["cancelled_at"] < end else end
@@ -144,7 +144,9 @@ class JobMachine:
         if outcome.file_name is not None and outcome.file_content is not None:
             conn.execute(insert(_FILE).values(job_id=row["id"], merchant_id=row["merchant_id"],
                                               name=outcome.file_name, content=outcome.file_content,
-                                              ready_at=at))
+                                              # a file exists from when it is first produced: a job
+                                              # nobody looked at (e.g. a seeded one) still gets 72 h
+                                              ready_at=max(at, now)))
 
     def _row(self, conn: Connection, merchant_id: str, kind: str, job_id: str) -> dict[str, Any]:
         row = conn.execute(select(_JOB).where(_JOB.c.id == job_id, _JOB.c.merchant_id == merchant_id,
@@ -157,7 +159,7 @@ class JobMachine:
         row = self._row(conn, merchant_id, kind, job_id)
         state, fraction = _state(row, now)
         if state == FINISHED and not row["settled"]:
-            self._settle(conn, row, 1.0)
+            self._settle(conn, row, 1.0, now)
             row = self._row(conn, merchant_id, kind, job_id)
         file = conn.execute(select(_FILE.c.name, _FILE.c.ready_at).where(_FILE.c.job_id == job_id)).first()
         start, end = _times(row)
@@ -176,12 +178,12 @@ class JobMachine:
             return "already_cancelled"
         if state == FINISHED:
             if not row["settled"]:
-                self._settle(conn, row, 1.0)
+                self._settle(conn, row, 1.0, now)
             return "finished"
         conn.execute(update(_JOB).where(_JOB.c.id == job_id).values(cancelled_at=now))
         row["cancelled_at"] = now
         _, fraction = _state(row, now)
-        self._settle(conn, row, fraction)
+        self._settle(conn, row, fraction, now)
         return "cancelled"
 
     def file(self, conn: Connection, name: str) -> tuple[bytes, datetime] | None:

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from mockwish.jobs import JobKind, Outcome
 from mockwish.merchant.catalogue import store
 from mockwish.merchant.catalogue.money import Wallet
-from mockwish.merchant.catalogue.render import STANDARD, stock_of, usd
+from mockwish.merchant.catalogue.render import STANDARD, stock_of, usd, wish_express_countries
 from mockwish.wire.format import flag, money
 
 KIND = "product_download"
@@ -52,7 +52,7 @@ def work(conn: Connection, job: dict[str, Any], at: datetime, fraction: float) -
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(HEADER)
     for p in products:
-        we = ",".join(sorted(w.removeprefix("EXPRESS-") for w in p["shipping"] if w.startswith("EXPRESS-")))
+        we = ",".join(wish_express_countries(p))  # enrolled (enabled) countries, as the product view shows
         for v in variants[p["id"]]:
             st = stock_of(v, wh)
             out.writerow([

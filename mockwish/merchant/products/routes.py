@@ -15,7 +15,7 @@ from mockwish.merchant.variants.rules import warehouse
 from mockwish.reference import shippable_countries
 from mockwish.wire.format import job_ts
 from mockwish.wire.spec import Bool, CsvList, Enum, Id, Int, Json, Num, Str, When, spec
-from mockwish.wire.v2 import Call, V2Router, V2Result
+from mockwish.wire.v2 import Call, V2Result, V2Router
 
 router = V2Router("Product")
 
@@ -62,8 +62,8 @@ def _checked(call: Call, p: dict[str, Any]) -> dict[str, Any]:
 
     if "upc" in p:
         p["upc"] = validate.upc(p["upc"])
-    if "unit" in p:
-        p["unit"] = validate.unit(p["unit"])
+    if "unit" in p:  # the documented enum ends with null: an empty value clears the unit
+        p["unit"] = validate.unit(p["unit"]) if p["unit"].strip() else None
     if "shipping_time" in p:
         p["shipping_time"] = validate.shipping_time(p["shipping_time"])
     return p
@@ -237,6 +237,7 @@ DEFAULTS = (Num("default_shipping_price", "Default shipping price (USD)", low=0,
                      SHIPPING_PRICE, Num("localized_price", "Shipping price in local currency", low=0, high=1e6),
                      Bool("enabled", "Whether the product is sold in this country"),
                      Bool("wish_express", "Enrol the product in Wish Express for this country"),
+                     Bool("use_country_shipping", "Regions only: use the country's shipping price (overrides price)"),
                      *DEFAULTS, WAREHOUSE, either=EITHER),
            errors=("invalid_id", "product_not_found", "missing_either", "product_removed", "country_not_shipped",
                    "no_warehouse", "region_price", "usd_not_allowed"))
@@ -317,6 +318,8 @@ def get_products_shipping(call: Call) -> V2Result:
     if merchant["ships_worldwide"]:
         raise WishError("ships_worldwide")
     ids = list(dict.fromkeys(call.params["ids"]))
+    if not ids:  # "ids=," names no product at all
+        raise WishError("missing_param", param="ids")
     found = store.products_by_ids(call.conn, call.merchant_id, ids)
     for pid in ids:
         if pid not in found:

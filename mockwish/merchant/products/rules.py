@@ -13,6 +13,7 @@ from mockwish.merchant.catalogue import store, validate
 from mockwish.merchant.catalogue.money import Wallet, amount, check_currency_code
 from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.variants.rules import new_variant_values
+from mockwish.reference import shippable_countries
 
 PRICE_MAX = 100_000.0
 SHIPPING_MAX = 1000.0
@@ -56,8 +57,11 @@ def country_prices(merchant: dict[str, Any], wallet: Wallet, raw: dict[str, Any]
     for key, value in raw.items():
         local = key.upper().startswith("LOCAL_")
         cc = key.upper().removeprefix("LOCAL_")
-        if cc not in shipped and not merchant["ships_worldwide"]:
+        if cc not in shippable_countries() or (cc not in shipped and not merchant["ships_worldwide"]):
             continue
+        if wallet.non_usd and not local:  # "Use LOCAL_CC to set the localized price" (USD prices are hidden)
+            raise WishError("usd_not_allowed", param=f"country_shipping_prices[{key}]",
+                            currency=wallet.payment_currency, localized=f"LOCAL_{cc}")
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value:
             raise WishError("invalid_param", value=str(value), param=f"country_shipping_prices[{key}]")
         entry = out.setdefault(cc, {"price": None, "localized_price": None, "enabled": True, "regions": {}})
@@ -77,11 +81,17 @@ def add(conn: Connection, merchant: dict[str, Any], wallet: Wallet, p: dict[str,
     """/product/add: a new product with its first variation."""
     mid = merchant["id"]
     check_currency_code(wallet, p, ("localized_price", "localized_shipping", "localized_msrp"))
+    country_raw = p.get("country_shipping_prices", {})
+    if "localized_currency_code" not in p and any(str(k).upper().startswith("LOCAL_") for k in country_raw):
+        # "This must be provided in order to set localized pricing fields"
+        raise WishError("missing_param", param="localized_currency_code")
     price = amount(wallet, p, "price", "localized_price", required=True, usd_max=PRICE_MAX)
     shipping = amount(wallet, p, "shipping", "localized_shipping", required=True, usd_max=SHIPPING_MAX)
     assert price is not None and shipping is not None
     sku = p["sku"]
     parent_sku = p.get("parent_sku") or sku
+    if not parent_sku.strip():
+        raise WishError("invalid_param", value=parent_sku, param="parent_sku")
     if store.sku_taken(conn, mid, parent_sku):
         raise WishError("duplicate_sku", sku=parent_sku)
     if sku != parent_sku and store.sku_taken(conn, mid, sku):
@@ -93,7 +103,7 @@ def add(conn: Connection, merchant: dict[str, Any], wallet: Wallet, p: dict[str,
     clean = p.get("clean_image")
     if clean is not None and clean not in (main_image, *extra):
         clean = None  # "the clean image will not be set" when it is not one of the product's images
-    shipping_table: dict[str, Any] = {STANDARD: country_prices(merchant, wallet, p.get("country_shipping_prices", {}))}
+    shipping_table: dict[str, Any] = {STANDARD: country_prices(merchant, wallet, country_raw)}
     pid = new_id()
     store.insert_product(conn, {
         "id": pid, "merchant_id": mid, "parent_sku": parent_sku, "name": p["name"],
@@ -142,6 +152,8 @@ def update(conn: Connection, merchant_id: str, product: dict[str, Any], p: dict[
 def change_parent_sku(conn: Connection, merchant_id: str, product: dict[str, Any], new_sku: str,
                       now: datetime) -> None:
     editable(product)
+    if not new_sku.strip():
+        raise WishError("invalid_param", value=new_sku, param="new_parent_sku")
     if new_sku != product["parent_sku"]:
         if store.sku_taken(conn, merchant_id, new_sku, except_product=product["id"]):
             raise WishError("duplicate_sku", sku=new_sku)

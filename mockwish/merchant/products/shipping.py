@@ -42,13 +42,28 @@ def _entry(product: dict[str, Any], wh: str, cc: str) -> dict[str, Any] | None:
     return e
 
 
+def _local(wallet: Wallet, e: dict[str, Any]) -> str:
+    """The localized shipping price of an entry: "" when the variations' prices apply (as documented)."""
+    if e.get("price") is None:
+        return ""
+    local = e.get("localized_price")
+    return money(local if local is not None else e["price"] * wallet.rate) or ""
+
+
+def _region_price(wallet: Wallet, r: dict[str, Any], key: str) -> str:
+    value = r.get(key)
+    if value is None:
+        return "None"
+    return (usd(wallet, value) if key == "price" else money(value)) or "None"
+
+
 def _warehouse_view(wallet: Wallet, wh: str, cc: str, e: dict[str, Any], localized_key: str,
                     with_regions: bool) -> dict[str, Any]:
     price = e.get("price")
     body: dict[str, Any] = {
         "price_type": "normal" if wh == STANDARD else "wish_express",
         "price": usd(wallet, price) if price is not None else "None",
-        localized_key: money(e.get("localized_price")) if price is not None else "",
+        localized_key: _local(wallet, e),
         "localized_currency_code": wallet.localized_currency,
         "warehouse_name": wh,
         "enabled": flag(e.get("enabled", True)),
@@ -59,9 +74,9 @@ def _warehouse_view(wallet: Wallet, wh: str, cc: str, e: dict[str, Any], localiz
             "state": regions()[f"{cc}_{rc}"]["name"] if f"{cc}_{rc}" in regions() else rc,
             "use_country_shipping": flag(r.get("use_country_shipping", False)),
             "localized_currency_code": wallet.localized_currency,
-            "price": usd(wallet, r["price"]) if r.get("price") is not None else "None",
+            "price": _region_price(wallet, r, "price"),
             "enabled": flag(r.get("enabled", True)),
-            "localized_price": money(r.get("localized_price")) if r.get("localized_price") is not None else "None",
+            "localized_price": _region_price(wallet, r, "localized_price"),
             "state_code": rc}} for rc, r in sorted(e["regions"].items())]
     return {"WarehouseShipping": body}
 
@@ -98,7 +113,7 @@ def get_shipping(merchant: dict[str, Any], wallet: Wallet, product: dict[str, An
     return {"ProductCountryShipping": {
         "DataV2": view,
         "shipping_price": usd(wallet, std.get("price")) if std.get("price") is not None else "None",
-        "localized_shipping_price": money(std.get("localized_price")) if std.get("price") is not None else "",
+        "localized_shipping_price": _local(wallet, std),
         "localized_currency_code": wallet.localized_currency, "country_code": cc,
         "wish_express": inner["wish_express"], "enabled": inner["enabled"], "id": product["id"],
         "use_product_shipping": flag(std.get("price") is None)}}
@@ -152,6 +167,18 @@ def _table(shipping: dict[str, Any], wh: str) -> dict[str, Any]:
     return shipping.setdefault(wh, {})
 
 
+def _country_entry(product: dict[str, Any], shipping: dict[str, Any], wh: str, cc: str) -> dict[str, Any]:
+    """The entry of `cc` in warehouse `wh`, created when missing with the country's effective STANDARD price
+    (its own or the product default), so a region or enabled flag never changes the country's price."""
+    e = shipping.get(wh, {}).get(cc)
+    if e is None:
+        std = shipping.get(STANDARD, {}).get(cc) or _entry(product, STANDARD, cc) or {}
+        e = _table(shipping, wh)[cc] = {"price": std.get("price"), "localized_price": std.get("localized_price"),
+                                        "enabled": True, "regions": {}}
+    e.setdefault("regions", {})
+    return e
+
+
 def _set_price(shipping: dict[str, Any], wh: str, cc: str, pair: tuple[float, float]) -> None:
     e = _table(shipping, wh).setdefault(cc, {"regions": {}})
     e.update(price=pair[0], localized_price=pair[1], enabled=True)
@@ -168,13 +195,25 @@ def _set_region(product: dict[str, Any], shipping: dict[str, Any], wh: str, code
     country_price = _std_price(product, shipping, cc)
     if country_price is not None and pair[0] > 2 * country_price:
         raise WishError("region_price", region=code, max=money(2 * country_price))
-    e = _table(shipping, wh).setdefault(cc, {"price": country_price, "localized_price": None, "enabled": True,
-                                             "regions": {}})
-    e.setdefault("regions", {})[rc] = {"price": pair[0], "localized_price": pair[1], "enabled": True,
-                                       "use_country_shipping": False}
+    _country_entry(product, shipping, wh, cc)["regions"][rc] = {
+        "price": pair[0], "localized_price": pair[1], "enabled": True, "use_country_shipping": False}
 
 
-def _add_express(merchant: dict[str, Any], product: dict[str, Any], shipping: dict[str, Any], cc: str) -> None:
+def _region_uses_country(product: dict[str, Any], shipping: dict[str, Any], wh: str, code: str) -> None:
+    cc, rc = code.split("_", 1)
+    region = _country_entry(product, shipping, wh, cc)["regions"].setdefault(rc, {"enabled": True})
+    region.update(price=None, localized_price=None, use_country_shipping=True)
+
+
+def _enable_region(product: dict[str, Any], shipping: dict[str, Any], wh: str, code: str, enabled: bool) -> None:
+    cc, rc = code.split("_", 1)
+    region = _country_entry(product, shipping, wh, cc)["regions"].setdefault(
+        rc, {"price": None, "localized_price": None, "use_country_shipping": True})
+    region["enabled"] = enabled
+
+
+def _add_express(merchant: dict[str, Any], product: dict[str, Any], shipping: dict[str, Any],
+                 cc: str) -> None:
     wh = express(cc)
     if wh not in merchant["warehouses"]:
         raise WishError("no_warehouse", name=wh)
@@ -182,19 +221,14 @@ def _add_express(merchant: dict[str, Any], product: dict[str, Any], shipping: di
     if current is not None:  # "no values will be modified if already set"
         current["enabled"] = True
         return
-    std = _entry(product, STANDARD, cc) or {}
-    _table(shipping, wh)[cc] = {"price": std.get("price"), "localized_price": std.get("localized_price"),
-                                "enabled": True, "regions": {}}
+    _country_entry(product, shipping, wh, cc)  # a copy of the STANDARD price, including one set in this call
 
 
 def _set_enabled(shipping: dict[str, Any], product: dict[str, Any], cc: str, enabled: bool,
                  warehouses: list[str]) -> None:
     for wh in warehouses:
         if wh == STANDARD:
-            e = _table(shipping, wh).setdefault(cc, {"price": product["default_shipping_price"],
-                                                     "localized_price": product["localized_default_shipping_price"],
-                                                     "regions": {}})
-            e["enabled"] = enabled
+            _country_entry(product, shipping, wh, cc)["enabled"] = enabled
         elif cc in shipping.get(wh, {}):
             shipping[wh][cc]["enabled"] = enabled
 
@@ -233,15 +267,15 @@ def update_shipping(conn: Connection, merchant: dict[str, Any], wallet: Wallet, 
                 for k, t in product["shipping"].items()}
     values: dict[str, Any] = {}
     _defaults(wallet, p, values)
+    product = {**product, **values}  # a new default applies at once to unset countries and express copies
     pair = _pair(wallet, p.get("price"), p.get("localized_price"), "price")
     if m:
-        if pair is not None:
+        if p.get("use_country_shipping"):  # "Setting to True will override the price field"
+            _region_uses_country(product, shipping, wh, code)
+        elif pair is not None:
             _set_region(product, shipping, wh, code, pair)
-        if "enabled" in p:
-            reg = _table(shipping, STANDARD).setdefault(cc, {"price": None, "enabled": True, "regions": {}})
-            reg.setdefault("regions", {}).setdefault(m.group(2), {"price": None, "localized_price": None,
-                                                                  "use_country_shipping": True})
-            reg["regions"][m.group(2)]["enabled"] = p["enabled"]
+        if "enabled" in p:  # without warehouse_name, "enabled will apply to standard warehouse only"
+            _enable_region(product, shipping, wh, code, p["enabled"])
     else:
         if pair is not None:
             _set_price(shipping, wh, cc, pair)
@@ -283,9 +317,10 @@ def update_multi_shipping(conn: Connection, merchant: dict[str, Any], wallet: Wa
                 for k, t in product["shipping"].items()}
     values: dict[str, Any] = {}
     _defaults(wallet, p, values)
+    product = {**product, **values}  # a new default applies at once to unset countries and express copies
     prices: dict[str, dict[str, float]] = p.get("_prices", {})
-    if wallet.non_usd is False and any("localized" in v for v in prices.values()) \
-            and "localized_currency_code" not in p:
+    if any("localized" in v for v in prices.values()) and "localized_currency_code" not in p:
+        # required with localized prices for every merchant, and so for every non-USD merchant
         raise WishError("missing_param", param="localized_currency_code")
     we_add = [c.upper() for c in p.get("wish_express_add_countries", [])]
     for code, v in sorted(prices.items(), key=lambda kv: "_" in kv[0]):  # countries before their regions
@@ -304,16 +339,14 @@ def update_multi_shipping(conn: Connection, merchant: dict[str, Any], wallet: Wa
         code = code.upper()
         if code not in regions():
             raise WishError("invalid_param", value=code, param="regions_use_country_shipping")
-        cc, rc = code.split("_", 1)
-        e = _table(shipping, wh).setdefault(cc, {"price": _std_price(product, shipping, cc), "localized_price": None,
-                                                 "enabled": True, "regions": {}})
-        e.setdefault("regions", {})[rc] = {"price": None, "localized_price": None, "enabled": True,
-                                           "use_country_shipping": True}
+        _region_uses_country(product, shipping, wh, code)
     for cc in we_add:
         check_ships_to(merchant, cc)
         _add_express(merchant, product, shipping, cc)
     for cc in p.get("wish_express_remove_countries", []):
         cc = cc.upper()
+        if cc not in shippable_countries():
+            raise WishError("invalid_param", value=cc, param="wish_express_remove_countries")
         if cc in shipping.get(express(cc), {}):
             shipping[express(cc)][cc]["enabled"] = False
     for key, enabled in (("enabled_countries", True), ("disabled_countries", False)):
@@ -323,12 +356,7 @@ def update_multi_shipping(conn: Connection, merchant: dict[str, Any], wallet: Wa
             if m:
                 if code not in regions():
                     raise WishError("invalid_param", value=code, param=key)
-                e = _table(shipping, wh).setdefault(m.group(1), {"price": _std_price(product, shipping, m.group(1)),
-                                                                 "localized_price": None, "enabled": True,
-                                                                 "regions": {}})
-                r = e.setdefault("regions", {}).setdefault(m.group(2), {"price": None, "localized_price": None,
-                                                                        "use_country_shipping": True})
-                r["enabled"] = enabled
+                _enable_region(product, shipping, wh, code, enabled)
                 continue
             check_ships_to(merchant, code)
             targets = [wh] if p.get("warehouse_name") else _all_warehouses(shipping, code)
