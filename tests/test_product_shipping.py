@@ -245,8 +245,20 @@ def test_get_shipping_setting(wish: Wish) -> None:
                            "currency_code": "USD"}
 
 
+@pytest.mark.parametrize(("path", "extra"), [
+    ("product/get-shipping", {}),
+    ("product/update-shipping", {"localized_price": "10", "localized_currency_code": "CNY"}),
+])
+def test_country_left_out_of_the_shipping_settings(other: Wish, path: str, extra: dict[str, str]) -> None:
+    # the second merchant's seeded settings leave out JP, KR, SG, NZ and IL
+    pid = other.ok("product/multi-get", "GET", limit="1")[0]["Product"]["id"]
+    body = other.err(path, 1000, 400, id=pid, country="JP", **extra)
+    assert "JP" in body["message"]
+
+
 def test_get_shipping_setting_per_merchant(other: Wish, client: Any) -> None:
-    assert other.ok("product/get-shipping-setting")["ShippingSetting"]["country_settings"]
+    settings = other.ok("product/get-shipping-setting")["ShippingSetting"]["country_settings"]
+    assert settings and "JP" not in {s["CountryShippingSetting"]["country_code"] for s in settings}
     ww = Wish(client, WORLDWIDE_TOKEN)
     assert ww.ok("product/get-shipping-setting") == {"ShippingSetting": {"country_settings": []}}
 

@@ -23,6 +23,7 @@ class MerchantPlan:
     ships_worldwide: bool
     warehouses: tuple[str, ...]
     doc_fixtures: bool  # seed the entities the docs' examples refer to
+    not_shipped: tuple[str, ...] = ()  # shippable countries left out of the shipping settings
 
 
 PLANS: tuple[MerchantPlan, ...] = (
@@ -31,7 +32,7 @@ PLANS: tuple[MerchantPlan, ...] = (
                  ("EXPRESS-US", "EXPRESS-CA", "EXPRESS-FR", "EXPRESS-ES", "EXPRESS-GB", "EXPRESS-DE"), True),
     # paid in CNY: must send localized_* values, sees 999999 in USD fields
     MerchantPlan("second", SECOND_TOKEN, "second@example.com", "sandbox-password", "CNY", "CNY", False,
-                 ("EXPRESS-US",), False),
+                 ("EXPRESS-US",), False, not_shipped=("JP", "KR", "SG", "NZ", "IL")),
     # ships to every shippable country without per-country settings
     MerchantPlan("worldwide", WORLDWIDE_TOKEN, "worldwide@example.com", "sandbox-password", "USD", "USD", True,
                  (), False),
@@ -43,6 +44,6 @@ def shipping_settings(plan: MerchantPlan) -> dict[str, float | None]:
     Price" (so /product/get-shipping answers the documented error for that country)."""
     if plan.ships_worldwide:
         return {}
-    out: dict[str, float | None] = {cc: 4.99 for cc in shippable_countries()}
+    out: dict[str, float | None] = {cc: 4.99 for cc in shippable_countries() if cc not in plan.not_shipped}
     out["US"] = None
     return out
