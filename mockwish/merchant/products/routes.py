@@ -107,6 +107,17 @@ PRODUCT_FIELDS = (
 )
 
 
+# optional listing attributes that /product/add and /product/update read alike
+LISTING_FIELDS = (
+    Str("requested_product_brand_id", "Brand ID", max_len=100),
+    Str("landing_page_url", "URL on your website", max_len=2000),
+    Str("upc", "8 to 14 digits GTIN", max_len=14),
+    Str("clean_image", "URL of the clean image (the main image or one of the extra images)", max_len=2000),
+    Int("max_quantity", "Maximum quantity per order", low=1, high=100_000),
+    Num("reference_value", "Reference value for price per unit", low=0, high=1e6),
+)
+
+
 @router.op("/product/add", scope="products:write", summary="Create a Product",
            spec=spec(
                Str("name", "Name of the product", required=True, min_len=1, max_len=500),
@@ -129,13 +140,8 @@ PRODUCT_FIELDS = (
                Str("shipping_time", "(DEPRECATED) e.g. 15-20", max_len=20),
                Str("main_image", "URL of the main image", required=True, max_len=2000),
                Str("parent_sku", "Unique id of the product (defaults to sku)", min_len=1, max_len=255),
-               Str("requested_product_brand_id", "Brand ID", max_len=100),
-               Str("landing_page_url", "URL on your website", max_len=2000),
-               Str("upc", "8 to 14 digits GTIN", max_len=14),
                Str("extra_images", "Extra image URLs separated by '|'", max_len=200_000),
-               Str("clean_image", "URL of the clean image (main or one of the extra images)", max_len=2000),
-               Int("max_quantity", "Maximum quantity per order", low=1, high=100_000),
-               Num("reference_value", "Reference value for price per unit", low=0, high=1e6),
+               *LISTING_FIELDS,
                Num("quantity_value", "Total quantity of the variant in the given unit", low=0, high=1e6),
                UNIT, *LOGISTICS,
                Str("demo_video_asset_url", "URL of a demo video (mp4, mov, wmv, flv, avi, mkv, webm)",
@@ -151,15 +157,10 @@ def add(call: Call) -> V2Result:
 
 @router.op("/product/update", scope="products:write", summary="Update a Product",
            spec=spec(*ID_OR_SKU, *PRODUCT_FIELDS,
-                     Str("requested_product_brand_id", "Brand ID", max_len=100),
-                     Str("landing_page_url", "URL on your website", max_len=2000),
-                     Str("upc", "8 to 14 digits GTIN", max_len=14),
                      Str("main_image", "URL of the main image", max_len=2000),
                      Str("extra_images", "All extra image URLs separated by '|'", max_len=200_000),
-                     Str("clean_image", "URL of the clean image", max_len=2000),
-                     Int("max_quantity", "Maximum quantity per order", low=1, high=100_000),
                      Enum("condition", "NEW, USED or REFURBISHED", values=CONDITION),
-                     Num("reference_value", "Reference value for price per unit", low=0, high=1e6),
+                     *LISTING_FIELDS,
                      UNIT,
                      Str("demo_video_asset_url", "Demo video URL; an empty string deletes it", max_len=2000),
                      either=EITHER),

@@ -252,6 +252,18 @@ def _defaults(wallet: Wallet, p: dict[str, Any], values: dict[str, Any]) -> None
         values["default_shipping_price"], values["localized_default_shipping_price"] = pair
 
 
+def _working_copy(merchant: dict[str, Any], wallet: Wallet, product: dict[str, Any], p: dict[str, Any]
+                  ) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """What both shipping updates start from: the target warehouse, a deep copy of the shipping table to
+    change, the new product-level defaults, and the product as seen with those defaults applied."""
+    wh = _target(merchant, p.get("warehouse_name"))
+    shipping = {k: {c: dict(e, regions=dict(e.get("regions", {}))) for c, e in t.items()}
+                for k, t in product["shipping"].items()}
+    values: dict[str, Any] = {}
+    _defaults(wallet, p, values)
+    return wh, shipping, values, {**product, **values}  # a new default applies at once to unset countries
+
+
 def update_shipping(conn: Connection, merchant: dict[str, Any], wallet: Wallet, product: dict[str, Any],
                     p: dict[str, Any], now: datetime) -> None:
     """/product/update-shipping (one country or region)."""
@@ -262,12 +274,7 @@ def update_shipping(conn: Connection, merchant: dict[str, Any], wallet: Wallet, 
     if m and code not in regions():
         raise WishError("invalid_param", value=p["country"], param="country")
     check_ships_to(merchant, cc)
-    wh = _target(merchant, p.get("warehouse_name"))
-    shipping = {k: {c: dict(e, regions=dict(e.get("regions", {}))) for c, e in t.items()}
-                for k, t in product["shipping"].items()}
-    values: dict[str, Any] = {}
-    _defaults(wallet, p, values)
-    product = {**product, **values}  # a new default applies at once to unset countries and express copies
+    wh, shipping, values, product = _working_copy(merchant, wallet, product, p)
     pair = _pair(wallet, p.get("price"), p.get("localized_price"), "price")
     if m:
         if p.get("use_country_shipping"):  # "Setting to True will override the price field"
@@ -312,12 +319,7 @@ def update_multi_shipping(conn: Connection, merchant: dict[str, Any], wallet: Wa
     """/product/update-multi-shipping. Priority: disabled/enabled_countries > wish_express_remove_countries >
     wish_express_add_countries, so they are applied in the reverse order (the strongest last)."""
     editable(product)
-    wh = _target(merchant, p.get("warehouse_name"))
-    shipping = {k: {c: dict(e, regions=dict(e.get("regions", {}))) for c, e in t.items()}
-                for k, t in product["shipping"].items()}
-    values: dict[str, Any] = {}
-    _defaults(wallet, p, values)
-    product = {**product, **values}  # a new default applies at once to unset countries and express copies
+    wh, shipping, values, product = _working_copy(merchant, wallet, product, p)
     prices: dict[str, dict[str, float]] = p.get("_prices", {})
     if any("localized" in v for v in prices.values()) and "localized_currency_code" not in p:
         # required with localized prices for every merchant, and so for every non-USD merchant
