@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     default_locale: Literal["en", "zh", "fr", "de"] = "en"
     log_level: str = "info"
     access_log: bool = False
-    max_body_bytes: int = 8 * 1024 * 1024
+    max_body_bytes: int = 16 * 1024 * 1024  # a 5 MB image, base64 and form-encoded, must fit
 
     # asynchronous jobs: seconds spent PENDING, then RUNNING (progress is derived from the clock)
     job_pending_seconds: float = 2.0

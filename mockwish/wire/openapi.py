@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 COMMON_PARAMS: list[dict[str, Any]] = [
     {"name": "format", "description": "'json' (default; also when empty) or 'xml'",
-     "schema": {"type": "string", "enum": ["json", "xml", ""]}},
+     "schema": {"type": "string", "pattern": "^\\s*([jJ][sS][oO][nN]|[xX][mM][lL])?\\s*$"}},
     # any value is accepted (like Wish): en, zh, fr, de translate; anything else falls back to the default
     {"name": "locale", "description": "Language of error messages: en, zh, fr or de (others: the default)",
      "schema": {"type": "string"}},

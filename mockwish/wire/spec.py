@@ -15,8 +15,10 @@ import orjson
 from mockwish.errors import WishError
 from mockwish.ids import is_object_id
 
-_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
-_INT = re.compile(r"^\s*[+-]?\d{1,18}\s*$")
+# ASCII digits only (int() and float() would take other scripts' digits) and no padding: what a client's
+# number serializer sends, and what the integer/number types of the OpenAPI document promise
+_NUMBER = re.compile(r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_INT = re.compile(r"^-?[0-9]{1,18}$")
 _TRUE = {"true"}
 _FALSE = {"false"}
 
@@ -111,7 +113,7 @@ class Num(Param):
     dollar: bool = False
 
     def convert(self, raw: str) -> float:
-        text = raw.strip()
+        text = raw
         if self.dollar and text.startswith("$"):
             text = text[1:]
         if not _NUMBER.match(text):

@@ -12,7 +12,7 @@ from mockwish.errors import WishError
 from mockwish.ids import new_hex
 from mockwish.store.tables import TempImage
 from mockwish.wire.spec import Str, spec
-from mockwish.wire.v2 import Call, V2Router, V2Result
+from mockwish.wire.v2 import Call, V2Result, V2Router
 
 router = V2Router("Account")
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
@@ -42,13 +42,20 @@ def get_currency_code(call: Call) -> V2Result:
 
 
 @router.op("/image", scope="products:write", summary="Upload a Temporary Image",
-           spec=spec(Str("image", "The image, base64 encoded JPG (URL encoded in the form body)",
-                         required=True, max_len=8 * 1024 * 1024)),
+           spec=spec(Str("image", "The image, base64 encoded JPG (URL encoded in the form body); at most 5 MB "
+                                  "once decoded", required=True)),
            errors=("invalid_image", "image_too_large"))
 def upload_image(call: Call) -> V2Result:
-    """Stores the image for 2 weeks and answers its URL on the mock."""
-    text = "".join(call.params["image"].split())
-    text = text.replace("-", "+").replace("_", "/")  # tolerate the URL-safe alphabet
+    """Stores the image for 2 weeks and answers its URL on the mock, which serves the decoded bytes.
+
+    The docs' own example image ("ABCD1234abcd") is not a JPEG, so any base64 payload is accepted. Lenient as a
+    client would hope: a `data:image/...;base64,` prefix, line breaks, the URL-safe alphabet, missing padding,
+    and spaces where a client forgot to URL-encode '+' are all read as the image meant."""
+    text = call.params["image"].strip()
+    if text[:5].lower() == "data:" and "," in text:
+        text = text.split(",", 1)[1]
+    text = "".join(text.replace(" ", "+").split())
+    text = text.replace("-", "+").replace("_", "/")
     try:
         content = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
     except (binascii.Error, ValueError) as exc:

@@ -60,5 +60,5 @@ def amount(wallet: Wallet, params: dict[str, Any], usd_field: str, local_field: 
             local = round(usd * wallet.rate, 2)
     if usd > usd_max:
         raise WishError("out_of_range", param=local_field if wallet.non_usd else usd_field, low=0,
-                        high=f"{usd_max:g} USD", value=f"{usd:g} USD")
+                        high=f"{usd_max:g} USD", value=f"{usd:.2f} USD")
     return (float(usd), float(local))

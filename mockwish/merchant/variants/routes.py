@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from mockwish.errors import WishError
-from mockwish.jobs import CANCELLED, FINISHED, PENDING, RUNNING
+from mockwish.jobs import CANCELLED, FINISHED, PENDING, RUNNING, JobView
 from mockwish.merchant.catalogue import render, store
 from mockwish.merchant.catalogue.money import Wallet
 from mockwish.merchant.products.routes import CONDITION, LOGISTICS, WAREHOUSE
 from mockwish.merchant.variants import bulk, rules
 from mockwish.wire.format import ts
 from mockwish.wire.spec import Bool, Enum, Id, Int, Json, Num, Str, spec
-from mockwish.wire.v2 import Call, V2Router, V2Result
+from mockwish.wire.v2 import Call, V2Result, V2Router
 
 router = V2Router("Product Variation")
 
@@ -164,37 +166,58 @@ def multi_get(call: Call) -> V2Result:
 @router.op("/variant/bulk-sku-update", scope="products:write", summary="Bulk Update Product Variations",
            spec=spec(Json("updates", 'JSON array: [{"sku":"aaa","inventory":10},{"sku":"bbb","enabled":false}]',
                           required=True, kind=list), WAREHOUSE),
-           errors=("invalid_json", "bulk_too_large", "no_warehouse"))
+           errors=("invalid_json", "invalid_param", "bulk_too_large", "no_warehouse"))
 def bulk_sku_update(call: Call) -> V2Result:
-    """Start a non-blocking bulk update; answers its job_id."""
+    """Start a non-blocking bulk update; answers its job_id. The array itself must be well formed (each
+    element an object with a string or integer `sku`); a bad inventory or enabled value, or a SKU the store
+    does not have, is reported per SKU by get-bulk-update-job-failures."""
     updates = call.params["updates"]
+    if not updates:
+        raise WishError("invalid_param", value="[]", param="updates")
     if len(updates) > bulk.MAX_UPDATES:
         raise WishError("bulk_too_large", max=bulk.MAX_UPDATES, count=len(updates))
-    if not all(isinstance(u, dict) and isinstance(u.get("sku"), str | int) for u in updates):
-        raise WishError("invalid_json", param="updates")
-    rules.warehouse(_merchant(call), call.params.get("warehouse_name"))
-    clean = [{k: v for k, v in u.items() if k in ("sku", "inventory", "enabled")} | {"sku": str(u["sku"])}
+    for u in updates:
+        sku = u.get("sku") if isinstance(u, dict) else None
+        if isinstance(sku, bool) or not isinstance(sku, str | int):
+            raise WishError("invalid_param", value=_short(u), param="updates")
+    wh = rules.warehouse(_merchant(call), call.params.get("warehouse_name"))
+    clean = [{k: v for k, v in u.items() if k in ("inventory", "enabled")} | {"sku": str(u["sku"])}
              for u in updates]
     job_id = call.ctx.jobs.create(call.conn, call.merchant_id, bulk.KIND,  # type: ignore[attr-defined]
-                                  {"updates": clean, "warehouse_name": call.params.get("warehouse_name")},
-                                  call.now, len(clean))
+                                  {"updates": clean, "warehouse_name": wh}, call.now, len(clean))
     return V2Result({"job_id": job_id})
+
+
+def _short(value: Any) -> str:
+    text = orjson.dumps(value).decode()
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 JOB_ID = Id("job_id", "The id returned by /variant/bulk-sku-update", required=True)
 
 
-def _job(call: Call):  # type: ignore[no-untyped-def]
-    return call.ctx.jobs.view(call.conn, call.merchant_id, bulk.KIND, call.params["job_id"], call.now)  # type: ignore[attr-defined]
+def _job(call: Call) -> JobView:
+    return call.ctx.jobs.view(call.conn, call.merchant_id, bulk.KIND, call.params["job_id"], call.now)  # type: ignore[attr-defined,no-any-return]
+
+
+def _outcome(call: Call, job: JobView) -> dict[str, list[Any]]:
+    """Successes and failures so far: the job's result once it is settled (finished or cancelled), the
+    processed share's preview while it runs, nothing while it is pending."""
+    if job.result is not None:
+        return {"successes": job.result.get("successes", []), "failures": job.result.get("failures", [])}
+    if job.state == RUNNING and job.processed_count:
+        return bulk.preview(call.conn, call.merchant_id, job.params, job.processed_count)
+    return {"successes": [], "failures": []}
 
 
 @router.op("/variant/get-bulk-update-job-status", scope="products:read",
-           summary="Get Job Status of Variation Bulk Updates", spec=spec(JOB_ID), errors=("invalid_id", "job_not_found"))
+           summary="Get Job Status of Variation Bulk Updates", spec=spec(JOB_ID),
+           errors=("invalid_id", "job_not_found"))
 def get_bulk_update_job_status(call: Call) -> V2Result:
     job = _job(call)
-    result = job.result or {}
-    successes, failures = len(result.get("successes", [])), len(result.get("failures", []))
-    processed = successes + failures if job.result is not None else job.processed_count
+    result = _outcome(call, job)
+    successes, failures = len(result["successes"]), len(result["failures"])
+    processed = successes + failures
     query = {"job_id": job.id}
     data: dict[str, Any] = {
         "id": job.id, "merchant_id": job.merchant_id, "uploader_id": call.merchant_id,
@@ -213,7 +236,7 @@ def get_bulk_update_job_status(call: Call) -> V2Result:
 
 def _results_page(call: Call, key: str) -> V2Result:
     job = _job(call)
-    items = (job.result or {}).get(key, [])
+    items = _outcome(call, job)[key]
     start, limit = call.params.get("start", 0), call.params.get("limit", 50)
     return V2Result({"errors" if key == "failures" else key: items[start:start + limit]},
                     paging=call.paging(start, limit, start + limit < len(items)))

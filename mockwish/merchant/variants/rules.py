@@ -35,12 +35,30 @@ def product_of(conn: Connection, merchant_id: str, variant: dict[str, Any]) -> d
 
 
 def warehouse(merchant: dict[str, Any], name: str | None) -> str:
-    """The warehouse a request names (STANDARD when none); unknown names are an error."""
-    if name is None or name == STANDARD:
+    """The warehouse a request names (STANDARD when none, or an empty value as clients that send every
+    parameter do); unknown names are an error."""
+    name = (name or "").strip()
+    if not name or name == STANDARD:
         return STANDARD
     if name not in merchant["warehouses"]:
         raise WishError("no_warehouse", name=name)
     return name
+
+
+def _attributes(p: dict[str, Any]) -> dict[str, Any]:
+    """color and size as stored: trimmed, and a blank value is no value (so '  ' cannot pass for a colour)."""
+    out = dict(p)
+    for key in ("color", "size"):
+        if key in out:
+            out[key] = (out[key] or "").strip() or None
+    return out
+
+
+def sku_free(conn: Connection, merchant_id: str, sku: str, product_id: str) -> bool:
+    """A SKU may be used by a variation of `product_id` when no variation has it and no other product has it
+    as parent SKU (a product's parent SKU is often its first variation's SKU, as /product/add defaults it)."""
+    return not (store.sku_taken(conn, merchant_id, sku, except_product=product_id)
+                or store.variant_by_sku(conn, merchant_id, sku) is not None)
 
 
 def _pair(color: str | None, size: str | None) -> tuple[str, str]:
@@ -67,6 +85,7 @@ def new_variant_values(conn: Connection, merchant_id: str, wallet: Wallet, produ
 def add(conn: Connection, merchant: dict[str, Any], wallet: Wallet, p: dict[str, Any], now: datetime) -> str:
     """/variant/add: a new variation on the product named by parent_sku (or by one of its variant SKUs)."""
     mid = merchant["id"]
+    p = _attributes(p)
     product = store.product_by_parent_sku(conn, mid, p["parent_sku"])
     if product is None:
         by_sku = store.variant_by_sku(conn, mid, p["parent_sku"])
@@ -83,7 +102,7 @@ def add(conn: Connection, merchant: dict[str, Any], wallet: Wallet, p: dict[str,
     pair = _pair(p.get("color"), p.get("size"))
     if any(_pair(s["color"], s["size"]) == pair for s in siblings):
         raise WishError("duplicate_variation", color=p.get("color") or "", size=p.get("size") or "")
-    if store.sku_taken(conn, mid, p["sku"]):
+    if not sku_free(conn, mid, p["sku"], product["id"]):
         raise WishError("duplicate_sku", sku=p["sku"])
     if p.get("variant_main_image"):
         validate.count_images(product["extra_images"], 1 + sum(1 for s in siblings if s["main_image"]))
@@ -114,6 +133,7 @@ def update(conn: Connection, merchant: dict[str, Any], wallet: Wallet, variant: 
            p: dict[str, Any], now: datetime) -> None:
     """/variant/update: only what is sent changes; inventory and shipping go to the named warehouse."""
     mid = merchant["id"]
+    p = _attributes(p)
     product = product_of(conn, mid, variant)
     wh = warehouse(merchant, p.get("warehouse_name"))
     check_currency_code(wallet, p, ("localized_price", "localized_shipping", "localized_msrp"))
@@ -137,7 +157,7 @@ def update(conn: Connection, merchant: dict[str, Any], wallet: Wallet, variant: 
         pair = _pair(color, size)
         if any(_pair(s["color"], s["size"]) == pair for s in siblings if s["id"] != variant["id"]):
             raise WishError("duplicate_variation", color=color or "", size=size or "")
-        values["color"], values["size"] = color or None, size or None
+        values["color"], values["size"] = color, size
     for key in ("shipping_time", "quantity_value", "condition"):
         if key in p:
             values[key] = p[key]
@@ -173,9 +193,7 @@ def change_sku(conn: Connection, merchant_id: str, variant: dict[str, Any], new_
     product = product_of(conn, merchant_id, variant)
     if new_sku == variant["sku"]:
         return
-    # unique among all SKUs and other products' parent SKUs (its own product may carry it as parent SKU)
-    if (store.sku_taken(conn, merchant_id, new_sku, except_product=product["id"])
-            or store.variant_by_sku(conn, merchant_id, new_sku) is not None):
+    if not sku_free(conn, merchant_id, new_sku, product["id"]):
         raise WishError("duplicate_sku", sku=new_sku)
     store.update_variant(conn, merchant_id, variant["id"], {"sku": new_sku, "last_updated": now})
     store.touch_product(conn, merchant_id, product["id"], now)
