@@ -97,3 +97,14 @@ class TestClock:
 
 def test_worldwide_merchant_token_works(client: TestClient) -> None:
     assert Wish(client, WORLDWIDE_TOKEN).ok("auth_test", "GET")["merchant_username"] == "worldwide@example.com"
+
+
+def test_clock_stays_in_a_sane_range(client: TestClient) -> None:
+    for body in ({"set": "0001-01-01T00:00:00+00:01"}, {"set": "9999-12-31T23:59:59-01:00"},
+                 {"set": "1999-12-31T23:59:59"}):
+        r = client.post("/sandbox/api/clock", json=body)
+        assert r.status_code == 400 and r.json()["code"] == 1000, (body, r.text)
+    r = client.post("/sandbox/api/clock", json={"set": "2999-12-01T00:00:00", "freeze": True})
+    assert r.status_code == 200
+    r = client.post("/sandbox/api/clock", json={"advance_seconds": 86400 * 60})
+    assert r.status_code == 400 and client.get("/sandbox/api/clock").json()["now"].startswith("2999-12-01")

@@ -19,7 +19,7 @@ from support import DEFAULT_TOKEN
 
 CONFIG = SchemathesisConfig.from_dict({
     "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "413"]}},
-    "generation": {"max-examples": 12},
+    "generation": {"max-examples": 30},
 })
 
 

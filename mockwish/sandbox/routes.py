@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from sqlalchemy import select
 
+from mockwish.clock import utcnow
 from mockwish.context import Ctx
 from mockwish.errors import WishError
 from mockwish.store.tables import AccessToken, Merchant
@@ -46,6 +47,10 @@ class SeedOut(BaseModel):
 class ResetOut(BaseModel):
     seed: int
     reset: bool = True
+
+
+# the clock stays where timestamps stay meaningful (and datetime arithmetic cannot overflow)
+CLOCK_RANGE = (datetime(2000, 1, 1), datetime(2999, 12, 31))
 
 
 class ClockIn(BaseModel):
@@ -115,16 +120,26 @@ def get_clock(request: Request) -> dict[str, Any]:
 @router.post("/clock", response_model=ClockOut, summary="Freeze, set or advance the mock's clock",
              responses={400: {"description": "Invalid parameter (code 1000)"}})
 def set_clock(request: Request, body: ClockIn) -> Any:
-    clock = _ctx(request).clock
-    if body.reset:
-        clock.reset()
+    ctx = _ctx(request)
+    clock = ctx.clock
+    at: datetime | None = None
     if body.set is not None:
         try:
             at = datetime.fromisoformat(body.set.replace("Z", "+00:00"))
-        except ValueError:
-            return render_error(_ctx(request), WishError("invalid_param", value=body.set, param="set"))
-        if at.tzinfo is not None:
-            at = at.astimezone(UTC).replace(tzinfo=None)
+            if at.tzinfo is not None:
+                at = at.astimezone(UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            at = None
+        if at is None or not CLOCK_RANGE[0] <= at <= CLOCK_RANGE[1]:
+            return render_error(ctx, WishError("invalid_param", value=body.set, param="set"))
+    start = at or (utcnow() if body.reset else clock.now())
+    if body.advance_seconds and start + timedelta(seconds=body.advance_seconds) > CLOCK_RANGE[1]:
+        return render_error(ctx, WishError("out_of_range", param="advance_seconds", low=0,
+                                           high=int((CLOCK_RANGE[1] - start).total_seconds()),
+                                           value=str(body.advance_seconds)))
+    if body.reset:
+        clock.reset()
+    if at is not None:
         clock.set(at)
     if body.freeze is True:
         clock.freeze()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mockwish.errors import REGISTRY
+from mockwish.wire.spec import Param, Str
 
 if TYPE_CHECKING:
     from mockwish.wire.v2 import Operation
 
 COMMON_PARAMS: list[dict[str, Any]] = [
     {"name": "format", "description": "'json' (default; also when empty) or 'xml'",
-     "schema": {"type": "string", "pattern": "^\\s*([jJ][sS][oO][nN]|[xX][mM][lL])?\\s*$"}},
+     "schema": {"type": "string", "pattern": "^([jJ][sS][oO][nN]|[xX][mM][lL])?$"}},
     # any value is accepted (like Wish): en, zh, fr, de translate; anything else falls back to the default
     {"name": "locale", "description": "Language of error messages: en, zh, fr or de (others: the default)",
      "schema": {"type": "string"}},
@@ -38,6 +39,18 @@ COMMON_ERRORS = ("missing_param", "invalid_param", "unauthorized", "body_too_lar
                  "unknown_error")
 
 
+BLANK_VALUE = {"type": "string", "pattern": "^[ \\t]*$"}
+
+
+def doc_schema(p: Param) -> dict[str, Any]:
+    """A parameter's schema as the parser reads it: a blank optional value counts as not sent (PHP clients
+    send every field), except for free text, where "" is a value (e.g. deleting a video URL)."""
+    schema = p.schema()
+    if p.required or isinstance(p, Str):
+        return schema
+    return {"anyOf": [schema, BLANK_VALUE]}
+
+
 def _content(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}, "application/xml": {"schema": {"type": "string"}}}
 
@@ -62,13 +75,13 @@ def operation_docs(op: Operation, method: str) -> dict[str, Any]:
     required: list[str] = []
     params: list[dict[str, Any]] = []
     for p in op.spec.params:
-        schema = p.schema()
+        schema = doc_schema(p)
         if p.description:
             schema = {**schema, "description": p.description}
         props[p.name] = schema
         if p.required:
             required.append(p.name)
-        params.append({"name": p.name, "in": "query", "required": p.required, "schema": p.schema(),
+        params.append({"name": p.name, "in": "query", "required": p.required, "schema": doc_schema(p),
                        "description": p.description})
     description = op.description.strip()
     if op.spec.either:

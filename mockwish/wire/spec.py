@@ -19,8 +19,9 @@ from mockwish.ids import is_object_id
 # number serializer sends, and what the integer/number types of the OpenAPI document promise
 _NUMBER = re.compile(r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 _INT = re.compile(r"^-?[0-9]{1,18}$")
-_TRUE = {"true"}
-_FALSE = {"false"}
+_TRUE = ("true", "True", "TRUE")
+_FALSE = ("false", "False", "FALSE")
+BLANK = " \t"  # a value made only of these counts as not sent
 
 
 def _show(value: str) -> str:
@@ -76,7 +77,7 @@ class Id(Param):
     """A 24-hex Wish id; anything else is the documented 'invalid id' (1000/2014)."""
 
     def convert(self, raw: str) -> str:
-        value = raw.strip().lower()
+        value = raw.lower()
         if not is_object_id(value):
             raise WishError("invalid_id", value=_show(raw))
         return value
@@ -140,18 +141,17 @@ def _num(v: float) -> str:
 
 @dataclass(frozen=True)
 class Bool(Param):
-    """'true'/'false' in any letter case (the docs show True, true); '0' and 'Yes' are refused."""
+    """true/True/TRUE or false/False/FALSE (the docs show True and true); '0' and 'Yes' are refused."""
 
     def convert(self, raw: str) -> bool:
-        low = raw.strip().lower()
-        if low in _TRUE:
+        if raw in _TRUE:
             return True
-        if low in _FALSE:
+        if raw in _FALSE:
             return False
         raise self.invalid(raw)
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "enum": ["true", "false", "True", "False"]}
+        return {"type": "string", "enum": [*_TRUE, *_FALSE]}
 
 
 @dataclass(frozen=True)
@@ -159,30 +159,35 @@ class Enum(Param):
     values: tuple[str, ...] = ()
     case_insensitive: bool = True
 
-    def convert(self, raw: str) -> str:
+    def spellings(self) -> dict[str, str]:
+        """Accepted spelling -> canonical value: as documented, or all lower / all upper case."""
+        out = {v: v for v in self.values}
         if self.case_insensitive:
-            lookup = {v.lower(): v for v in self.values}
-            found = lookup.get(raw.strip().lower())
-        else:
-            found = raw if raw in self.values else None
+            for v in self.values:
+                out.setdefault(v.lower(), v)
+                out.setdefault(v.upper(), v)
+        return out
+
+    def convert(self, raw: str) -> str:
+        found = self.spellings().get(raw)
         if found is None:
             raise self.invalid(raw)
         return found
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "enum": list(self.values)}
+        return {"type": "string", "enum": list(self.spellings())}
 
 
 @dataclass(frozen=True)
 class When(Param):
     """A date or date-time: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)."""
 
-    PATTERN = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2})?\s*$"
+    PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2})?$"
 
     def convert(self, raw: str) -> datetime:
         if not re.match(self.PATTERN, raw):
             raise self.invalid(raw)
-        text = raw.strip()
+        text = raw
         for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
             try:
                 return datetime.strptime(text, fmt)
@@ -191,8 +196,7 @@ class When(Param):
         raise self.invalid(raw)
 
     def schema(self) -> dict[str, Any]:
-        # an empty value counts as not sent (PHP clients send every parameter, empty or not)
-        return {"type": "string", "pattern": self.PATTERN.replace("^", "^$|^", 1)}
+        return {"type": "string", "pattern": self.PATTERN}
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,7 @@ class Spec:
         out: dict[str, Any] = {}
         for p in self.params:
             value = raw.get(p.name)
-            if value is None or (value.strip() == "" and not (isinstance(p, Str) and not p.required)):
+            if value is None or (value.strip(BLANK) == "" and not (isinstance(p, Str) and not p.required)):
                 if p.required:
                     raise WishError("missing_param", param=p.name)
                 continue

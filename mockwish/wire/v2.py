@@ -178,7 +178,7 @@ async def handle(op: Operation, request: Request) -> Response:
     fmt, locale = "json", ctx.settings.default_locale
     try:
         raw = await read_params(request, ctx.settings.max_body_bytes)
-        fmt_raw = raw.get("format", "json").strip().lower() or "json"
+        fmt_raw = raw.get("format", "").lower() or "json"
         if fmt_raw not in ("json", "xml"):
             raise WishError("invalid_param", value=raw.get("format", ""), param="format")
         fmt = fmt_raw
