@@ -75,8 +75,10 @@ def _checked(call: Call, p: dict[str, Any]) -> dict[str, Any]:
 def retrieve(call: Call) -> V2Result:
     """Retrieve the details about a product which exists on the Wish platform, by id or parent_sku."""
     product = rules.resolve(call.conn, call.merchant_id, call.params)
-    wh = warehouse(_merchant(call), call.params.get("warehouse_name"))
-    return V2Result(_product_view(call, product["id"], wh))
+    name = call.params.get("warehouse_name")
+    wh = warehouse(_merchant(call), name) if name else STANDARD  # the hot path reads no merchant row
+    variants = store.variants_of(call.conn, call.merchant_id, [product["id"]])[product["id"]]
+    return V2Result(render.product(product, variants, _wallet(call), wh))
 
 
 @router.op("/product/multi-get", scope="products:read", summary="List all Products",
