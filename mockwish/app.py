@@ -32,7 +32,7 @@ from mockwish.sandbox import routes as sandbox_routes
 from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
 from mockwish.wire.openapi import add_security
-from mockwish.wire.v2 import mount_v2, render_error
+from mockwish.wire.v2 import V2Dispatcher, mount_v2, render_error
 
 REQUEST_ID = b"wish-request-id"
 
@@ -150,7 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Offline sandbox of the Wish Merchant API v2 (and, later, WishPost). "
                               "Every Merchant v2 operation accepts GET and POST; see the README.")
     app.state.ctx = ctx
-    mount_v2(app, [account_routes.router, product_routes.router, variant_routes.router])
+    v2_operations = mount_v2(app, [account_routes.router, product_routes.router, variant_routes.router])
     app.include_router(static_routes.router)
     app.include_router(sandbox_routes.router)
 
@@ -167,5 +167,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(V2Dispatcher, operations=v2_operations)
+    app.add_middleware(RequestIdMiddleware)  # added last: outermost, so every response carries the id
     return app

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+_MONEY: dict[float, str] = {}  # prices repeat across reads; the rendering of each is kept (bounded below)
+
 
 def money(value: float | None) -> str | None:
     if value is None:
         return None
-    return str(float(round(value, 2)))
+    text = _MONEY.get(value)
+    if text is None:
+        text = str(float(round(value, 2)))
+        if len(_MONEY) < 100_000:
+            _MONEY[value] = text
+    return text
 
 
 def count(value: int | None) -> str | None:

@@ -47,8 +47,9 @@ class RawParams(dict[str, str]):
 
 async def read_params(request: Request, max_body: int) -> RawParams:
     """All parameters of a request; raises WishError for bodies that cannot be read."""
+    query = request.scope.get("query_string", b"").decode("utf-8", "replace")  # no URL object: hot path
     pairs: list[tuple[str, str]] = [
-        (k, _unquote(v)) for k, v in parse_qsl(request.url.query, keep_blank_values=True)
+        (k, _unquote(v)) for k, v in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")
     ]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         length = request.headers.get("content-length")
