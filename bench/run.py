@@ -198,7 +198,7 @@ Measured on this machine during the first session (ratio at 64 connections, same
 |---|---|
 | first version: Core `select()` built and compiled per query, product read twice, merchant row read | 0.13 |
 | hot reads (`FastRead` in `merchant/catalogue/store.py`): SQL written once, run on the driver connection | 0.36 |
-| `V2Dispatcher` (`wire/v2.py`): one dict lookup to the v2 handler instead of the router scan and FastAPI's dependency solving | 0.44 |
+| `V2Dispatcher` (`wire/v2.py`): one dict lookup instead of the route scan and dependency solving | 0.44 |
 | query string read from the ASGI scope (no URL object); rendered money strings kept | 0.50 |
 
 What remains per request (cProfile, in-process, ~0.15 ms): rendering the product and its variants (about
