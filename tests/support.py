@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.testclient import TestClient
 
 from mockwish.seed.merchants import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN
 
-__all__ = ["DEFAULT_TOKEN", "SECOND_TOKEN", "WORLDWIDE_TOKEN", "Wish"]
+__all__ = ["DEFAULT_TOKEN", "SECOND_TOKEN", "WORLDWIDE_TOKEN", "Wish", "assert_envelope_error", "check_answer",
+           "freeze"]
 
 
 class Wish:
@@ -54,3 +56,33 @@ class Wish:
             assert r.status_code == status, (r.status_code, body)
         assert set(body) >= {"code", "data", "message"} and body["message"], body
         return body
+
+
+def freeze(client: TestClient) -> datetime:
+    """Freeze the mock's clock on a whole second (the client fixture unfreezes it) and answer that instant."""
+    r = client.post("/sandbox/api/clock", json={"freeze": True})
+    assert r.status_code == 200, r.text
+    at = datetime.fromisoformat(r.json()["now"].removesuffix("Z")).replace(microsecond=0) + timedelta(seconds=1)
+    r = client.post("/sandbox/api/clock", json={"set": at.isoformat()})
+    assert r.status_code == 200 and r.json()["now"].startswith(at.isoformat()), r.text
+    return at
+
+
+def assert_envelope_error(r: Any) -> dict[str, Any]:
+    """A 4xx answered with a Wish error envelope (never FastAPI's `detail` body)."""
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    body = r.json()
+    assert set(body) >= {"code", "data", "message"} and "detail" not in body, body
+    assert isinstance(body["code"], int) and body["code"] != 0 and body["message"], body
+    return body
+
+
+def check_answer(r: Any, context: object) -> None:
+    """Whatever the input: a success envelope, or a 4xx Wish error envelope; never a 5xx or a 422 body."""
+    assert r.status_code < 500, (context, r.status_code, r.text[:300])
+    body = r.json()
+    assert "detail" not in body and set(body) >= {"code", "data", "message"}, (context, body)
+    if r.status_code == 200:
+        assert body["code"] == 0, (context, body)
+    else:
+        assert 400 <= r.status_code < 500 and body["code"] != 0 and body["message"], (context, body)

@@ -13,7 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockwish.errors import message
-from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish
+from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish, assert_envelope_error
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 # the docs: "http://merchant.wish.com/static/tmp-uploads/12345678901234567890123456789012.jpg?v=e3456"
@@ -40,12 +40,7 @@ def fetch(client: TestClient, url: str) -> bytes:
     return r.content
 
 
-def assert_envelope_error(r: Any) -> dict[str, Any]:
-    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
-    body = r.json()
-    assert set(body) >= {"code", "data", "message"} and "detail" not in body, body
-    assert isinstance(body["code"], int) and body["code"] != 0 and body["message"], body
-    return body
+
 
 
 # ---- /auth_test and /api/v3/oauth/test -----------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockwish.errors import message
-from support import DEFAULT_TOKEN, Wish
+from support import DEFAULT_TOKEN, Wish, freeze
 
 SHOE = "123456789009876543211234"
 RED_SHOE = "57bb5803ba2a1f181de31b01"
@@ -39,14 +39,7 @@ PENDING_S, RUNNING_S = 2, 5  # tests/conftest.py settings
 
 # ---- helpers ------------------------------------------------------------------------------------------
 
-def freeze(client: TestClient) -> datetime:
-    """Freeze the mock's clock on a whole second (the client fixture unfreezes it) and answer that instant."""
-    r = client.post("/sandbox/api/clock", json={"freeze": True})
-    assert r.status_code == 200, r.text
-    at = datetime.fromisoformat(r.json()["now"].removesuffix("Z")).replace(microsecond=0) + timedelta(seconds=1)
-    r = client.post("/sandbox/api/clock", json={"set": at.isoformat()})
-    assert r.status_code == 200 and r.json()["now"].startswith(at.isoformat()), r.text
-    return at
+
 
 
 def create(w: Wish, **params: str) -> str:

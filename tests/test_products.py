@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from mockwish.errors import message
 from mockwish.merchant.products.routes import router
-from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish
+from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish, assert_envelope_error, check_answer, freeze
 
 DOC_PRODUCT = "4ef2858a9795c776ce000120"  # "Retrieve a Product" example
 SHOE = "123456789009876543211234"  # update / enable / shipping examples (parent_sku blue-shoe)
@@ -77,28 +77,12 @@ def all_ids(w: Wish, **params: str) -> list[str]:
     return [p["Product"]["id"] for p in data]
 
 
-def freeze(client: TestClient) -> datetime:
-    """Freeze the mock's clock on a whole second (the client fixture unfreezes it) and answer that instant."""
-    r = client.post("/sandbox/api/clock", json={"freeze": True})
-    assert r.status_code == 200, r.text
-    at = datetime.fromisoformat(r.json()["now"].removesuffix("Z")).replace(microsecond=0) + timedelta(seconds=1)
-    r = client.post("/sandbox/api/clock", json={"set": at.isoformat()})
-    assert r.status_code == 200 and r.json()["now"].startswith(at.isoformat()), r.text
-    return at
 
 
 def stamp(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def assert_envelope_error(r: Any) -> dict[str, Any]:
-    """A Wish error: 4xx, JSON {"code": nonzero, "data", "message": non-empty}, never FastAPI's 422."""
-    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
-    body = r.json()
-    assert set(body) >= {"code", "data", "message"} and "detail" not in body, body
-    assert isinstance(body["code"], int) and body["code"] != 0, body
-    assert isinstance(body["message"], str) and body["message"], body
-    return body
 
 
 def assert_product_shape(entity: dict[str, Any]) -> dict[str, Any]:
@@ -851,14 +835,7 @@ EXTRA_NAMES = ("format", "locale", "access_token")
 SHIPPING_NAMES = ("CA", "localized_CA", "US_HI", "localized_US_HI", "ZZ")  # update-multi-shipping's dynamic names
 
 
-def _check_answer(r: Any, context: object) -> None:
-    assert r.status_code < 500, (context, r.status_code, r.text[:300])
-    body = r.json()
-    assert "detail" not in body and set(body) >= {"code", "data", "message"}, (context, body)
-    if r.status_code == 200:
-        assert body["code"] == 0, (context, body)
-    else:
-        assert 400 <= r.status_code < 500 and body["code"] != 0 and body["message"], (context, body)
+
 
 
 @pytest.mark.parametrize("op", router.operations, ids=lambda op: op.path)
@@ -878,7 +855,7 @@ def test_malformed_values_always_get_a_wish_envelope(wish: Wish, op: Any) -> Non
             params = dict(base, **{name: value})
             if name == "sku" and value.strip():
                 params["sku"] = f"{value}-{n}-{m}"
-            _check_answer(wish.call(op.path.lstrip("/"), method, **params), (op.path, name, value))
+            check_answer(wish.call(op.path.lstrip("/"), method, **params), (op.path, name, value))
 
 
 def test_repeated_params_and_body_over_query(wish: Wish, client: TestClient) -> None:
@@ -907,7 +884,7 @@ def test_json_body_wrong_types(wish: Wish, client: TestClient, value: Any) -> No
                         ("product/get-products-shipping", "ids"), ("product/multi-get", "limit"),
                         ("product/update-multi-shipping", "CA"), ("product/add", "country_shipping_prices")):
         payload = {"access_token": DEFAULT_TOKEN, "id": SHOE, **MINIMAL_ADD, field: value}
-        _check_answer(client.post(f"/api/v2/{path}", json=payload), (path, field, value))
+        check_answer(client.post(f"/api/v2/{path}", json=payload), (path, field, value))
 
 
 def test_huge_and_unicode_values(wish: Wish) -> None:

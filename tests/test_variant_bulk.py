@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from mockwish.errors import message
 from mockwish.merchant.catalogue import store
-from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish
+from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish, assert_envelope_error, freeze
 
 DOC_JOB = "59e00339b2d5b8367ac3e8bd"  # the docs' job: seeded FINISHED with 10 successes and 10 failures
 PRODUCT_JOB = "57bb5803ba2a1f181de31b01"  # a product download job: not a bulk update
@@ -32,14 +32,7 @@ NOT_FOUND_29 = "Your store does not have product with SKU '{}', therefore no upd
 
 # ---- helpers ------------------------------------------------------------------------------------------
 
-def freeze(client: TestClient) -> datetime:
-    """Freeze the mock's clock on a whole second (the client fixture unfreezes it) and answer that instant."""
-    r = client.post("/sandbox/api/clock", json={"freeze": True})
-    assert r.status_code == 200, r.text
-    at = datetime.fromisoformat(r.json()["now"].removesuffix("Z")).replace(microsecond=0) + timedelta(seconds=1)
-    r = client.post("/sandbox/api/clock", json={"set": at.isoformat()})
-    assert r.status_code == 200 and r.json()["now"].startswith(at.isoformat()), r.text
-    return at
+
 
 
 def submit(w: Wish, updates: list[dict[str, Any]] | str, **params: str) -> str:
@@ -100,12 +93,7 @@ def walk(w: Wish, client: TestClient, path: str, job_id: str, limit: int) -> tup
     return items, pages
 
 
-def assert_envelope_error(r: Any) -> dict[str, Any]:
-    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
-    body = r.json()
-    assert set(body) >= {"code", "data", "message"} and "detail" not in body, body
-    assert isinstance(body["code"], int) and body["code"] != 0 and body["message"], body
-    return body
+
 
 
 # ---- the docs' example job -----------------------------------------------------------------------------

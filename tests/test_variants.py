@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from mockwish.errors import message
 from mockwish.merchant.catalogue import store
 from mockwish.merchant.variants.routes import router
-from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish
+from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish, assert_envelope_error, check_answer
 
 RED_SHOE = "57bb5803ba2a1f181de31b01"  # parent_sku ML-SZ52019: red-shoe-8 (red/8), aaa (red/9), bbb (red/10)
 SHOE = "123456789009876543211234"  # parent_sku blue-shoe: blue-shoe-11 (blue/11), blue-shoe-10, productsku (navy/11)
@@ -121,14 +121,6 @@ def removed_red_shoe(w: Wish) -> tuple[str, str]:
     return p["parent_sku"], sku
 
 
-def assert_envelope_error(r: Any) -> dict[str, Any]:
-    """A Wish error: 4xx, JSON {"code": nonzero, "data", "message": non-empty}, never FastAPI's 422."""
-    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
-    body = r.json()
-    assert set(body) >= {"code", "data", "message"} and "detail" not in body, body
-    assert isinstance(body["code"], int) and body["code"] != 0, body
-    assert isinstance(body["message"], str) and body["message"], body
-    return body
 
 
 # ---- /variant ------------------------------------------------------------------------------------------
@@ -882,14 +874,7 @@ BAD_VALUES = ("", " ", "abc", "-1", "1e400", "9" * 40, "nan", "inf", "ü✓漢�
 EXTRA_NAMES = ("format", "locale", "access_token")
 
 
-def _check_answer(r: Any, context: object) -> None:
-    assert r.status_code < 500, (context, r.status_code, r.text[:300])
-    body = r.json()
-    assert "detail" not in body and set(body) >= {"code", "data", "message"}, (context, body)
-    if r.status_code == 200:
-        assert body["code"] == 0, (context, body)
-    else:
-        assert 400 <= r.status_code < 500 and body["code"] != 0 and body["message"], (context, body)
+
 
 
 @pytest.mark.parametrize("op", router.operations, ids=lambda op: op.path)
@@ -908,7 +893,7 @@ def test_malformed_values_always_get_a_wish_envelope(wish: Wish, op: Any) -> Non
             params = dict(base, **{name: value})
             if name in ("sku", "new_sku") and op.path == "/variant/add" and value.strip():
                 params["sku"] = f"{value}-{n}-{m}"
-            _check_answer(wish.call(op.path.lstrip("/"), method, **params), (op.path, name, value))
+            check_answer(wish.call(op.path.lstrip("/"), method, **params), (op.path, name, value))
 
 
 def test_repeated_params_and_body_over_query(wish: Wish, client: TestClient) -> None:
@@ -943,7 +928,7 @@ def test_json_body_wrong_types(client: TestClient, value: Any) -> None:
                         ("variant/bulk-sku-update", "updates")):
         payload = {"access_token": DEFAULT_TOKEN, **ADD, "sku": "aaa", "new_sku": "aaa2", "updates": "[]",
                    field: value}
-        _check_answer(client.post(f"/api/v2/{path}", json=payload), (path, field, value))
+        check_answer(client.post(f"/api/v2/{path}", json=payload), (path, field, value))
 
 
 def test_huge_and_unicode_values(wish: Wish) -> None:
