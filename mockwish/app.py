@@ -32,6 +32,7 @@ from mockwish.sandbox import routes as sandbox_routes
 from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
 from mockwish.wire.openapi import add_security
+from mockwish.wire.ratelimit import RateLimiter
 from mockwish.wire.v2 import V2Dispatcher, mount_v2, render_error
 
 REQUEST_ID = b"wish-request-id"
@@ -70,6 +71,7 @@ def build_context(settings: Settings) -> Ctx:
     for kind in (download.JOB, bulk.JOB):
         jobs.register(kind)
     ctx.jobs = jobs
+    ctx.limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds)
     ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                                fixtures_dir=settings.fixtures_dir or default_fixtures_dir())
     return ctx

@@ -22,3 +22,4 @@ class Ctx:
     auth: object = None
     jobs: object = None
     sandbox: object = None
+    limiter: object = None

@@ -36,6 +36,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     ctx.sandbox.reset()
     ctx.auth.invalidate()
     ctx.jobs.reset()
+    ctx.limiter.reset()
     ctx.clock.reset()
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c

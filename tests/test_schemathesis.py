@@ -18,7 +18,7 @@ from mockwish.config import Settings
 from support import DEFAULT_TOKEN
 
 CONFIG = SchemathesisConfig.from_dict({
-    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "413"]}},
+    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "413", "429"]}},
     "generation": {"max-examples": 30},
 })
 

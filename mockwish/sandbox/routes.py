@@ -88,6 +88,7 @@ def merchants(request: Request) -> list[dict[str, Any]]:
 def _after_store_change(ctx: Ctx) -> None:
     ctx.auth.invalidate()  # type: ignore[attr-defined]
     ctx.jobs.reset()  # type: ignore[attr-defined]
+    ctx.limiter.reset()  # type: ignore[attr-defined]
 
 
 @router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")
@@ -148,3 +149,68 @@ def set_clock(request: Request, body: ClockIn) -> Any:
     if body.advance_seconds:
         clock.advance(body.advance_seconds)
     return _clock_out(_ctx(request))
+
+
+class RateLimitIn(BaseModel):
+    """Set the quota of a merchant (or of one of its apps), force its next N calls to answer 429, or
+    clear every override and count (`reset`). Without merchant_id, quota and window set the default."""
+
+    merchant_id: StrictStr | None = Field(default=None, min_length=24, max_length=24)
+    app_id: StrictStr | None = Field(default=None, max_length=64)
+    quota: StrictInt | None = Field(default=None, ge=0, le=10_000_000)
+    window_seconds: StrictInt | None = Field(default=None, ge=1, le=86_400)
+    force_429: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
+    reset: StrictBool | None = None
+
+
+class QuotaOut(BaseModel):
+    merchant_id: str | None
+    app_id: str | None
+    quota: int
+    window_seconds: int
+
+
+class RateLimitsOut(BaseModel):
+    default: QuotaOut
+    overrides: list[QuotaOut]
+    forced: dict[str, int]
+
+
+def _limits_out(ctx: Ctx) -> dict[str, Any]:
+    lim = ctx.limiter
+    return {
+        "default": {"merchant_id": None, "app_id": None, "quota": lim.default.limit,  # type: ignore[attr-defined]
+                    "window_seconds": lim.default.window_seconds},  # type: ignore[attr-defined]
+        "overrides": [{"merchant_id": t, "app_id": a, "quota": q.limit, "window_seconds": q.window_seconds}
+                      for (t, a), q in lim.quotas.items()],  # type: ignore[attr-defined]
+        "forced": dict(lim.forced),  # type: ignore[attr-defined]
+    }
+
+
+@router.get("/rate-limits", response_model=RateLimitsOut, summary="Rate-limit quotas and forced 429s")
+def get_rate_limits(request: Request) -> dict[str, Any]:
+    return _limits_out(_ctx(request))
+
+
+@router.post("/rate-limits", response_model=RateLimitsOut, summary="Set quotas, force 429s, or reset limits")
+def set_rate_limits(request: Request, body: RateLimitIn) -> dict[str, Any]:
+    from mockwish.wire.ratelimit import Quota
+
+    ctx = _ctx(request)
+    lim = ctx.limiter
+    if body.reset:
+        lim.reset()  # type: ignore[attr-defined]
+    if body.quota is not None or body.window_seconds is not None:
+        if body.merchant_id is None:
+            base = lim.default  # type: ignore[attr-defined]
+            lim.default = Quota(body.quota if body.quota is not None else base.limit,  # type: ignore[attr-defined]
+                                body.window_seconds or base.window_seconds)
+        else:
+            base = lim.quota_for(body.merchant_id, body.app_id)  # type: ignore[attr-defined]
+            lim.quotas[(body.merchant_id, body.app_id)] = Quota(  # type: ignore[attr-defined]
+                body.quota if body.quota is not None else base.limit, body.window_seconds or base.window_seconds)
+    if body.force_429 is not None:
+        if body.merchant_id is None:
+            return render_error(ctx, WishError("missing_param", param="merchant_id"))
+        lim.forced[body.merchant_id] = body.force_429  # type: ignore[attr-defined]
+    return _limits_out(ctx)

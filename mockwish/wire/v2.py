@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockwish.errors import LOCALES, WishError
+from mockwish.wire.format import iso_ms
 from mockwish.wire.params import RawParams, read_params
 from mockwish.wire.spec import Spec
 from mockwish.wire.xml import to_xml
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 JSON = "application/json"
 XML = "application/xml"
 PREFIXES = ("/api/v2", "/v2")  # /v2 is the alias the docs' sandbox section uses
+REMAINING, RESET = "Wish-Rate-Limit-Remaining", "Wish-Rate-Limit-Reset"
 
 
 @dataclass
@@ -177,6 +179,7 @@ def token_from(request: Request, raw: RawParams) -> str | None:
 async def handle(op: Operation, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
     fmt, locale = "json", ctx.settings.default_locale
+    headers: dict[str, str] = {}  # rate-limit headers, on every answer once the tenant is known
     try:
         raw = await read_params(request, ctx.settings.max_body_bytes)
         fmt_raw = raw.get("format", "").lower() or "json"
@@ -189,11 +192,16 @@ async def handle(op: Operation, request: Request) -> Response:
             ctx.jobs.settle_due(conn, now)  # type: ignore[attr-defined]
             principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now)  # type: ignore[attr-defined]
             locale = pick_locale(explicit_locale, principal.locale)
+            decision = ctx.limiter.hit(principal.merchant_id, principal.app_id, now)  # type: ignore[attr-defined]
+            headers[REMAINING] = str(decision.remaining)
+            if not decision.allowed:
+                headers[RESET] = iso_ms(decision.reset_at)
+                raise WishError("rate_limited")
             params = op.spec.parse(raw)
             result = op.handler(Call(ctx, conn, principal, params, raw, request, now))
-        return render(ok_body(result), fmt)
+        return render(ok_body(result), fmt, headers=headers)
     except WishError as err:
-        return render_error(ctx, err, fmt, pick_locale(locals().get("explicit_locale"), locale))
+        return render_error(ctx, err, fmt, pick_locale(locals().get("explicit_locale"), locale), headers)
     except Exception:  # never a bare 500 page: a well-formed Wish 9000
         ctx.log.exception("unhandled error in %s", op.path)
         return render_error(ctx, WishError("unknown_error"), fmt, locale)
