@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockwish import __version__
+from mockwish.auth import page as authorize_page
+from mockwish.auth import routes as oauth_routes
+from mockwish.auth.page import Sessions
 from mockwish.auth.tokens import Authenticator
 from mockwish.clock import Clock
 from mockwish.config import Settings
@@ -28,6 +32,7 @@ from mockwish.merchant.products import download
 from mockwish.merchant.products import routes as product_routes
 from mockwish.merchant.variants import bulk
 from mockwish.merchant.variants import routes as variant_routes
+from mockwish.sandbox import apps as sandbox_apps
 from mockwish.sandbox import routes as sandbox_routes
 from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
@@ -72,6 +77,7 @@ def build_context(settings: Settings) -> Ctx:
         jobs.register(kind)
     ctx.jobs = jobs
     ctx.limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds)
+    ctx.sessions = Sessions()
     ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                                fixtures_dir=settings.fixtures_dir or default_fixtures_dir())
     return ctx
@@ -84,11 +90,20 @@ def _is_api(path: str) -> bool:
 def allowed_methods(request: Request) -> str:
     """The Allow header of a 405: the methods the OpenAPI document declares for this path (the /v2 alias
     answers like /api/v2). Each v2 operation is two routes, so Starlette's own header is not enough."""
+    table: list[tuple[re.Pattern[str], str]] | None = getattr(request.app.state, "allow_table", None)
+    if table is None:
+        table = []
+        for template, item in request.app.openapi().get("paths", {}).items():
+            methods = ", ".join(sorted(m.upper() for m in item if m in ("get", "post", "put", "patch", "delete")))
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+            table.append((re.compile(f"^{pattern}$"), methods))
+        request.app.state.allow_table = table
     path = request.url.path
-    paths = request.app.openapi().get("paths", {})
-    item = paths.get(path) or paths.get("/api" + path) or {}
-    methods = sorted(m.upper() for m in item if m in ("get", "post", "put", "patch", "delete"))
-    return ", ".join(methods) or "GET, POST"
+    for candidate in (path, "/api" + path):
+        for pattern, methods in table:
+            if pattern.match(candidate):
+                return methods
+    return "GET, POST"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -101,8 +116,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 405:
             # every v2 operation is GET and POST; Starlette passes the route's Allow header through
-            return render_error(ctx_of(request), WishError("method_not_allowed", method=request.method),
-                                headers={"Allow": allowed_methods(request)})
+            allow = allowed_methods(request)
+            return render_error(ctx_of(request), WishError("method_not_allowed", method=request.method,
+                                                           allowed=allow.replace(", ", " or ")),
+                                headers={"Allow": allow})
         elif exc.status_code == 404:
             err = WishError("endpoint_not_found", path=request.url.path)
         else:
@@ -152,9 +169,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Offline sandbox of the Wish Merchant API v2 (and, later, WishPost). "
                               "Every Merchant v2 operation accepts GET and POST; see the README.")
     app.state.ctx = ctx
-    v2_operations = mount_v2(app, [account_routes.router, product_routes.router, variant_routes.router])
+    v2_operations = mount_v2(app, [account_routes.router, oauth_routes.router, product_routes.router,
+                                   variant_routes.router])
+    app.include_router(authorize_page.router)
     app.include_router(static_routes.router)
     app.include_router(sandbox_routes.router)
+    app.include_router(sandbox_apps.router)
 
     @app.get("/healthz", tags=["Sandbox control"], summary="Liveness")
     def healthz() -> dict[str, Any]:

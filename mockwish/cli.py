@@ -20,7 +20,7 @@ def _settings(**overrides: object) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
-def banner(settings: Settings, host: str, port: int) -> str:
+def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object]] | None = None) -> str:
     from mockwish.seed.merchants import PLANS
 
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::") else host
@@ -35,6 +35,10 @@ def banner(settings: Settings, host: str, port: int) -> str:
         "Seeded merchants (token / username / password):",
     ]
     lines += [f"  {p.key:<10} {p.token:<32} {p.username} / {p.password}" for p in PLANS]
+    for a in (apps or [])[:1]:
+        lines += ["OAuth app (authorize at " + f"{base}/v3/oauth/authorize?client_id={a['client_id']}):",
+                  f"  {a['name']}: client_id {a['client_id']}  client_secret {a['client_secret']}  "
+                  f"redirect_uri {a['redirect_uri']}"]
     lines.append(f"Try: curl '{base}/api/v2/auth_test?access_token={PLANS[0].token}'")
     return "\n".join(lines)
 
@@ -53,7 +57,11 @@ def serve(
     settings = _settings(host=host, port=port, data_dir=data_dir)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
-    typer.echo(banner(settings, settings.host, settings.port))
+    from mockwish.auth.oauth import list_apps
+
+    with app.state.ctx.engine.connect() as conn:
+        apps = list_apps(conn)
+    typer.echo(banner(settings, settings.host, settings.port, apps))
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                 access_log=settings.access_log)
 

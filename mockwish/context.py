@@ -23,3 +23,4 @@ class Ctx:
     jobs: object = None
     sandbox: object = None
     limiter: object = None
+    sessions: object = None  # signed-in merchants of the authorize page

@@ -59,20 +59,29 @@ class Authenticator:
             revoked_at=row["revoked_at"],
         )
 
-    def authenticate(self, conn: Connection, token: str | None, scope: str, now: datetime) -> Principal:
-        """The principal of a v2 request, or the documented v2 error (4000 / 1015 / 1016)."""
+    def authenticate(self, conn: Connection, token: str | None, scope: str, now: datetime,
+                     dialect: str = "v2") -> Principal:
+        """The principal of a request, or the documented error of its surface: v2 data endpoints answer
+        4000 / 1015 / 1016, the v3 OAuth surface 1012 / 1006 / 1007 / 1008."""
+        keys = V3_ERRORS if dialect == "v3" else V2_ERRORS
         if not token:
-            raise WishError("unauthorized")
+            raise WishError(keys["missing"])
         principal = self._cache.get(token)
         if principal is None:
             principal = self._load(conn, token)
             if principal is None:
-                raise WishError("unauthorized")
+                raise WishError(keys["unknown"])
             self._cache[token] = principal
         if principal.revoked_at is not None and principal.revoked_at <= now:
-            raise WishError("token_revoked")
+            raise WishError(keys["revoked"])
         if principal.expires_at is not None and principal.expires_at <= now:
-            raise WishError("token_expired")
+            raise WishError(keys["expired"])
         if scope and scope not in principal.scopes:
             raise WishError("insufficient_scope")
         return principal
+
+
+V2_ERRORS = {"missing": "unauthorized", "unknown": "unauthorized", "revoked": "token_revoked",
+             "expired": "token_expired"}
+V3_ERRORS = {"missing": "v3_no_token", "unknown": "v3_unknown_token", "revoked": "v3_token_revoked",
+             "expired": "v3_token_expired"}

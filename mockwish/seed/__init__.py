@@ -14,10 +14,11 @@ from typing import Any
 from faker import Faker
 from sqlalchemy import Connection, delete, insert
 
+from mockwish.auth.oauth import create_app
 from mockwish.auth.scopes import ALL_SCOPES
 from mockwish.seed import doc_fixtures
 from mockwish.seed.catalogue import CatalogueGenerator
-from mockwish.seed.merchants import PLANS, MerchantPlan, shipping_settings
+from mockwish.seed.merchants import PLANS, SEED_APP_NAME, SEED_APP_REDIRECT_URI, MerchantPlan, shipping_settings
 from mockwish.store.tables import AccessToken, Job, Merchant, Product, SandboxState, Variant
 
 ANCHOR = datetime(2026, 1, 1)
@@ -69,6 +70,9 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
             conn.execute(insert(_T["job"]), jobs)
         n_products += len(products)
         n_variants += len(variants)
+    create_app(conn, name=SEED_APP_NAME, redirect_uri=SEED_APP_REDIRECT_URI, public=True, merchant_id=None,
+               scopes=list(ALL_SCOPES), now=ANCHOR, client_id=gen.object_id(),
+               client_secret=f"{rng.getrandbits(128):032x}")
     conn.execute(delete(_T["sandbox_state"]))
     conn.execute(insert(_T["sandbox_state"]), [{"key": "seed", "value": str(seed)},
                                                {"key": "seeded_at", "value": ANCHOR.isoformat()}])

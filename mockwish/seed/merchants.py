@@ -47,3 +47,8 @@ def shipping_settings(plan: MerchantPlan) -> dict[str, float | None]:
     out: dict[str, float | None] = {cc: 4.99 for cc in shippable_countries() if cc not in plan.not_shipped}
     out["US"] = None
     return out
+
+
+# the ready-made OAuth app (public, every scope), printed at startup
+SEED_APP_NAME = "Example ERP"
+SEED_APP_REDIRECT_URI = "http://localhost:8765/wish/callback"

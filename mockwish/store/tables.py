@@ -26,6 +26,47 @@ class Merchant(SQLModel, table=True):
     created_at: NaiveDatetime
 
 
+class App(SQLModel, table=True):
+    """An OAuth app: public (any merchant may authorize it) or private to its owning merchant."""
+
+    __tablename__ = "app"
+    client_id: str = Field(primary_key=True, max_length=24)
+    client_secret: str = Field(max_length=32)
+    name: str
+    redirect_uri: str
+    public: bool = True
+    merchant_id: str | None = Field(default=None, foreign_key="merchant.id")  # owner of a private app
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: NaiveDatetime
+
+
+class AuthCode(SQLModel, table=True):
+    """An authorization code: single use, valid 5 minutes of the mock's clock."""
+
+    __tablename__ = "auth_code"
+    code: str = Field(primary_key=True, max_length=32)
+    client_id: str = Field(foreign_key="app.client_id", index=True)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: NaiveDatetime
+    expires_at: NaiveDatetime
+    redeemed_at: NaiveDatetime | None = None
+
+
+class RefreshToken(SQLModel, table=True):
+    """A refresh token: does not expire; one use (a refresh issues a new pair and retires this one)."""
+
+    __tablename__ = "refresh_token"
+    token: str = Field(primary_key=True, max_length=32)
+    client_id: str = Field(foreign_key="app.client_id", index=True)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    access_token: str  # the access token issued with it
+    created_at: NaiveDatetime
+    used_at: NaiveDatetime | None = None
+    revoked_at: NaiveDatetime | None = None
+
+
 class AccessToken(SQLModel, table=True):
     __tablename__ = "access_token"
     token: str = Field(primary_key=True)

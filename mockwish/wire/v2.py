@@ -47,7 +47,7 @@ class Call:
 
     ctx: Ctx
     conn: Connection
-    principal: Principal
+    principal: Principal  # None only for operations declared auth="none"
     params: dict[str, Any]
     raw: RawParams
     request: Request
@@ -112,6 +112,7 @@ class Operation:
     tag: str
     errors: tuple[str, ...]  # registry keys this operation documents (besides the common ones)
     prefixes: tuple[str, ...] = PREFIXES  # the first one is the documented path; the rest are aliases
+    auth: str = "v2"  # "v2" or "v3": which surface's token errors; "none": no token (OAuth token exchange)
 
 
 class V2Router:
@@ -122,10 +123,11 @@ class V2Router:
         self.operations: list[Operation] = []
 
     def op(self, path: str, *, scope: str, spec: Spec, summary: str, description: str = "",
-           errors: tuple[str, ...] = (), prefixes: tuple[str, ...] = PREFIXES) -> Callable[[Handler], Handler]:
+           errors: tuple[str, ...] = (), prefixes: tuple[str, ...] = PREFIXES,
+           auth: str = "v2") -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self.operations.append(Operation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
-                                             self.tag, errors, prefixes))
+                                             self.tag, errors, prefixes, auth))
             return fn
         return register
 
@@ -190,13 +192,18 @@ async def handle(op: Operation, request: Request) -> Response:
         now = ctx.clock.now()
         with ctx.engine.begin() as conn:
             ctx.jobs.settle_due(conn, now)  # type: ignore[attr-defined]
-            principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now)  # type: ignore[attr-defined]
-            locale = pick_locale(explicit_locale, principal.locale)
-            decision = ctx.limiter.hit(principal.merchant_id, principal.app_id, now)  # type: ignore[attr-defined]
-            headers[REMAINING] = str(decision.remaining)
-            if not decision.allowed:
-                headers[RESET] = iso_ms(decision.reset_at)
-                raise WishError("rate_limited")
+            principal = None
+            if op.auth != "none":
+                principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,  # type: ignore[attr-defined]
+                                                  op.auth)
+                locale = pick_locale(explicit_locale, principal.locale)
+                decision = ctx.limiter.hit(principal.merchant_id, principal.app_id, now)  # type: ignore[attr-defined]
+                headers[REMAINING] = str(decision.remaining)
+                if not decision.allowed:
+                    headers[RESET] = iso_ms(decision.reset_at)
+                    raise WishError("rate_limited")
+            else:
+                locale = pick_locale(explicit_locale, locale)
             params = op.spec.parse(raw)
             result = op.handler(Call(ctx, conn, principal, params, raw, request, now))
         return render(ok_body(result), fmt, headers=headers)

@@ -26,7 +26,8 @@ def auth_test(call: Call) -> V2Result:
     return V2Result({"merchant_username": pr.username, "merchant_id": pr.merchant_id, "success": True})
 
 
-@router.op("/oauth/test", scope=NONE, summary="Test an OAuth access token", spec=spec(), prefixes=("/api/v3",))
+@router.op("/oauth/test", scope=NONE, summary="Test an OAuth access token", spec=spec(), prefixes=("/api/v3",),
+           auth="v3", errors=("v3_no_token", "v3_unknown_token", "v3_token_expired", "v3_token_revoked"))
 def oauth_test(call: Call) -> V2Result:
     """The v3 token test the docs' sandbox section uses: answers the merchant id of the token."""
     return V2Result({"merchant_id": call.principal.merchant_id})
