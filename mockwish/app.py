@@ -76,7 +76,8 @@ def build_context(settings: Settings) -> Ctx:
     for kind in (download.JOB, bulk.JOB):
         jobs.register(kind)
     ctx.jobs = jobs
-    ctx.limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds)
+    ctx.limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds,
+                              enabled=settings.rate_limit_enabled)
     ctx.sessions = Sessions()
     ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                                fixtures_dir=settings.fixtures_dir or default_fixtures_dir())

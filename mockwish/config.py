@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     download_link_ttl_hours: int = 72
     temp_image_ttl_days: int = 14
 
-    # rate limits (enforced from the OAuth issue on); the defaults never trip CI by accident
+    # Merchant API rate limits per merchant per app; the defaults never trip CI by accident
+    rate_limit_enabled: bool = True  # off: no accounting at all (the benchmark's baseline)
     rate_limit_quota: int = 1000
     rate_limit_window_seconds: int = 60
 

@@ -25,7 +25,8 @@ class Decision:
 
 
 class RateLimiter:
-    def __init__(self, limit: int, window_seconds: int) -> None:
+    def __init__(self, limit: int, window_seconds: int, enabled: bool = True) -> None:
+        self.enabled = enabled  # off: the surfaces skip accounting (no headers, no 429)
         self.configured = self.default = Quota(limit, window_seconds)
         self.quotas: dict[tuple[str, str | None], Quota] = {}  # (tenant, app) or (tenant, None)
         self.forced: dict[str, int] = {}  # tenant -> how many more calls answer 429
