@@ -36,6 +36,7 @@ from mockwish.sandbox import apps as sandbox_apps
 from mockwish.sandbox import routes as sandbox_routes
 from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
+from mockwish.store.read_cache import ReadCache
 from mockwish.wire.openapi import add_security
 from mockwish.wire.ratelimit import RateLimiter
 from mockwish.wire.v2 import V2Dispatcher, mount_v2, render_error
@@ -79,6 +80,7 @@ def build_context(settings: Settings) -> Ctx:
     ctx.limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds,
                               enabled=settings.rate_limit_enabled)
     ctx.sessions = Sessions()
+    ctx.read_cache = ReadCache()
     ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                                fixtures_dir=settings.fixtures_dir or default_fixtures_dir())
     return ctx

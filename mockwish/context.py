@@ -24,3 +24,4 @@ class Ctx:
     sandbox: object = None
     limiter: object = None
     sessions: object = None  # signed-in merchants of the authorize page
+    read_cache: object = None  # rendered hot reads, dropped on any write

@@ -37,6 +37,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     ctx.auth.invalidate()
     ctx.jobs.reset()
     ctx.limiter.reset()
+    ctx.read_cache.invalidate()
     ctx.clock.reset()
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c

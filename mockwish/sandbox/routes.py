@@ -90,6 +90,7 @@ def _after_store_change(ctx: Ctx) -> None:
     ctx.jobs.reset()  # type: ignore[attr-defined]
     ctx.limiter.reset()  # type: ignore[attr-defined]
     ctx.sessions.clear()  # type: ignore[attr-defined]
+    ctx.read_cache.invalidate()  # type: ignore[attr-defined]
 
 
 @router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")

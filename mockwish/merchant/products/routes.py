@@ -74,11 +74,19 @@ def _checked(call: Call, p: dict[str, Any]) -> dict[str, Any]:
                                                                    "missing_either", "no_warehouse"))
 def retrieve(call: Call) -> V2Result:
     """Retrieve the details about a product which exists on the Wish platform, by id or parent_sku."""
-    product = rules.resolve(call.conn, call.merchant_id, call.params)
-    name = call.params.get("warehouse_name")
+    p = call.params
+    key = ("product", call.merchant_id, p.get("id"), p.get("parent_sku"), p.get("warehouse_name"))
+    cache = call.ctx.read_cache
+    cached = cache.get(call.conn, key)  # type: ignore[attr-defined]
+    if cached is not None:
+        return V2Result(cached)
+    product = rules.resolve(call.conn, call.merchant_id, p)
+    name = p.get("warehouse_name")
     wh = warehouse(_merchant(call), name) if name else STANDARD  # the hot path reads no merchant row
     variants = store.variants_of(call.conn, call.merchant_id, [product["id"]])[product["id"]]
-    return V2Result(render.product(product, variants, _wallet(call), wh))
+    data = render.product(product, variants, _wallet(call), wh)
+    cache.put(call.conn, key, data)  # type: ignore[attr-defined]
+    return V2Result(data)
 
 
 @router.op("/product/multi-get", scope="products:read", summary="List all Products",
