@@ -28,7 +28,8 @@ def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object
     lines = [
         "mockwish is serving:",
         f"  Merchant API v2     {base}/api/v2/   (alias {base}/v2/)",
-        f"  OAuth v3 test       {base}/api/v3/oauth/test",
+        f"  Merchant OAuth      {base}/v3/oauth/authorize   tokens {base}/api/v3/oauth/access_token, "
+        "refresh_token, test",
         f"  WishPost            port {settings.wishpost_port} (reserved, not served yet)",
         f"  Sandbox control     {base}/sandbox/api/   health {base}/healthz   docs {base}/docs",
         f"  Data                {settings.db_url}",
