@@ -7,6 +7,7 @@ gets from /variant/update (1000 invalid value, 1001 nothing to update)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -62,22 +63,23 @@ def _processed(job: Row, fraction: float) -> list[Row]:
     return updates[: int(len(updates) * fraction)] if fraction < 1.0 else updates
 
 
-def _lookup(conn: Connection, merchant_id: str, updates: list[Row]) -> tuple[dict[str, Row], dict[str, Row]]:
+def _checked(conn: Connection, merchant_id: str, updates: list[Row]) -> Iterator[tuple[Row, Row | None, Row | None]]:
+    """Each update with its variant and, when it cannot apply, its failure entry (one query for all the
+    variants and one for their products)."""
     found = store.variants_by_skus(conn, merchant_id, list(dict.fromkeys(str(u.get("sku")) for u in updates)))
     products = store.products_by_ids(conn, merchant_id, list({v["product_id"] for v in found.values()}))
-    return found, products
+    for u in updates:
+        v = found.get(str(u.get("sku")))
+        yield u, v, _classify(u, v, products)
 
 
 def preview(conn: Connection, merchant_id: str, params: Row, processed: int) -> dict[str, list[Any]]:
     """What the first `processed` updates report while the job is still RUNNING, so that successes plus
     failures always equal processed_count (nothing is written: the updates apply when the job finishes, or
     when it is cancelled)."""
-    done: list[Row] = params["updates"][:processed]
-    found, products = _lookup(conn, merchant_id, done)
     successes: list[str] = []
     failures: list[Row] = []
-    for u in done:
-        failure = _classify(u, found.get(str(u.get("sku"))), products)
+    for u, _, failure in _checked(conn, merchant_id, params["updates"][:processed]):
         if failure is None:
             successes.append(str(u.get("sku")))
         else:
@@ -89,15 +91,10 @@ def work(conn: Connection, job: Row, at: datetime, fraction: float) -> Outcome:
     mid = job["merchant_id"]
     updates: list[Row] = job["params"]["updates"]
     wh = job["params"].get("warehouse_name") or STANDARD
-    done = _processed(job, fraction)
-    found, products = _lookup(conn, mid, done)
     successes: list[str] = []
     failures: list[Row] = []
     touched: set[str] = set()
-    for u in done:
-        sku = str(u.get("sku"))
-        v = found.get(sku)
-        failure = _classify(u, v, products)
+    for u, v, failure in _checked(conn, mid, _processed(job, fraction)):
         if failure is not None:
             failures.append(failure)
             continue
@@ -112,7 +109,7 @@ def work(conn: Connection, job: Row, at: datetime, fraction: float) -> Outcome:
             v["enabled"] = values["enabled"] = u["enabled"]
         store.update_variant(conn, mid, v["id"], values)
         touched.add(v["product_id"])
-        successes.append(sku)
+        successes.append(str(u.get("sku")))
     for pid in touched:
         store.touch_product(conn, mid, pid, at)
     return Outcome(result={"successes": successes, "failures": failures, "started": True},
