@@ -86,10 +86,6 @@ def build_context(settings: Settings) -> Ctx:
     return ctx
 
 
-def _is_api(path: str) -> bool:
-    return path.startswith(("/api/", "/v2/", "/static/"))
-
-
 def allowed_methods(request: Request) -> str:
     """The Allow header of a 405: the methods the OpenAPI document declares for this path (the /v2 alias
     answers like /api/v2). Each v2 operation is two routes, so Starlette's own header is not enough."""

@@ -89,8 +89,8 @@ def reset(data_dir: Annotated[Path | None, typer.Option(help="Data directory (MO
 
     ctx = build_context(_settings(data_dir=data_dir))
     store = ctx.sandbox
-    store.prepare()  # type: ignore[attr-defined]
-    report = store.reseed(store.seed)  # type: ignore[attr-defined]
+    # an empty data dir is seeded by prepare(); otherwise regenerate the current seed's data
+    report = store.prepare() or store.reseed(store.seed)  # type: ignore[attr-defined]
     typer.echo(f"reset to seed {report.seed}")
 
 

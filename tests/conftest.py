@@ -34,10 +34,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     if ctx.sandbox.seed != ctx.settings.seed:  # a test re-seeded with another number
         ctx.sandbox.reseed(ctx.settings.seed)
     ctx.sandbox.reset()
-    ctx.auth.invalidate()
-    ctx.jobs.reset()
-    ctx.limiter.reset()
-    ctx.read_cache.invalidate()
+    ctx.store_replaced()
     ctx.clock.reset()
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c

@@ -85,19 +85,11 @@ def merchants(request: Request) -> list[dict[str, Any]]:
              "tokens": by_merchant.get(r["id"], [])} for r in rows]
 
 
-def _after_store_change(ctx: Ctx) -> None:
-    ctx.auth.invalidate()  # type: ignore[attr-defined]
-    ctx.jobs.reset()  # type: ignore[attr-defined]
-    ctx.limiter.reset()  # type: ignore[attr-defined]
-    ctx.sessions.clear()  # type: ignore[attr-defined]
-    ctx.read_cache.invalidate()  # type: ignore[attr-defined]
-
-
 @router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")
 def reset(request: Request) -> dict[str, Any]:
     ctx = _ctx(request)
     ctx.sandbox.reset()  # type: ignore[attr-defined]
-    _after_store_change(ctx)
+    ctx.store_replaced()
     return {"seed": ctx.sandbox.seed, "reset": True}  # type: ignore[attr-defined]
 
 
@@ -106,18 +98,14 @@ def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
     ctx = _ctx(request)
     number = body.seed if body and body.seed is not None else ctx.sandbox.seed  # type: ignore[attr-defined]
     report = ctx.sandbox.reseed(number)  # type: ignore[attr-defined]
-    _after_store_change(ctx)
+    ctx.store_replaced()
     return {"seed": report.seed, "merchants": report.merchants, "products": report.products,
             "variants": report.variants}
 
 
-def _clock_out(ctx: Ctx) -> dict[str, Any]:
-    return ctx.clock.state()
-
-
 @router.get("/clock", response_model=ClockOut, summary="The mock's clock")
 def get_clock(request: Request) -> dict[str, Any]:
-    return _clock_out(_ctx(request))
+    return _ctx(request).clock.state()
 
 
 @router.post("/clock", response_model=ClockOut, summary="Freeze, set or advance the mock's clock",
@@ -150,7 +138,7 @@ def set_clock(request: Request, body: ClockIn) -> Any:
         clock.unfreeze()
     if body.advance_seconds:
         clock.advance(body.advance_seconds)
-    return _clock_out(_ctx(request))
+    return _ctx(request).clock.state()
 
 
 class RateLimitIn(BaseModel):
@@ -196,21 +184,12 @@ def get_rate_limits(request: Request) -> dict[str, Any]:
 
 @router.post("/rate-limits", response_model=RateLimitsOut, summary="Set quotas, force 429s, or reset limits")
 def set_rate_limits(request: Request, body: RateLimitIn) -> dict[str, Any]:
-    from mockwish.wire.ratelimit import Quota
-
     ctx = _ctx(request)
     lim = ctx.limiter
     if body.reset:
         lim.reset()  # type: ignore[attr-defined]
     if body.quota is not None or body.window_seconds is not None:
-        if body.merchant_id is None:
-            base = lim.default  # type: ignore[attr-defined]
-            lim.default = Quota(body.quota if body.quota is not None else base.limit,  # type: ignore[attr-defined]
-                                body.window_seconds or base.window_seconds)
-        else:
-            base = lim.quota_for(body.merchant_id, body.app_id)  # type: ignore[attr-defined]
-            lim.quotas[(body.merchant_id, body.app_id)] = Quota(  # type: ignore[attr-defined]
-                body.quota if body.quota is not None else base.limit, body.window_seconds or base.window_seconds)
+        lim.set_quota(body.merchant_id, body.app_id, body.quota, body.window_seconds)  # type: ignore[attr-defined]
     if body.force_429 is not None:
         if body.merchant_id is None:
             return render_error(ctx, WishError("missing_param", param="merchant_id"))

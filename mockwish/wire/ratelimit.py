@@ -39,6 +39,15 @@ class RateLimiter:
         self.forced.clear()
         self._windows.clear()
 
+    def set_quota(self, tenant: str | None, app: str | None, limit: int | None, window_seconds: int | None) -> None:
+        """Change the default (no tenant) or a tenant's (or tenant app's) quota; what is not given is kept."""
+        base = self.default if tenant is None else self.quota_for(tenant, app)
+        quota = Quota(base.limit if limit is None else limit, window_seconds or base.window_seconds)
+        if tenant is None:
+            self.default = quota
+        else:
+            self.quotas[(tenant, app)] = quota
+
     def quota_for(self, tenant: str, app: str | None) -> Quota:
         return self.quotas.get((tenant, app)) or self.quotas.get((tenant, None)) or self.default
 
@@ -63,6 +72,3 @@ class RateLimiter:
         count += 1
         self._windows[key] = (index, count)
         return Decision(True, quota.limit - count, reset_at)
-
-    def usage(self) -> list[dict[str, object]]:
-        return [{"tenant": t, "app": a, "window_index": i, "count": c} for (t, a), (i, c) in self._windows.items()]

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -159,6 +160,7 @@ class Enum(Param):
     values: tuple[str, ...] = ()
     case_insensitive: bool = True
 
+    @cached_property
     def spellings(self) -> dict[str, str]:
         """Accepted spelling -> canonical value: as documented, or all lower / all upper case."""
         out = {v: v for v in self.values}
@@ -169,13 +171,13 @@ class Enum(Param):
         return out
 
     def convert(self, raw: str) -> str:
-        found = self.spellings().get(raw)
+        found = self.spellings.get(raw)
         if found is None:
             raise self.invalid(raw)
         return found
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "enum": list(self.spellings())}
+        return {"type": "string", "enum": list(self.spellings)}
 
 
 @dataclass(frozen=True)
