@@ -87,13 +87,13 @@ def may_authorize(app: dict[str, Any], merchant_id: str) -> bool:
 # ---- codes ---------------------------------------------------------------------------------------
 
 def mint_code(conn: Connection, app: dict[str, Any], merchant_id: str, scopes: list[str] | None,
-              now: datetime) -> str:
-    """A code for (app, merchant); the scopes are the app's, or the subset asked for."""
+              now: datetime) -> tuple[str, list[str]]:
+    """A code for (app, merchant) and the scopes it grants: the app's, or the subset asked for."""
     granted = [s for s in (scopes or app["scopes"]) if s in app["scopes"]]
     code = hex32()
     conn.execute(insert(CODE).values(code=code, client_id=app["client_id"], merchant_id=merchant_id,
                                      scopes=granted, created_at=now, expires_at=now + CODE_TTL, redeemed_at=None))
-    return code
+    return code, granted
 
 
 def _client(conn: Connection, client_id: str, client_secret: str, kind: str) -> dict[str, Any]:

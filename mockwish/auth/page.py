@@ -109,7 +109,7 @@ async def authorize(request: Request) -> Response:
             back_params = {"state": f["state"]} if f.get("state") else {}
             if f["decision"] == "decline":
                 return RedirectResponse(_with_query(redirect_uri, {"error": "access_denied", **back_params}), 303)
-            code = oauth.mint_code(conn, app, merchant_id, None, now)
+            code, _ = oauth.mint_code(conn, app, merchant_id, None, now)
             return RedirectResponse(_with_query(redirect_uri, {"code": code, **back_params}), 303)
 
         return _page("consent.html", app=app, merchant=merchant, scopes=app["scopes"], action=action,

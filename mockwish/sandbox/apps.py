@@ -7,14 +7,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StrictBool, StrictStr
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from mockwish.auth import oauth
 from mockwish.auth.scopes import ALL_SCOPES
 from mockwish.context import Ctx
 from mockwish.errors import WishError
 from mockwish.store.tables import Merchant
-from mockwish.wire.v2 import render_error
+from mockwish.wire.params import RawParams
+from mockwish.wire.v2 import render_error, token_from
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
 _M = Merchant.__table__  # type: ignore[attr-defined]
@@ -77,6 +78,10 @@ def _app_out(app: dict[str, Any]) -> dict[str, Any]:
                                 "scopes")}
 
 
+def _merchant_exists(conn: Connection, merchant_id: str) -> bool:
+    return conn.execute(select(_M.c.id).where(_M.c.id == merchant_id)).first() is not None
+
+
 def _bad_scopes(scopes: list[str] | None) -> str | None:
     return next((s for s in scopes or [] if s not in ALL_SCOPES), None)
 
@@ -96,7 +101,7 @@ def create_app(request: Request, body: AppIn) -> Any:
     if not body.public and body.merchant_id is None:
         return render_error(ctx, WishError("missing_param", param="merchant_id"))
     with ctx.engine.begin() as conn:
-        if body.merchant_id and conn.execute(select(_M.c.id).where(_M.c.id == body.merchant_id)).first() is None:
+        if body.merchant_id and not _merchant_exists(conn, body.merchant_id):
             return render_error(ctx, WishError("invalid_param", value=body.merchant_id, param="merchant_id"))
         app = oauth.create_app(conn, name=body.name, redirect_uri=body.redirect_uri, public=body.public,
                                merchant_id=body.merchant_id, scopes=body.scopes, now=ctx.clock.now())
@@ -142,20 +147,18 @@ def mint_code(request: Request, body: CodeIn | None = None) -> Any:
             return render_error(ctx, WishError("invalid_param", value=body.client_id or "", param="client_id"))
         merchant_id = body.merchant_id
         if merchant_id is None:
-            auth = request.headers.get("authorization", "")
-            scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
+            token = token_from(request, RawParams([]))  # the same Bearer reading as the API's
+            if token is None:
                 return render_error(ctx, WishError("missing_param", param="merchant_id"))
             try:
-                merchant_id = ctx.auth.authenticate(conn, token.strip(), "", now).merchant_id  # type: ignore[attr-defined]
+                merchant_id = ctx.auth.authenticate(conn, token, "", now).merchant_id  # type: ignore[attr-defined]
             except WishError as err:
                 return render_error(ctx, err)
-        elif conn.execute(select(_M.c.id).where(_M.c.id == merchant_id)).first() is None:
+        elif not _merchant_exists(conn, merchant_id):
             return render_error(ctx, WishError("invalid_param", value=merchant_id, param="merchant_id"))
         if not oauth.may_authorize(app, merchant_id):
             return render_error(ctx, WishError("invalid_param", value=app["client_id"], param="client_id"))
-        code = oauth.mint_code(conn, app, merchant_id, body.scopes, now)
-        scopes = [s for s in (body.scopes or app["scopes"]) if s in app["scopes"]]
+        code, scopes = oauth.mint_code(conn, app, merchant_id, body.scopes, now)
     return {"code": code, "client_id": app["client_id"], "client_secret": app["client_secret"],
             "redirect_uri": app["redirect_uri"], "merchant_id": merchant_id, "scopes": scopes,
             "expires_at": (now + oauth.CODE_TTL).isoformat(timespec="milliseconds") + "Z"}
