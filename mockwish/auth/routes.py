@@ -32,8 +32,8 @@ V3_FAILURES = {"bad_grant": "oauth_grant_type", "bad_client": "oauth_bad_client"
 V2_FAILURES = {"bad_grant": "oauth_grant_type", "bad_client": "v2_oauth_unauthorized",
                "bad_code": "v2_oauth_unauthorized", "code_redeemed": "v2_oauth_code_expired",
                "code_expired": "v2_oauth_code_expired", "bad_refresh": "v2_oauth_unauthorized"}
-V3_ERRORS = tuple(dict.fromkeys(V3_FAILURES.values()))
-V2_ERRORS = tuple(dict.fromkeys(V2_FAILURES.values()))
+V3_EXCHANGE_ERRORS = tuple(dict.fromkeys(V3_FAILURES.values()))
+V2_EXCHANGE_ERRORS = tuple(dict.fromkeys(V2_FAILURES.values()))
 
 
 def _exchange(call: Call, failures: dict[str, str]) -> oauth.TokenPair:
@@ -77,26 +77,26 @@ def v2_body(pair: oauth.TokenPair, now: datetime, *, with_string: bool = False) 
 
 
 @router.op("/oauth/access_token", scope="", auth="none", prefixes=("/api/v3",), spec=EXCHANGE,
-           summary="Exchange an authorization code for tokens (v3)", errors=V3_ERRORS)
+           summary="Exchange an authorization code for tokens (v3)", errors=V3_EXCHANGE_ERRORS)
 def v3_access_token(call: Call) -> V2Result:
     """Redeem the code the authorize page sent to the redirect URI; the access token lives 30 days."""
     return V2Result(v3_body(_exchange(call, V3_FAILURES)))
 
 
 @router.op("/oauth/refresh_token", scope="", auth="none", prefixes=("/api/v3",), spec=REFRESH,
-           summary="Refresh an access token (v3)", errors=V3_ERRORS)
+           summary="Refresh an access token (v3)", errors=V3_EXCHANGE_ERRORS)
 def v3_refresh_token(call: Call) -> V2Result:
     """A new pair; the previous access token is revoked and the refresh token cannot be used again."""
     return V2Result(v3_body(_refresh(call, V3_FAILURES)))
 
 
 @router.op("/oauth/access_token", scope="", auth="none", prefixes=PREFIXES, spec=EXCHANGE,
-           summary="Exchange an authorization code for tokens (v2, before Nov 2019)", errors=V2_ERRORS)
+           summary="Exchange an authorization code for tokens (v2, before Nov 2019)", errors=V2_EXCHANGE_ERRORS)
 def v2_access_token(call: Call) -> V2Result:
     return V2Result(v2_body(_exchange(call, V2_FAILURES), call.now))
 
 
 @router.op("/oauth/refresh_token", scope="", auth="none", prefixes=PREFIXES, spec=REFRESH,
-           summary="Refresh an access token (v2, before Nov 2019)", errors=V2_ERRORS)
+           summary="Refresh an access token (v2, before Nov 2019)", errors=V2_EXCHANGE_ERRORS)
 def v2_refresh_token(call: Call) -> V2Result:
     return V2Result(v2_body(_refresh(call, V2_FAILURES), call.now, with_string=True))
