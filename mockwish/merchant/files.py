@@ -25,7 +25,7 @@ def job_file(name: str, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
     now = ctx.clock.now()
     with ctx.engine.begin() as conn:
-        ctx.jobs.settle_due(conn, now)  # type: ignore[attr-defined]
+        ctx.timeline.settle_due(conn, now)  # type: ignore[attr-defined]
         found = ctx.jobs.file(conn, name)  # type: ignore[attr-defined]
     if found is None or now > found[1] + timedelta(hours=ctx.settings.download_link_ttl_hours):
         return render_error(ctx, WishError("endpoint_not_found", path=request.url.path))

@@ -6,14 +6,13 @@ from typing import Any
 
 from mockwish.auth.scopes import NONE  # noqa: F401  (scopes are declared per route below)
 from mockwish.errors import WishError
-from mockwish.jobs import CANCELLED, FINISHED, PENDING
+from mockwish.merchant import download_jobs
 from mockwish.merchant.catalogue import render, store
 from mockwish.merchant.catalogue.money import Wallet
 from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.products import download, rules, shipping
 from mockwish.merchant.variants.rules import warehouse
 from mockwish.reference import shippable_countries
-from mockwish.wire.format import job_ts
 from mockwish.wire.spec import Bool, CsvList, Enum, Id, Int, Json, Num, Str, When, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
 
@@ -365,36 +364,16 @@ def create_download_job(call: Call) -> V2Result:
     return V2Result({"job_id": job_id})
 
 
-JOB_ID = spec(Id("job_id", "The id returned by create-download-job", required=True))
-
-
 @router.op("/product/get-download-job-status", scope="products:read",
-           summary="Get the Status of Your Batch Product Download", spec=JOB_ID,
+           summary="Get the Status of Your Batch Product Download", spec=download_jobs.JOB_ID,
            errors=("invalid_id", "job_not_found"))
 def get_download_job_status(call: Call) -> V2Result:
     """Progress of a product download; FINISHED answers carry the download_link (valid 72 hours)."""
-    job = call.ctx.jobs.view(call.conn, call.merchant_id, download.KIND, call.params["job_id"], call.now)  # type: ignore[attr-defined]
-    data: dict[str, Any] = {"status": job.state, "created_date": job_ts(job.created_at)}
-    if job.state != PENDING and job.started:
-        data["start_run_time"] = job_ts(job.start_at)
-        data["total_count"] = job.total_count
-        data["processed_count"] = job.processed_count
-    if job.state == FINISHED:
-        data["end_run_time"] = job_ts(job.end_at)
-        if job.file_name:
-            data["download_link"] = call.url(f"/static/sweeper-production-merchant-export/{job.file_name}")
-    if job.state == CANCELLED:
-        data["cancelled_time"] = job_ts(job.cancelled_at)
-    return V2Result(data)
-
-
-CANCEL_MESSAGES = {"cancelled": "Job cancelled successfully.", "finished": "Job has already finished.",
-                   "already_cancelled": "Job has already been cancelled."}
+    return download_jobs.status(call, download.KIND)
 
 
 @router.op("/product/cancel-download-job", scope="products:read", summary="Cancel Your Batch Product Download",
-           spec=JOB_ID, errors=("invalid_id", "job_not_found"))
+           spec=download_jobs.JOB_ID, errors=("invalid_id", "job_not_found"))
 def cancel_download_job(call: Call) -> V2Result:
     """Cancel a pending or running product download."""
-    outcome = call.ctx.jobs.cancel(call.conn, call.merchant_id, download.KIND, call.params["job_id"], call.now)  # type: ignore[attr-defined]
-    return V2Result({"message": CANCEL_MESSAGES[outcome]})
+    return download_jobs.cancel(call, download.KIND)

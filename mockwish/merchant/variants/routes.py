@@ -8,6 +8,7 @@ import orjson
 
 from mockwish.errors import WishError
 from mockwish.jobs import CANCELLED, FINISHED, PENDING, RUNNING, JobView
+from mockwish.merchant import download_jobs
 from mockwish.merchant.catalogue import render, store
 from mockwish.merchant.catalogue.money import Wallet
 from mockwish.merchant.products.routes import CONDITION, LOGISTICS, WAREHOUSE
@@ -265,7 +266,4 @@ def get_bulk_update_job_failures(call: Call) -> V2Result:
            errors=("invalid_id", "job_not_found"))
 def cancel_bulk_update_job(call: Call) -> V2Result:
     """Cancel a bulk update; what was already processed stays applied."""
-    from mockwish.merchant.products.routes import CANCEL_MESSAGES
-
-    outcome = call.ctx.jobs.cancel(call.conn, call.merchant_id, bulk.KIND, call.params["job_id"], call.now)  # type: ignore[attr-defined]
-    return V2Result({"message": CANCEL_MESSAGES[outcome]})
+    return download_jobs.cancel(call, bulk.KIND)

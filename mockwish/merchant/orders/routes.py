@@ -1,0 +1,185 @@
+"""Wire layer of /order/*: the parameters each endpoint takes (supplement-merchant.md section 2) and how
+its answer is rendered. The rules live in orders.rules; the handlers read, call a rule, save, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockwish.merchant import download_jobs
+from mockwish.merchant.orders import download, render, rules, store
+from mockwish.wire.spec import Bool, Enum, Id, Int, Str, When, spec
+from mockwish.wire.v2 import Call, V2Result, V2Router
+
+router = V2Router("Order")
+
+READ, WRITE = "orders:read", "orders:write"
+ORDER_ID = Id("id", "The order_id of the order", required=True)
+SHOW_ORIGINAL = Bool("show_original_shipping_detail",
+                     "True: add OriginalShippingDetail when the address was changed")
+PAGE = (Int("start", "Offset into the list (default 0)", low=0, high=10_000_000),
+        Int("limit", "Number of orders, 1 to 500 (default 50)", low=1, high=500))
+SINCE = When("since", "Only orders updated since (UTC; YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+UPTO = When("upto", "Only orders updated up to (inclusive)")
+WE_ONLY = Bool("wish_express_only", "True: only Wish Express orders")
+TRACKING = (ORDER_ID,
+            Str("tracking_provider", "An accepted shipping carrier (see /fulfillment/get-shipping-carriers)",
+                required=True, max_len=100),
+            Str("tracking_number", "The tracking number: letters and digits, no spaces", max_len=100),
+            Str("origin_country_code", "ISO 3166 alpha-2 code of the country the parcel ships from", max_len=8),
+            Str("ship_note", "A private note kept with the order", max_len=1000))
+LOOKUP_ERRORS = ("invalid_id", "order_not_found")
+TRACKING_ERRORS = (*LOOKUP_ERRORS, "carrier_not_accepted", "tracking_number_spaces", "confirmed_delivery_carrier",
+                   "order_already_refunded")
+SUCCESS = {"success": True}
+
+
+def _policy(call: Call) -> rules.OrderPolicy:
+    return call.ctx.order_policy  # type: ignore[return-value]
+
+
+def _page(call: Call, rows: list[dict[str, Any]], start: int, limit: int) -> V2Result:
+    """One page of orders; `rows` holds up to limit + 1 rows (the extra one says a next page exists)."""
+    policy, now, show = _policy(call), call.now, call.params.get("show_original_shipping_detail", False)
+    data = [render.order(r, now, policy, show_original=show) for r in rows[:limit]]
+    return V2Result(data, paging=call.paging(start, limit, len(rows) > limit))
+
+
+@router.op("/order", scope=READ, summary="Retrieve an Order", spec=spec(ORDER_ID, SHOW_ORIGINAL),
+           errors=LOOKUP_ERRORS)
+def retrieve(call: Call) -> V2Result:
+    """One order by its order_id: {"Order": {...}}."""
+    o = store.get(call.conn, call.merchant_id, call.params["id"])
+    return V2Result(render.order(o, call.now, _policy(call),
+                                 show_original=call.params.get("show_original_shipping_detail", False)))
+
+
+def _changed(call: Call, fbw_only: bool) -> V2Result:
+    p = call.params
+    start, limit = p.get("start", 0), p.get("limit", 50)
+    rows = store.list_changed(call.conn, call.merchant_id, start=start, limit=limit + 1, since=p.get("since"),
+                              upto=p.get("upto"), we_only=p.get("wish_express_only", False), fbw_only=fbw_only)
+    return _page(call, rows, start, limit)
+
+
+@router.op("/order/multi-get", scope=READ, summary="Retrieve Recently Changed Orders",
+           spec=spec(*PAGE, SINCE, UPTO, WE_ONLY, SHOW_ORIGINAL), errors=("out_of_range",))
+def multi_get(call: Call) -> V2Result:
+    """Orders whose last_updated lies in [since, upto], by last_updated then order_id (stable for paging:
+    new and newly changed orders come last). Without since: every order."""
+    return _changed(call, fbw_only=False)
+
+
+@router.op("/order/multi-get-fbw", scope=READ, summary="Retrieve Recently Changed Fulfilled-By-Wish Orders",
+           spec=spec(*PAGE, SINCE, UPTO, WE_ONLY, SHOW_ORIGINAL), errors=("out_of_range",))
+def multi_get_fbw(call: Call) -> V2Result:
+    """As multi-get, restricted to orders fulfilled by Wish (is_fbw)."""
+    return _changed(call, fbw_only=True)
+
+
+@router.op("/order/get-fulfill", scope=READ, summary="Retrieve Unfulfilled Orders",
+           spec=spec(*PAGE, SINCE, WE_ONLY), errors=("out_of_range",))
+def get_fulfill(call: Call) -> V2Result:
+    """Every order that needs fulfilment now (APPROVED), oldest first, with days_to_fulfill and
+    hours_to_fulfill."""
+    p = call.params
+    start, limit = p.get("start", 0), p.get("limit", 50)
+    rows = store.list_to_fulfill(call.conn, call.merchant_id, start=start, limit=limit + 1, since=p.get("since"),
+                                 we_only=p.get("wish_express_only", False))
+    return _page(call, rows, start, limit)
+
+
+def _shipped(call: Call, rule: Any) -> dict[str, Any]:
+    p = call.params
+    o = store.get(call.conn, call.merchant_id, p["id"])
+    changes = rule(o, provider=p["tracking_provider"], tracking_number=p.get("tracking_number"),
+                   origin_country_code=p.get("origin_country_code"), ship_note=p.get("ship_note"), now=call.now,
+                   policy=_policy(call))
+    store.save(call.conn, o["id"], changes)
+    call.ctx.orders.schedule(changes["tracking_confirm_at"])  # type: ignore[attr-defined]
+    return o
+
+
+@router.op("/order/fulfill-one", scope=WRITE, summary="Fulfill an Order", spec=spec(*TRACKING),
+           errors=(*TRACKING_ERRORS, "order_already_fulfilled", "order_under_review", "missing_param"))
+def fulfill_one(call: Call) -> V2Result:
+    """Mark an APPROVED order shipped with its carrier and tracking number; the carrier confirms the
+    tracking later on the mock's clock."""
+    _shipped(call, rules.fulfill_one)
+    return V2Result(dict(SUCCESS), message="Your order is been processed right now!")  # sic, as the docs print it
+
+
+@router.op("/order/modify-tracking", scope=WRITE, summary="Modify Tracking of a Shipped Order",
+           spec=spec(*TRACKING), errors=(*TRACKING_ERRORS, "order_not_shipped", "tracking_unchanged",
+                                         "missing_param"))
+def modify_tracking(call: Call) -> V2Result:
+    """New carrier or tracking number for a SHIPPED order."""
+    _shipped(call, rules.modify_tracking)
+    return V2Result(dict(SUCCESS))
+
+
+@router.op("/order/refund", scope=WRITE, summary="Refund or Cancel an Order",
+           spec=spec(ORDER_ID, Int("reason_code", "A refund reason code (see the README for the accepted set)",
+                                   required=True, low=-1, high=100_000),
+                     Str("reason_note", "Required when reason_code is -1 (Other)", max_len=2000)),
+           errors=(*LOOKUP_ERRORS, "order_already_refunded", "order_under_review", "invalid_reason_code",
+                   "reason_needs_shipment", "missing_param"))
+def refund(call: Call) -> V2Result:
+    """Refund an APPROVED or SHIPPED order; units refunded before shipping go back to the inventory."""
+    p = call.params
+    o = store.get(call.conn, call.merchant_id, p["id"])
+    outcome = rules.refund(o, reason_code=p["reason_code"], reason_note=p.get("reason_note"), now=call.now,
+                           policy=_policy(call))
+    store.save(call.conn, o["id"], outcome.changes)
+    if outcome.restock:
+        store.adjust_stock(call.conn, call.merchant_id, [(o["variant_id"], o["warehouse"], -o["quantity"])])
+    return V2Result(dict(SUCCESS))
+
+
+ADDRESS = (Str("street_address1", "First line of the street address", required=True, max_len=500),
+           Str("street_address2", "Second line of the street address", max_len=500),
+           Str("city", "City", required=True, max_len=200),
+           Str("state", "State or province", max_len=200),
+           Str("zipcode", "Postal code", required=True, max_len=50),
+           Str("country", "ISO 3166 alpha-2 country code", required=True, max_len=8),
+           Str("phone_number", "Phone number", max_len=100))
+
+
+@router.op("/order/change-shipping", scope=WRITE, summary="Update Shipping Info of an Order",
+           spec=spec(ORDER_ID, *ADDRESS),
+           errors=(*LOOKUP_ERRORS, "order_already_shipped", "order_already_refunded", "missing_param",
+                   "invalid_param"))
+def change_shipping(call: Call) -> V2Result:
+    """A new address for an order that has not shipped; the first address stays as OriginalShippingDetail."""
+    p = call.params
+    o = store.get(call.conn, call.merchant_id, p["id"])
+    changes = rules.change_shipping(o, address={k.name: p.get(k.name) for k in ADDRESS}, now=call.now,
+                                    policy=_policy(call))
+    store.save(call.conn, o["id"], changes)
+    return V2Result(dict(SUCCESS))
+
+
+@router.op("/order/create-download-job", scope=READ, summary="Start a Batch Order Download",
+           spec=spec(When("start", "Orders placed on or after this date (YYYY-MM-DD)"),
+                     When("end", "Orders placed up to this date (YYYY-MM-DD, inclusive)"),
+                     Int("limit", "Maximum number of orders", low=1, high=10_000_000),
+                     Enum("sort", "asc or desc by order time (default desc)", values=("asc", "desc"))))
+def create_download_job(call: Call) -> V2Result:
+    """Begin a CSV export of the orders; poll get-download-job-status for its download_link."""
+    params = download.job_params(call.params, call.ctx.settings.order_csv_currency_column)
+    total = download.count(call.conn, call.merchant_id, params)
+    job_id = call.ctx.jobs.create(call.conn, call.merchant_id, download.KIND, params, call.now, total)  # type: ignore[attr-defined]
+    return V2Result({"job_id": job_id})
+
+
+@router.op("/order/get-download-job-status", scope=READ, summary="Get the Status of Your Batch Order Download",
+           spec=download_jobs.JOB_ID, errors=("invalid_id", "job_not_found"))
+def get_download_job_status(call: Call) -> V2Result:
+    """Progress of an order download; FINISHED answers carry the download_link (valid 72 hours)."""
+    return download_jobs.status(call, download.KIND)
+
+
+@router.op("/order/cancel-download-job", scope=READ, summary="Cancel Your Batch Order Download",
+           spec=download_jobs.JOB_ID, errors=("invalid_id", "job_not_found"))
+def cancel_download_job(call: Call) -> V2Result:
+    """Cancel a pending or running order download."""
+    return download_jobs.cancel(call, download.KIND)

@@ -1,0 +1,146 @@
+"""Order queries. Every function takes the merchant id and filters on it: another merchant's order answers
+exactly as an id that does not exist (1004/2021). Lists read on the driver connection with SQL written
+once (the hot path of an ERP's polling loop)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from mockwish.errors import WishError
+from mockwish.merchant.catalogue.store import FastRead
+from mockwish.merchant.orders.rules import APPROVED
+from mockwish.store.tables import Order, Product, Variant
+
+T = Order.__table__  # type: ignore[attr-defined]
+P = Product.__table__  # type: ignore[attr-defined]
+V = Variant.__table__  # type: ignore[attr-defined]
+Row = dict[str, Any]
+
+_BY_ID = FastRead(T, "id = ? AND merchant_id = ?")
+_CHANGED = FastRead(T, "merchant_id = ? {extra}", "ORDER BY last_updated, id LIMIT ? OFFSET ?")
+_TO_FULFILL = FastRead(T, f"merchant_id = ? AND state = '{APPROVED}' {{extra}}",
+                       "ORDER BY order_time, id LIMIT ? OFFSET ?")
+
+
+def db_time(value: datetime) -> str:
+    """A datetime as SQLAlchemy stores it in SQLite, for comparisons in hand-written SQL."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def get(conn: Connection, merchant_id: str, order_id: str) -> Row:
+    row = _BY_ID.first(conn, (order_id, merchant_id))
+    if row is None:
+        raise WishError("order_not_found", id=order_id)
+    return row
+
+
+def _filters(since: datetime | None, upto: datetime | None, we_only: bool, fbw_only: bool
+             ) -> tuple[str, list[Any]]:
+    sql, params = [], []
+    if since is not None:
+        sql.append("AND last_updated >= ?")
+        params.append(db_time(since))
+    if upto is not None:
+        sql.append("AND last_updated <= ?")
+        params.append(db_time(upto))
+    if we_only:
+        sql.append("AND is_wish_express = 1")
+    if fbw_only:
+        sql.append("AND is_fbw = 1")
+    return " ".join(sql), params
+
+
+def list_changed(conn: Connection, merchant_id: str, *, start: int, limit: int, since: datetime | None = None,
+                 upto: datetime | None = None, we_only: bool = False, fbw_only: bool = False) -> list[Row]:
+    """Orders updated in [since, upto], by last_updated then order id: a stable order for paging, in
+    which new and newly changed orders come last."""
+    extra, params = _filters(since, upto, we_only, fbw_only)
+    return _CHANGED.rows(conn, (merchant_id, *params, limit, start), _CHANGED.sql.format(extra=extra))
+
+
+def list_to_fulfill(conn: Connection, merchant_id: str, *, start: int, limit: int, since: datetime | None = None,
+                    we_only: bool = False) -> list[Row]:
+    """APPROVED orders (the ones awaiting fulfilment), oldest order first."""
+    extra, params = _filters(since, None, we_only, False)
+    return _TO_FULFILL.rows(conn, (merchant_id, *params, limit, start), _TO_FULFILL.sql.format(extra=extra))
+
+
+def save(conn: Connection, order_id: str, changes: Row) -> None:
+    conn.execute(update(T).where(T.c.id == order_id).values(**changes))
+
+
+def adjust_stock(conn: Connection, merchant_id: str, moves: Sequence[tuple[str, str, int]]) -> None:
+    """Apply (variant_id, warehouse, units) moves: units leave the variant's inventory in that warehouse
+    (negative units come back) and the product's number sold moves the other way."""
+    if not moves:
+        return
+    by_variant: dict[tuple[str, str], int] = {}
+    for variant_id, warehouse, units in moves:
+        by_variant[(variant_id, warehouse)] = by_variant.get((variant_id, warehouse), 0) + units
+    ids = list({v for v, _ in by_variant})
+    variants: dict[str, Row] = {}
+    for i in range(0, len(ids), 500):
+        for r in conn.execute(select(V.c.id, V.c.product_id, V.c.stock).where(
+                V.c.merchant_id == merchant_id, V.c.id.in_(ids[i:i + 500]))).mappings():
+            variants[r["id"]] = {"product_id": r["product_id"], "stock": r["stock"]}
+    sold: dict[str, int] = {}
+    for (variant_id, warehouse), units in by_variant.items():
+        v = variants.get(variant_id)
+        if v is None:
+            continue
+        entry = dict(v["stock"].get(warehouse) or v["stock"].get("STANDARD") or {"inventory": 0})
+        entry["inventory"] = max(0, int(entry.get("inventory", 0)) - units)
+        v["stock"] = {**v["stock"], warehouse if warehouse in v["stock"] else "STANDARD": entry}
+        sold[v["product_id"]] = sold.get(v["product_id"], 0) + units
+    if variants:
+        conn.execute(update(V).where(V.c.id == bindparam("_id")).values(stock=bindparam("stock")),
+                     [{"_id": k, "stock": v["stock"]} for k, v in variants.items()])
+    if sold:
+        conn.execute(update(P).where(P.c.id == bindparam("_id")).values(
+            num_sold=P.c.num_sold + bindparam("units")), [{"_id": k, "units": u} for k, u in sold.items()])
+        # never below zero (a seeded product may have sold fewer than a refund gives back)
+        conn.execute(update(P).where(P.c.id.in_(list(sold)), P.c.num_sold < 0).values(num_sold=0))
+
+
+def insert_many(conn: Connection, rows: list[Row]) -> None:
+    from sqlalchemy import insert
+
+    for i in range(0, len(rows), 2000):
+        conn.execute(insert(T), rows[i:i + 2000])
+
+
+def _placed(merchant_id: str, start: datetime | None, end: datetime | None) -> tuple[str, list[Any]]:
+    sql, params = ["WHERE merchant_id = ?"], [merchant_id]
+    if start is not None:
+        sql.append("AND order_time >= ?")
+        params.append(db_time(start))
+    if end is not None:
+        sql.append("AND order_time < ?")
+        params.append(db_time(end))
+    return " ".join(sql), params
+
+
+def for_download(conn: Connection, merchant_id: str, *, start: datetime | None, end: datetime | None,
+                 limit: int | None, descending: bool) -> Iterator[Row]:
+    """Orders placed in [start, end), by order time, for the CSV export; read in batches."""
+    where, params = _placed(merchant_id, start, end)
+    order = "ORDER BY order_time DESC, id DESC" if descending else "ORDER BY order_time, id"
+    sql = f"SELECT {', '.join(_BY_ID.names)} FROM orders {where} {order}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    cursor = conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
+    while batch := cursor.fetchmany(2000):
+        yield from _BY_ID.convert_rows(batch)
+
+
+def count_for_download(conn: Connection, merchant_id: str, *, start: datetime | None, end: datetime | None,
+                       limit: int | None) -> int:
+    where, params = _placed(merchant_id, start, end)
+    n = int(conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        f"SELECT COUNT(*) FROM orders {where}", params).fetchone()[0])
+    return min(n, limit) if limit is not None else n
