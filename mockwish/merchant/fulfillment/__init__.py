@@ -1,0 +1,1 @@
+"""Fulfillment reference endpoints: accepted carriers and Confirmed Delivery (read-only)."""
