@@ -28,18 +28,29 @@ from mockwish.ids import new_hex
 from mockwish.jobs import JobMachine
 from mockwish.merchant import files as static_routes
 from mockwish.merchant.account import routes as account_routes
+from mockwish.merchant.fulfillment import routes as fulfillment_routes
+from mockwish.merchant.orders import download as order_download
+from mockwish.merchant.orders import routes as order_routes
+from mockwish.merchant.orders.lifecycle import OrderClock
+from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.merchant.products import download
 from mockwish.merchant.products import routes as product_routes
 from mockwish.merchant.variants import bulk
 from mockwish.merchant.variants import routes as variant_routes
 from mockwish.sandbox import apps as sandbox_apps
 from mockwish.sandbox import routes as sandbox_routes
+from mockwish.sandbox import transactions as sandbox_transactions
+from mockwish.sandbox import wishpost as sandbox_wishpost
 from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
 from mockwish.store.read_cache import ReadCache
+from mockwish.timeline import Timeline
 from mockwish.wire.openapi import add_security
 from mockwish.wire.ratelimit import RateLimiter
 from mockwish.wire.v2 import V2Dispatcher, mount_v2, render_error
+from mockwish.wishpost import oauth_routes as wishpost_oauth_routes
+from mockwish.wishpost import ops as wishpost_ops
+from mockwish.wishpost.port import WishPostPort
 
 REQUEST_ID = b"wish-request-id"
 
@@ -74,15 +85,19 @@ def build_context(settings: Settings) -> Ctx:
     ctx = Ctx(settings=settings, engine=engine, clock=Clock(), log=logging.getLogger("mockwish"))
     ctx.auth = Authenticator(settings.default_locale)
     jobs = JobMachine(settings.job_pending_seconds, settings.job_running_seconds)
-    for kind in (download.JOB, bulk.JOB):
+    for kind in (download.JOB, bulk.JOB, order_download.JOB):
         jobs.register(kind)
     ctx.jobs = jobs
+    ctx.orders = OrderClock()
+    ctx.order_policy = OrderPolicy.from_settings(settings)
+    ctx.timeline = Timeline(jobs, ctx.orders)
     ctx.limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds,
-                              enabled=settings.rate_limit_enabled)
+                              enabled=settings.rate_limit_enabled, wishpost_limit=settings.wishpost_rate_limit_quota)
     ctx.sessions = Sessions()
     ctx.read_cache = ReadCache()
     ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
-                               fixtures_dir=settings.fixtures_dir or default_fixtures_dir())
+                               fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=ctx.clock,
+                               order_policy=ctx.order_policy)
     return ctx
 
 
@@ -113,6 +128,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in (404, 405) and request.url.path.startswith(wishpost_ops.PREFIX + "/"):
+            return wishpost_ops.http_error(request, exc.status_code, allowed_methods(request))  # WishPost envelope
         if exc.status_code == 405:
             # every v2 operation is GET and POST; Starlette passes the route's Allow header through
             allow = allowed_methods(request)
@@ -165,15 +182,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                      report.products, report.variants, report.seed, time.perf_counter() - started)
 
     app = FastAPI(title="mockwish", version=__version__,
-                  description="Offline sandbox of the Wish Merchant API v2 (and, later, WishPost). "
+                  description="Offline sandbox of the Wish Merchant API v2 and the WishPost API (under /wishpost). "
                               "Every Merchant v2 operation accepts GET and POST; see the README.")
     app.state.ctx = ctx
     v2_operations = mount_v2(app, [account_routes.router, oauth_routes.router, product_routes.router,
-                                   variant_routes.router])
+                                   variant_routes.router, fulfillment_routes.router, order_routes.router])
     app.include_router(authorize_page.router)
     app.include_router(static_routes.router)
     app.include_router(sandbox_routes.router)
     app.include_router(sandbox_apps.router)
+    app.include_router(sandbox_transactions.router)
+    app.include_router(sandbox_wishpost.router)
+    wishpost_ops.mount_wishpost(app, [wishpost_oauth_routes.router])
 
     @app.get("/healthz", tags=["Sandbox control"], summary="Liveness")
     def healthz() -> dict[str, Any]:
@@ -189,5 +209,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(V2Dispatcher, operations=v2_operations)
+    # the WishPost port answers at its root (never the main port itself)
+    app.add_middleware(WishPostPort, port=0 if settings.wishpost_port == settings.port else settings.wishpost_port)
     app.add_middleware(RequestIdMiddleware)  # added last: outermost, so every response carries the id
     return app

@@ -1,4 +1,4 @@
-"""Command line: mockwish serve | seed | reset | openapi (also `python -m mockwish ...`)."""
+"""Command line: mockwish serve | seed | reset | generate | openapi (also `python -m mockwish ...`)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ def _settings(**overrides: object) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
-def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object]] | None = None) -> str:
+def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object]] | None = None,
+           wishpost_apps: list[dict[str, object]] | None = None) -> str:
     from mockwish.seed.merchants import PLANS
+    from mockwish.seed.wishpost import WISHPOST_PLANS
 
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::") else host
     base = settings.public_url or f"http://{shown}:{port}"
@@ -30,7 +32,10 @@ def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object
         f"  Merchant API v2     {base}/api/v2/   (alias {base}/v2/)",
         f"  Merchant OAuth      {base}/v3/oauth/authorize   tokens {base}/api/v3/oauth/access_token, "
         "refresh_token, test",
-        f"  WishPost            port {settings.wishpost_port} (reserved, not served yet)",
+        f"  WishPost            {base}/wishpost/api/v3/...   and at the root of "
+        + (f"http://{shown}:{settings.wishpost_port}/api/v3/..." if settings.wishpost_port else "(port off)")
+        + f"   authorize {base}/wishpost/v3/oauth/authorize   tokens /wishpost/api/v3/oauth/access_token, "
+        "refresh_token, test",
         f"  Sandbox control     {base}/sandbox/api/   health {base}/healthz   docs {base}/docs",
         f"  Data                {settings.db_url}",
         "Seeded merchants (token / username / password):",
@@ -38,6 +43,13 @@ def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object
     lines += [f"  {p.key:<10} {p.token:<32} {p.username} / {p.password}" for p in PLANS]
     for a in (apps or [])[:1]:
         lines += ["OAuth app (authorize at " + f"{base}/v3/oauth/authorize?client_id={a['client_id']}):",
+                  f"  {a['name']}: client_id {a['client_id']}  client_secret {a['client_secret']}  "
+                  f"redirect_uri {a['redirect_uri']}"]
+    lines.append("Seeded WishPost users (token / username / password):")
+    lines += [f"  {p.key:<10} {p.token:<32} {p.username} / {p.password}" for p in WISHPOST_PLANS]
+    for a in (wishpost_apps or [])[:1]:
+        lines += [f"WishPost OAuth app (authorize at {base}/wishpost/v3/oauth/authorize?response_type=code&"
+                  f"client_id={a['client_id']}):",
                   f"  {a['name']}: client_id {a['client_id']}  client_secret {a['client_secret']}  "
                   f"redirect_uri {a['redirect_uri']}"]
     lines.append(f"Try: curl '{base}/api/v2/auth_test?access_token={PLANS[0].token}'")
@@ -49,22 +61,21 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (MOCKWISH_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Merchant API port (MOCKWISH_PORT)")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Data directory (MOCKWISH_DATA_DIR)")] = None,
+    wishpost_port: Annotated[int | None, typer.Option(help="WishPost port, 0: off (MOCKWISH_WISHPOST_PORT)")] = None,
 ) -> None:
-    """Create/seed the database when empty and serve the API."""
-    import uvicorn
-
+    """Create/seed the database when empty and serve the API (and WishPost at the root of its own port)."""
     from mockwish.app import create_app
 
-    settings = _settings(host=host, port=port, data_dir=data_dir)
+    settings = _settings(host=host, port=port, data_dir=data_dir, wishpost_port=wishpost_port)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
-    from mockwish.auth.oauth import list_apps
+    from mockwish.auth.oauth import WISHPOST, list_apps
+    from mockwish.serve import serve as serve_both
 
     with app.state.ctx.engine.connect() as conn:
-        apps = list_apps(conn)
-    typer.echo(banner(settings, settings.host, settings.port, apps))
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                access_log=settings.access_log)
+        apps, wishpost_apps = list_apps(conn), list_apps(conn, WISHPOST)
+    typer.echo(banner(settings, settings.host, settings.port, apps, wishpost_apps))
+    serve_both(app, settings)  # the main port and the WishPost port, one event loop
 
 
 @cli.command()
@@ -92,6 +103,47 @@ def reset(data_dir: Annotated[Path | None, typer.Option(help="Data directory (MO
     # an empty data dir is seeded by prepare(); otherwise regenerate the current seed's data
     report = store.prepare() or store.reseed(store.seed)  # type: ignore[attr-defined]
     typer.echo(f"reset to seed {report.seed}")
+
+
+@cli.command()
+def generate(
+    merchant: Annotated[str, typer.Option(help="Access token, merchant id or username of the merchant")],
+    count: Annotated[int, typer.Option(help="Number of orders, 1 to 10000")] = 1,
+    state: Annotated[list[str] | None, typer.Option(help="Order state (repeat for an even mix); default APPROVED")
+                     ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Same seed, same orders (new ids)")] = None,
+    country: Annotated[str | None, typer.Option(help="Buyers' country, ISO 3166 alpha-2")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory (MOCKWISH_DATA_DIR)")] = None,
+) -> None:
+    """Generate test orders from the merchant's catalogue (as POST /sandbox/api/transactions): prints the
+    order ids, one a line, then a summary on stderr. Orders are timed on this process's wall clock."""
+    from sqlalchemy import or_, select
+
+    from mockwish.app import build_context
+    from mockwish.errors import WishError
+    from mockwish.merchant.orders.generate import generate as generate_orders
+    from mockwish.store.tables import AccessToken, Merchant
+
+    ctx = build_context(_settings(data_dir=data_dir))
+    ctx.sandbox.prepare()  # type: ignore[attr-defined]
+    m, t = Merchant.__table__, AccessToken.__table__  # type: ignore[attr-defined]
+    now = ctx.clock.now()
+    with ctx.engine.begin() as conn:
+        found = conn.execute(select(m.c.id).where(or_(m.c.id == merchant, m.c.username == merchant))).scalar() \
+            or conn.execute(select(t.c.merchant_id).where(t.c.token == merchant)).scalar()
+        if found is None:
+            typer.echo(f"error: no merchant with token, id or username {merchant!r}", err=True)
+            raise typer.Exit(2)
+        try:
+            made = generate_orders(conn, merchant_id=found, count=count, now=now, policy=ctx.order_policy,
+                                   seed=seed, states=dict.fromkeys(state, 1.0) if state else None,  # type: ignore[arg-type]
+                                   country=country)
+        except WishError as err:
+            typer.echo(f"error: {err.message('en')}", err=True)
+            raise typer.Exit(2) from None
+    typer.echo("\n".join(made.order_ids))
+    typer.echo(f"generated {len(made.order_ids)} orders in {len(made.transaction_ids)} transactions for merchant "
+               f"{found} into {ctx.settings.db_url}", err=True)
 
 
 @cli.command()

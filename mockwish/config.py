@@ -13,7 +13,7 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-    wishpost_port: int = 8001  # reserved for the WishPost surface (a later issue)
+    wishpost_port: int = 8001  # the WishPost surface also answers at the root of this port (0: off)
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: sqlite:///<data_dir>/mockwish.db
     seed: int = 42
@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True  # off: no accounting at all (the benchmark's baseline)
     rate_limit_quota: int = 1000
     rate_limit_window_seconds: int = 60
+    wishpost_rate_limit_quota: int = 600  # per user per minute on WishPost endpoints without a documented level
+
+    # orders (see README "Orders"): the commission Wish keeps, the order clock and the rules' era
+    order_commission: float = 0.15  # cost = price x (1 - commission), since 2017
+    order_review_seconds: int = 3600  # REQUIRE_REVIEW orders are released to the merchant after this
+    order_fulfill_hours: int = 120  # the fulfilment deadline counted from release (days/hours_to_fulfill)
+    order_tracking_confirm_seconds: int = 2 * 86400  # the carrier's first scan after shipping
+    order_origin_country_required: bool = True  # since late 2018; False for clients of the older API
+    order_refund_reasons: Literal["2019", "2017"] = "2019"  # era C (1, 25, 32) or era B (the long list)
+    order_confirmed_delivery_min_total: float = 10.0  # USD; orders at or above need a confirmed-delivery carrier
+    order_csv_currency_column: bool = False  # the 2020 CSV layout (Currency Code after Color)
 
     # wire choices where the docs disagree (see README "Wire choices")
     paging_back_link: Literal["prev", "previous"] = "prev"

@@ -25,12 +25,15 @@ class Ctx:
     limiter: object = None
     sessions: object = None  # signed-in merchants of the authorize page
     read_cache: object = None  # rendered hot reads, dropped on any write
+    timeline: object = None  # what the clock settles before every read: jobs, order review and tracking
+    orders: object = None  # the order clock (mockwish.merchant.orders.lifecycle.OrderClock)
+    order_policy: object = None  # mockwish.merchant.orders.rules.OrderPolicy, built once from the settings
 
     def store_replaced(self) -> None:
         """After a sandbox reset or seed: every in-memory view of the store starts over (cached principals,
         the jobs' next due instant, rate-limit counts and overrides, page sessions, cached reads)."""
         self.auth.invalidate()  # type: ignore[attr-defined]
-        self.jobs.reset()  # type: ignore[attr-defined]
+        self.timeline.reset()  # type: ignore[attr-defined]
         self.limiter.reset()  # type: ignore[attr-defined]
         self.sessions.clear()  # type: ignore[attr-defined]
         self.read_cache.invalidate()  # type: ignore[attr-defined]

@@ -162,6 +162,54 @@ REGISTRY: dict[str, ErrorDef] = {e.key: e for e in [
        "Method {method} is not allowed; use {allowed}", "不允许使用 {method} 方法，请使用 {allowed}",
        "La méthode {method} n'est pas autorisée ; utilisez {allowed}",
        "Methode {method} ist nicht erlaubt; verwenden Sie {allowed}"),
+    # --- orders (supplement-merchant.md 2.x and 4; texts the sources leave open are the mock's) -----
+    _d("order_not_found", 1004, 400, "not_found",
+       "No 'Order' Found with id: '{id}'", "未找到 id 为 '{id}' 的 'Order'",
+       "Aucun 'Order' trouvé avec id : '{id}'", "Keine 'Order' mit id: '{id}' gefunden", data=2021),
+    _d("carrier_not_accepted", 1000, 400, "invalid_param",
+       "Tracking provider is not one of the accepted providers on Wish", "物流商不是 Wish 认可的物流商之一",
+       "Le transporteur ne fait pas partie des transporteurs acceptés par Wish",
+       "Der Versanddienstleister gehört nicht zu den von Wish akzeptierten Anbietern", data=2003),
+    _d("order_already_fulfilled", 1002, 400, "invalid_param",
+       "Order {id} has already been fulfilled", "订单 {id} 已履行", "La commande {id} a déjà été expédiée",
+       "Bestellung {id} wurde bereits versandt"),
+    _d("order_under_review", 1000, 400, "invalid_param",
+       "Order {id} is under review and cannot be fulfilled yet", "订单 {id} 正在审核中，暂不能履行",
+       "La commande {id} est en cours de vérification et ne peut pas encore être expédiée",
+       "Bestellung {id} wird geprüft und kann noch nicht versandt werden"),
+    _d("order_not_shipped", 1000, 400, "invalid_param",
+       "Order {id} is not shipped", "订单 {id} 尚未发货", "La commande {id} n'est pas expédiée",
+       "Bestellung {id} ist nicht versandt"),
+    _d("order_already_shipped", 1000, 400, "invalid_param",
+       "Order {id} has already been shipped", "订单 {id} 已发货", "La commande {id} a déjà été expédiée",
+       "Bestellung {id} wurde bereits versandt"),
+    _d("order_already_refunded", 1000, 400, "invalid_param",
+       "Order {id} has already been refunded", "订单 {id} 已退款", "La commande {id} a déjà été remboursée",
+       "Bestellung {id} wurde bereits erstattet"),
+    _d("tracking_unchanged", 1014, 400, "invalid_param",
+       "Tracking information is unchanged", "物流信息未改变", "Les informations de suivi sont inchangées",
+       "Die Sendungsverfolgungsdaten sind unverändert"),
+    _d("invalid_reason_code", 1000, 400, "invalid_param",
+       "Invalid reason_code {code}", "无效的 reason_code {code}", "reason_code {code} non valide",
+       "Ungültiger reason_code {code}"),
+    _d("reason_needs_shipment", 1000, 400, "invalid_param",
+       "reason_code {code} cannot be used for order {id}, which has not been shipped",
+       "reason_code {code} 不能用于尚未发货的订单 {id}",
+       "reason_code {code} ne peut pas être utilisé pour la commande {id}, qui n'a pas été expédiée",
+       "reason_code {code} kann für die nicht versandte Bestellung {id} nicht verwendet werden"),
+    _d("tracking_number_spaces", 1000, 400, "invalid_param",
+       "{value} is an invalid tracking_number: it must not contain spaces",
+       "{value} 是无效的 tracking_number：不能包含空格",
+       "{value} n'est pas un tracking_number valide : il ne doit pas contenir d'espaces",
+       "{value} ist eine ungültige tracking_number: sie darf keine Leerzeichen enthalten"),
+    _d("confirmed_delivery_carrier", 1000, 400, "invalid_param",
+       "Order {id} requires Confirmed Delivery to {country}: {provider} is not a confirmed delivery carrier "
+       "for {country}",
+       "订单 {id} 需要向 {country} 妥投确认：{provider} 不是 {country} 的妥投确认物流商",
+       "La commande {id} exige une livraison confirmée vers {country} : {provider} n'est pas un transporteur "
+       "à livraison confirmée pour {country}",
+       "Bestellung {id} erfordert bestätigte Zustellung nach {country}: {provider} ist für {country} kein "
+       "Versanddienstleister mit Zustellbestätigung"),
     # --- auth and limits -------------------------------------------------------------------
     _d("unauthorized", 4000, 401, "unauthorized",
        "Unauthorized Request", "未经授权的请求", "Requête non autorisée", "Nicht autorisierte Anfrage"),
@@ -223,6 +271,76 @@ REGISTRY: dict[str, ErrorDef] = {e.key: e for e in [
     _d("unknown_error", 9000, 500, "unknown",
        "Unknown error", "未知错误", "Erreur inconnue", "Unbekannter Fehler"),
 ]}
+
+
+# ==== WishPost (wishpost-v3-api-3.0.6 "General Error Code"; supplement-wishpost.md 3.2, 6, 7) =============
+# WishPost promises en and zh only; a WishPost entry carries those two and any other locale falls back to en.
+WISHPOST_LOCALES = ("en", "zh")
+
+
+def _wp(key: str, code: int, status: int, type_: str, en: str, zh: str) -> ErrorDef:
+    return ErrorDef(key, code, status, type_, {"en": en, "zh": zh}, {})
+
+
+# the rate-limit levels of codes 4290-4296 and the words their message uses for each
+WISHPOST_RATE_LEVELS: dict[int, tuple[str, str]] = {
+    4290: ("ip", "IP"), 4291: ("user", "用户"), 4292: ("ip and user", "IP 和用户"),
+    4293: ("ip and agent", "IP 和客户端"), 4294: ("ip, user and agent", "IP、用户和客户端"),
+    4295: ("app", "应用"), 4296: ("ip and app", "IP 和应用"),
+}
+
+REGISTRY.update({e.key: e for e in [
+    _wp("wp_missing_param", 1001, 400, "missing_param",
+        "Required Param '{param}' Missing", "缺少必需参数 '{param}'"),
+    _wp("wp_invalid_param", 1000, 400, "invalid_param",
+        "Invalid Param '{param}': {value}", "无效参数 '{param}'：{value}"),
+    _wp("wp_invalid_body", 1101, 400, "invalid_param",
+        "Invalid Request Body: {reason}", "无效的请求正文：{reason}"),
+    _wp("wp_body_too_large", 1101, 413, "invalid_param",
+        "Invalid Request Body: it exceeds the maximum size of {limit} bytes",
+        "无效的请求正文：超过最大大小 {limit} 字节"),
+    _wp("wp_token_expired", 1007, 401, "unauthorized",
+        "The access token has been Expired", "访问令牌已过期"),
+    _wp("wp_token_revoked", 1008, 401, "unauthorized",
+        "The access token has been revoked", "访问令牌已被撤销"),
+    _wp("wp_token_unknown", 1020, 401, "unauthorized",
+        "Access token is not exsited", "访问令牌不存在"),  # sic: WP-V3's spelling
+    _wp("wp_bad_auth_header", 1102, 401, "unauthorized",
+        "Badly formatted authorization header", "授权标头格式错误"),
+    _wp("wp_insufficient_scope", 1103, 403, "unauthorized",
+        "The wishpost user does not have sufficient roles to use this API", "该 WishPost 用户没有足够的权限使用此 API"),
+    _wp("wp_unauthorized", 4000, 401, "unauthorized",
+        "Unauthorized access on this API", "无权访问此 API"),
+    # the XML surface's request-level failure (<status>1</status>, WP-DOC's example)
+    _wp("wp_unauthorized_request", 1, 401, "unauthorized",
+        "Unauthorized Request", "未经授权的请求"),
+    # OAuth exchange and refresh (old numbers, now also in JSON: supplement 7.2)
+    _wp("wp_bad_client", 4000, 401, "unauthorized",
+        "Unauthorized access on this API: client_id or client_secret does not match",
+        "无权访问此 API：client_id 或 client_secret 不匹配"),
+    _wp("wp_bad_code", 4000, 401, "unauthorized",
+        "The authorization code is not recognised, please authorize again", "无法识别授权码，请重新授权"),
+    _wp("wp_bad_refresh", 4000, 401, "unauthorized",
+        "The refresh token is not valid, please authorize again", "刷新令牌无效，请重新授权"),
+    _wp("wp_bad_redirect", 1000, 400, "invalid_param",
+        "Invalid Param 'redirect_uri': it does not match the app's redirect uri",
+        "无效参数 'redirect_uri'：与应用的回调地址不匹配"),
+    _wp("wp_code_expired", 1009, 400, "invalid_param",
+        "The authorization code has expired", "授权码已过期"),
+    _wp("wp_code_redeemed", 1010, 400, "invalid_param",
+        "The authorization code has already been redeemed", "授权码已被使用"),
+    _wp("wp_method_not_allowed", 4005, 405, "invalid_param",
+        "Please use {allowed} instead of {method}", "请使用 {allowed} 而不是 {method}"),
+    _wp("wp_endpoint_not_found", 1000, 404, "not_found",
+        "No endpoint found at '{path}'", "未找到端点 '{path}'"),
+    *[_wp(f"wp_rate_limited_{code}", code, 429, "rate_limited",
+          f"This api can be called no more than {{limit}} times per {{per}} per {en}, please slow down and call later",
+          f"此 API 每{{per_zh}}每{zh}最多调用 {{limit}} 次，请稍后再调用")
+      for code, (en, zh) in WISHPOST_RATE_LEVELS.items()],
+    _wp("wp_unknown_error", 9000, 500, "unknown", "Unknown Error", "未知错误"),
+]})
+for _e in REGISTRY.values():  # every entry speaks the locales its API promises (WishPost: en and zh)
+    assert set(_e.messages) in (set(LOCALES), set(WISHPOST_LOCALES)), _e.key
 
 
 class WishError(Exception):

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mockwish.cli import cli
+from mockwish.seed.wishpost import DEFAULT_WISHPOST_TOKEN
 from support import DEFAULT_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +47,9 @@ def test_openapi_command(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_serve_starts_seeds_and_answers(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {**os.environ, "MOCKWISH_DATA_DIR": str(tmp_path / "data"), "MOCKWISH_PRODUCTS_PER_MERCHANT": "20"}
+    port, wishpost_port = _free_port(), _free_port()
+    env = {**os.environ, "MOCKWISH_DATA_DIR": str(tmp_path / "data"), "MOCKWISH_PRODUCTS_PER_MERCHANT": "20",
+           "MOCKWISH_WISHPOST_PORT": str(wishpost_port)}
     proc = subprocess.Popen([sys.executable, "-m", "mockwish", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -63,9 +65,16 @@ def test_serve_starts_seeds_and_answers(tmp_path: Path) -> None:
             time.sleep(0.1)
         r = httpx.get(f"{base}/api/v2/auth_test", params={"access_token": DEFAULT_TOKEN})
         assert r.json()["code"] == 0 and r.headers["wish-request-id"]
+        # the same app at the root of the WishPost port (and under /wishpost on the main port)
+        wp = httpx.get(f"http://127.0.0.1:{wishpost_port}/api/v3/oauth/test",
+                       headers={"Authorization": f"Bearer {DEFAULT_WISHPOST_TOKEN}"})
+        assert wp.status_code == 200 and wp.json()["code"] == 0, wp.text
+        assert httpx.get(f"{base}/wishpost/api/v3/oauth/test",
+                         headers={"Authorization": f"Bearer {DEFAULT_WISHPOST_TOKEN}"}).json()["code"] == 0
         assert (tmp_path / "data" / "mockwish.db").exists()
     finally:
         proc.terminate()
         output = proc.communicate(timeout=10)[0]
     assert f"http://localhost:{port}/api/v2/" in output.replace("127.0.0.1", "localhost")
     assert DEFAULT_TOKEN in output and "merchant@example.com" in output
+    assert DEFAULT_WISHPOST_TOKEN in output and "wishpost@example.com" in output and "Example Shipping ERP" in output

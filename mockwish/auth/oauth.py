@@ -1,7 +1,9 @@
-"""OAuth domain rules, shared by both token generations and by WishPost-style callers: apps, codes
-(single use, 5 minutes), access tokens (30 days), refresh tokens (one use; a refresh revokes the previous
-access token), revocation of an app by a merchant. No HTTP here: failures are `OAuthFailure(kind)`, and
-each surface maps a kind to its own documented code (v3: 100xx, v2: 4000/1016)."""
+"""OAuth domain rules, shared by both token generations and by both realms (Merchant and WishPost): apps,
+codes (single use, 5 minutes), access tokens (30 days), refresh tokens (one use; a refresh revokes the
+previous access token), revocation of an app by a tenant. Each realm has its own tables (the tenant column is
+`merchant_id` or `user_id`), so a WishPost token can never name a merchant; every function takes the realm
+(default: Merchant). No HTTP here: failures are `OAuthFailure(kind)`, and each surface maps a kind to its
+own documented code (Merchant v3: 100xx, v2: 4000/1016, WishPost: 4000/1009/1010)."""
 
 from __future__ import annotations
 
@@ -10,22 +12,47 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from mockwish.auth.scopes import ALL_SCOPES
-from mockwish.store.tables import AccessToken, App, AuthCode, RefreshToken
-
-APP = App.__table__  # type: ignore[attr-defined]
-CODE = AuthCode.__table__  # type: ignore[attr-defined]
-REFRESH = RefreshToken.__table__  # type: ignore[attr-defined]
-TOKEN = AccessToken.__table__  # type: ignore[attr-defined]
+from mockwish.store.tables import (
+    AccessToken,
+    App,
+    AuthCode,
+    RefreshToken,
+    WishPostAccessToken,
+    WishPostApp,
+    WishPostAuthCode,
+    WishPostRefreshToken,
+)
+from mockwish.wishpost.scopes import WISHPOST_SCOPES
 
 CODE_TTL = timedelta(minutes=5)
 TOKEN_TTL = timedelta(days=30)
 
 
+@dataclass(frozen=True)
+class Realm:
+    """Whose OAuth: the tables of one tenant kind, the name of its tenant column and its scope list."""
+
+    name: str
+    app: Table
+    code: Table
+    refresh: Table
+    token: Table
+    tenant: str  # the tenant column of every table above
+    scopes: tuple[str, ...]
+
+
+MERCHANT = Realm("merchant", App.__table__, AuthCode.__table__, RefreshToken.__table__,  # type: ignore[attr-defined]
+                 AccessToken.__table__, "merchant_id", ALL_SCOPES)  # type: ignore[attr-defined]
+WISHPOST = Realm("wishpost", WishPostApp.__table__, WishPostAuthCode.__table__,  # type: ignore[attr-defined]
+                 WishPostRefreshToken.__table__, WishPostAccessToken.__table__,  # type: ignore[attr-defined]
+                 "user_id", WISHPOST_SCOPES)
+
+
 class OAuthFailure(Exception):
-    """kind: bad_grant, bad_client, bad_code, code_redeemed, code_expired, bad_refresh, unknown_app."""
+    """kind: bad_grant, bad_client, bad_redirect, bad_code, code_redeemed, code_expired, bad_refresh."""
 
     def __init__(self, kind: str) -> None:
         super().__init__(kind)
@@ -36,10 +63,14 @@ class OAuthFailure(Exception):
 class TokenPair:
     access_token: str
     refresh_token: str
-    merchant_id: str
+    tenant_id: str  # merchant id or WishPost user id
     scopes: list[str]
     created_at: datetime
     expires_at: datetime
+
+    @property
+    def merchant_id(self) -> str:
+        return self.tenant_id
 
 
 def hex32() -> str:
@@ -48,111 +79,124 @@ def hex32() -> str:
 
 # ---- apps ----------------------------------------------------------------------------------------
 
-def create_app(conn: Connection, *, name: str, redirect_uri: str, public: bool, merchant_id: str | None,
+def create_app(conn: Connection, *, name: str, redirect_uri: str, public: bool, merchant_id: str | None = None,
                scopes: list[str] | None, now: datetime, client_id: str | None = None,
-               client_secret: str | None = None) -> dict[str, Any]:
+               client_secret: str | None = None, realm: Realm = MERCHANT,
+               owner_id: str | None = None) -> dict[str, Any]:
+    """A new app; `owner_id` (or, for the Merchant realm, `merchant_id`) owns a private one."""
+    owner = owner_id if owner_id is not None else merchant_id
     row = {"client_id": client_id or secrets.token_hex(12), "client_secret": client_secret or hex32(),
            "name": name, "redirect_uri": redirect_uri, "public": public,
-           "merchant_id": None if public else merchant_id,
-           "scopes": list(scopes) if scopes else list(ALL_SCOPES), "created_at": now}
-    conn.execute(insert(APP).values(**row))
+           realm.tenant: None if public else owner,
+           "scopes": list(scopes) if scopes else list(realm.scopes), "created_at": now}
+    conn.execute(insert(realm.app).values(**row))
     return row
 
 
-def get_app(conn: Connection, client_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(APP).where(APP.c.client_id == client_id)).mappings().first()
+def get_app(conn: Connection, client_id: str, realm: Realm = MERCHANT) -> dict[str, Any] | None:
+    row = conn.execute(select(realm.app).where(realm.app.c.client_id == client_id)).mappings().first()
     return dict(row) if row else None
 
 
-def list_apps(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(select(APP).order_by(APP.c.created_at, APP.c.name)).mappings()]
+def list_apps(conn: Connection, realm: Realm = MERCHANT) -> list[dict[str, Any]]:
+    a = realm.app
+    return [dict(r) for r in conn.execute(select(a).order_by(a.c.created_at, a.c.name)).mappings()]
 
 
-def delete_app(conn: Connection, client_id: str, now: datetime) -> bool:
+def delete_app(conn: Connection, client_id: str, now: datetime, realm: Realm = MERCHANT) -> bool:
     """Deleting an app revokes every token issued to it."""
-    if get_app(conn, client_id) is None:
+    if get_app(conn, client_id, realm) is None:
         return False
-    conn.execute(update(TOKEN).where(TOKEN.c.app_id == client_id, TOKEN.c.revoked_at.is_(None))
+    token = realm.token
+    conn.execute(update(token).where(token.c.app_id == client_id, token.c.revoked_at.is_(None))
                  .values(revoked_at=now))
-    conn.execute(delete(CODE).where(CODE.c.client_id == client_id))
-    conn.execute(delete(REFRESH).where(REFRESH.c.client_id == client_id))
-    conn.execute(delete(APP).where(APP.c.client_id == client_id))
+    conn.execute(delete(realm.code).where(realm.code.c.client_id == client_id))
+    conn.execute(delete(realm.refresh).where(realm.refresh.c.client_id == client_id))
+    conn.execute(delete(realm.app).where(realm.app.c.client_id == client_id))
     return True
 
 
-def may_authorize(app: dict[str, Any], merchant_id: str) -> bool:
-    return bool(app["public"]) or app["merchant_id"] == merchant_id
+def may_authorize(app: dict[str, Any], tenant_id: str, realm: Realm = MERCHANT) -> bool:
+    return bool(app["public"]) or app[realm.tenant] == tenant_id
 
 
 # ---- codes ---------------------------------------------------------------------------------------
 
-def mint_code(conn: Connection, app: dict[str, Any], merchant_id: str, scopes: list[str] | None,
-              now: datetime) -> tuple[str, list[str]]:
-    """A code for (app, merchant) and the scopes it grants: the app's, or the subset asked for."""
+def mint_code(conn: Connection, app: dict[str, Any], tenant_id: str, scopes: list[str] | None,
+              now: datetime, realm: Realm = MERCHANT) -> tuple[str, list[str]]:
+    """A code for (app, tenant) and the scopes it grants: the app's, or the subset asked for."""
     granted = [s for s in (scopes or app["scopes"]) if s in app["scopes"]]
     code = hex32()
-    conn.execute(insert(CODE).values(code=code, client_id=app["client_id"], merchant_id=merchant_id,
-                                     scopes=granted, created_at=now, expires_at=now + CODE_TTL, redeemed_at=None))
+    conn.execute(insert(realm.code).values(code=code, client_id=app["client_id"], **{realm.tenant: tenant_id},
+                                           scopes=granted, created_at=now, expires_at=now + CODE_TTL,
+                                           redeemed_at=None))
     return code, granted
 
 
-def _client(conn: Connection, client_id: str, client_secret: str, kind: str) -> dict[str, Any]:
-    app = get_app(conn, client_id)
-    if app is None or not secrets.compare_digest(app["client_secret"], client_secret):
+def _client(conn: Connection, client_id: str, client_secret: str, kind: str, realm: Realm) -> dict[str, Any]:
+    app = get_app(conn, client_id, realm)
+    if app is None or not secrets.compare_digest(app["client_secret"].encode(), client_secret.encode()):
         raise OAuthFailure(kind)
     return app
 
 
-def _issue(conn: Connection, client_id: str, merchant_id: str, scopes: list[str], now: datetime) -> TokenPair:
-    pair = TokenPair(hex32(), hex32(), merchant_id, scopes, now, now + TOKEN_TTL)
-    conn.execute(insert(TOKEN).values(token=pair.access_token, merchant_id=merchant_id, scopes=scopes,
-                                      app_id=client_id, created_at=now, expires_at=pair.expires_at,
-                                      revoked_at=None))
-    conn.execute(insert(REFRESH).values(token=pair.refresh_token, client_id=client_id, merchant_id=merchant_id,
-                                        scopes=scopes, access_token=pair.access_token, created_at=now,
-                                        used_at=None, revoked_at=None))
+def _issue(conn: Connection, realm: Realm, client_id: str, tenant_id: str, scopes: list[str],
+           now: datetime) -> TokenPair:
+    pair = TokenPair(hex32(), hex32(), tenant_id, scopes, now, now + TOKEN_TTL)
+    owner = {realm.tenant: tenant_id}
+    conn.execute(insert(realm.token).values(token=pair.access_token, **owner, scopes=scopes, app_id=client_id,
+                                            created_at=now, expires_at=pair.expires_at, revoked_at=None))
+    conn.execute(insert(realm.refresh).values(token=pair.refresh_token, client_id=client_id, **owner,
+                                              scopes=scopes, access_token=pair.access_token, created_at=now,
+                                              used_at=None, revoked_at=None))
     return pair
 
 
-def exchange(conn: Connection, *, client_id: str, client_secret: str, code: str, grant_type: str,
-             redirect_uri: str | None, now: datetime) -> TokenPair:
-    """grant_type=authorization_code: a code for a token pair. Checks in the order a client meets them."""
-    if grant_type != "authorization_code":
+def exchange(conn: Connection, *, client_id: str, client_secret: str, code: str, grant_type: str | None,
+             redirect_uri: str | None, now: datetime, realm: Realm = MERCHANT,
+             all_scopes: bool = False) -> TokenPair:
+    """grant_type=authorization_code: a code for a token pair. Checks in the order a client meets them.
+    grant_type None: not checked (WishPost tells exchange from refresh by the parameters sent).
+    all_scopes: the token gets every scope of the realm (WishPost's old OAuth knows no scopes)."""
+    if grant_type is not None and grant_type != "authorization_code":
         raise OAuthFailure("bad_grant")
-    app = _client(conn, client_id, client_secret, "bad_client")
+    app = _client(conn, client_id, client_secret, "bad_client", realm)
     if redirect_uri is not None and redirect_uri != app["redirect_uri"]:
-        raise OAuthFailure("bad_client")
-    row = conn.execute(select(CODE).where(CODE.c.code == code, CODE.c.client_id == client_id)).mappings().first()
+        raise OAuthFailure("bad_redirect")
+    c = realm.code
+    row = conn.execute(select(c).where(c.c.code == code, c.c.client_id == client_id)).mappings().first()
     if row is None:
         raise OAuthFailure("bad_code")
     if row["redeemed_at"] is not None:
         raise OAuthFailure("code_redeemed")
     if now >= row["expires_at"]:
         raise OAuthFailure("code_expired")
-    conn.execute(update(CODE).where(CODE.c.code == code).values(redeemed_at=now))
-    return _issue(conn, client_id, row["merchant_id"], list(row["scopes"]), now)
+    conn.execute(update(c).where(c.c.code == code).values(redeemed_at=now))
+    scopes = list(realm.scopes) if all_scopes else list(row["scopes"])
+    return _issue(conn, realm, client_id, row[realm.tenant], scopes, now)
 
 
-def refresh(conn: Connection, *, client_id: str, client_secret: str, refresh_token: str, grant_type: str,
-            now: datetime) -> TokenPair:
-    """grant_type=refresh_token: a new pair; the previous access token is revoked, the refresh token retired."""
-    if grant_type != "refresh_token":
+def refresh(conn: Connection, *, client_id: str, client_secret: str, refresh_token: str, grant_type: str | None,
+            now: datetime, realm: Realm = MERCHANT) -> TokenPair:
+    """grant_type=refresh_token (None: not checked): a new pair with the same scopes; the previous access
+    token is revoked, the refresh token retired."""
+    if grant_type is not None and grant_type != "refresh_token":
         raise OAuthFailure("bad_grant")
-    _client(conn, client_id, client_secret, "bad_refresh")
-    row = conn.execute(select(REFRESH).where(REFRESH.c.token == refresh_token, REFRESH.c.client_id == client_id)
-                       ).mappings().first()
+    _client(conn, client_id, client_secret, "bad_refresh", realm)
+    r, t = realm.refresh, realm.token
+    row = conn.execute(select(r).where(r.c.token == refresh_token, r.c.client_id == client_id)).mappings().first()
     if row is None or row["used_at"] is not None or row["revoked_at"] is not None:
         raise OAuthFailure("bad_refresh")
-    conn.execute(update(REFRESH).where(REFRESH.c.token == refresh_token).values(used_at=now))
-    conn.execute(update(TOKEN).where(TOKEN.c.token == row["access_token"], TOKEN.c.revoked_at.is_(None))
-                 .values(revoked_at=now))
-    return _issue(conn, client_id, row["merchant_id"], list(row["scopes"]), now)
+    conn.execute(update(r).where(r.c.token == refresh_token).values(used_at=now))
+    conn.execute(update(t).where(t.c.token == row["access_token"], t.c.revoked_at.is_(None)).values(revoked_at=now))
+    return _issue(conn, realm, client_id, row[realm.tenant], list(row["scopes"]), now)
 
 
-def revoke(conn: Connection, client_id: str, merchant_id: str, now: datetime) -> int:
-    """A merchant removes an app: its access tokens are revoked and its refresh tokens stop working."""
-    n = conn.execute(update(TOKEN).where(TOKEN.c.app_id == client_id, TOKEN.c.merchant_id == merchant_id,
-                                         TOKEN.c.revoked_at.is_(None)).values(revoked_at=now)).rowcount
-    conn.execute(update(REFRESH).where(REFRESH.c.client_id == client_id, REFRESH.c.merchant_id == merchant_id,
-                                       REFRESH.c.revoked_at.is_(None)).values(revoked_at=now))
+def revoke(conn: Connection, client_id: str, tenant_id: str, now: datetime, realm: Realm = MERCHANT) -> int:
+    """A tenant removes an app: its access tokens are revoked and its refresh tokens stop working."""
+    t, r = realm.token, realm.refresh
+    n = conn.execute(update(t).where(t.c.app_id == client_id, t.c[realm.tenant] == tenant_id,
+                                     t.c.revoked_at.is_(None)).values(revoked_at=now)).rowcount
+    conn.execute(update(r).where(r.c.client_id == client_id, r.c[realm.tenant] == tenant_id,
+                                 r.c.revoked_at.is_(None)).values(revoked_at=now))
     return int(n or 0)

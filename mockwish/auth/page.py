@@ -1,53 +1,99 @@
-"""The authorize page a merchant sees: sign in with a seeded username and password, see the app's name and
+"""The authorize page a tenant sees: sign in with a seeded username and password, see the app's name and
 scopes, confirm (redirect to the app's redirect_uri with `code` and `state`) or decline (redirect without a
-code). Served at /v3/oauth/authorize and at the older /oauth/authorize, which also takes redirect_uri."""
+code). One page for both realms: the Merchant page at /v3/oauth/authorize and the older /oauth/authorize
+(which also takes redirect_uri), the WishPost page at /wishpost/v3/oauth/authorize, /wishpost/oauth_v3/authorize
+(`response_type=code` mandatory, `scope` narrows the grant, `force_login`) and the old /wishpost/oauth/authorize."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Request
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mockwish.auth import oauth
 from mockwish.context import Ctx
 from mockwish.store.tables import Merchant
+from mockwish.wishpost import users as wishpost_users
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Environment(loader=PackageLoader("mockwish.auth", "templates"), autoescape=select_autoescape())
 COOKIE = "mockwish_session"
 PATHS = ("/v3/oauth/authorize", "/oauth/authorize")
 _M = Merchant.__table__  # type: ignore[attr-defined]
+_PASSED = ("client_id", "redirect_uri", "state", "scope", "response_type", "force_login")  # kept across steps
+
+
+def _merchant_sign_in(conn: Connection, username: str, password: str) -> dict[str, Any] | None:
+    row = conn.execute(select(_M).where(_M.c.username == username)).mappings().first()
+    if row is None or not secrets.compare_digest(row["password"].encode(), password.encode()):
+        return None
+    return dict(row)
+
+
+def _merchant(conn: Connection, merchant_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(_M).where(_M.c.id == merchant_id)).mappings().first()
+    return dict(row) if row else None
+
+
+@dataclass(frozen=True)
+class PageRealm:
+    """What differs between the Merchant and the WishPost page."""
+
+    realm: oauth.Realm
+    paths: tuple[str, ...]
+    cookie: str
+    sign_in: Callable[[Connection, str, str], dict[str, Any] | None]
+    account: Callable[[Connection, str], dict[str, Any] | None]
+    name_field: str  # the account's display name column
+    brand: str
+    what: str  # "your store" / "your WishPost account"
+    listing: str  # where a user finds the seeded sign-ins
+    response_type_paths: tuple[str, ...] = ()  # paths where response_type=code is mandatory
+    takes_scope: bool = False  # the `scope` parameter narrows the grant (Merchant: ignored, see README)
+
+
+MERCHANT_PAGE = PageRealm(oauth.MERCHANT, PATHS, COOKIE, _merchant_sign_in, _merchant, "name", "Wish Merchant",
+                          "your store", "/sandbox/api/merchants")
+WISHPOST_PAGE = PageRealm(
+    oauth.WISHPOST, ("/wishpost/v3/oauth/authorize", "/wishpost/oauth_v3/authorize", "/wishpost/oauth/authorize"),
+    "mockwish_wishpost_session", wishpost_users.sign_in, wishpost_users.get_user, "display_name", "WishPost",
+    "your WishPost account", "/sandbox/api/wishpost/users",
+    response_type_paths=("/wishpost/v3/oauth/authorize", "/wishpost/oauth_v3/authorize"), takes_scope=True)
 
 
 class Sessions:
-    """Signed-in merchants of the authorize page: session id -> merchant id (in memory, per process)."""
+    """Signed-in tenants of the authorize pages: session id -> (realm, tenant id) (in memory, per process)."""
 
     def __init__(self) -> None:
-        self._by_id: dict[str, str] = {}
+        self._by_id: dict[str, tuple[str, str]] = {}
 
-    def start(self, merchant_id: str) -> str:
+    def start(self, tenant_id: str, realm: str = "merchant") -> str:
         sid = secrets.token_urlsafe(24)
-        self._by_id[sid] = merchant_id
+        self._by_id[sid] = (realm, tenant_id)
         return sid
 
-    def merchant(self, sid: str | None) -> str | None:
-        return self._by_id.get(sid) if sid else None
+    def tenant(self, sid: str | None, realm: str = "merchant") -> str | None:
+        found = self._by_id.get(sid) if sid else None
+        return found[1] if found and found[0] == realm else None
 
     def clear(self) -> None:
         self._by_id.clear()
 
 
-def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**values), status_code=status)
+def _page(page: PageRealm, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    html = TEMPLATES.get_template(name).render(brand=page.brand, what=page.what, listing=page.listing, **values)
+    return HTMLResponse(html, status_code=status)
 
 
-def _error(message: str, status: int = 400) -> HTMLResponse:
-    return _page("error.html", status, message=message)
+def _error(page: PageRealm, message: str, status: int = 400) -> HTMLResponse:
+    return _page(page, "error.html", status, message=message)
 
 
 def _with_query(uri: str, params: dict[str, str]) -> str:
@@ -67,54 +113,78 @@ async def _fields(request: Request) -> dict[str, str]:
     return fields
 
 
-async def authorize(request: Request) -> Response:
+def _asked_scopes(page: PageRealm, f: dict[str, str]) -> tuple[list[str] | None, str | None]:
+    """The scopes the URL asks for (space, '+' or comma separated), or an unknown one to complain about."""
+    if not page.takes_scope or not f.get("scope", "").strip():
+        return None, None
+    asked = [s for s in f["scope"].replace(",", " ").split() if s]
+    bad = next((s for s in asked if s not in page.realm.scopes), None)
+    return asked, bad
+
+
+async def authorize(request: Request, page: PageRealm) -> Response:
     ctx: Ctx = request.app.state.ctx
     f = await _fields(request)
     if "_bad_form" in f:
-        return _error("The form could not be read.")
+        return _error(page, "The form could not be read.")
     client_id = f.get("client_id", "").strip()
     if not client_id:
-        return _error("client_id is required.")
+        return _error(page, "client_id is required.")
+    action = request.url.path
+    if action in page.response_type_paths and f.get("response_type") != "code":
+        return _error(page, "response_type is required and must be 'code'.")
+    asked, bad_scope = _asked_scopes(page, f)
+    if bad_scope is not None:
+        return _error(page, f"Unknown scope '{bad_scope}'.")
     now = ctx.clock.now()
     with ctx.engine.begin() as conn:
-        app = oauth.get_app(conn, client_id)
+        app = oauth.get_app(conn, client_id, page.realm)
         if app is None:
-            return _error(f"No app has the client_id '{client_id}'.", 404)
+            return _error(page, f"No app has the client_id '{client_id}'.", 404)
         redirect_uri = f.get("redirect_uri") or app["redirect_uri"]
         if redirect_uri != app["redirect_uri"]:
-            return _error("The redirect_uri does not match the app's registered redirect URI.")
-        hidden = {k: f[k] for k in ("client_id", "redirect_uri", "state", "scope") if f.get(k)}
-        action = request.url.path
+            return _error(page, "The redirect_uri does not match the app's registered redirect URI.")
+        hidden = {k: f[k] for k in _PASSED if f.get(k)}
         sessions: Sessions = ctx.sessions  # type: ignore[assignment]
-        merchant_id = sessions.merchant(request.cookies.get(COOKIE))
+        tenant_id = sessions.tenant(request.cookies.get(page.cookie), page.realm.name)
+        if request.method == "GET" and f.get("force_login", "").lower() == "true":
+            tenant_id = None  # the app wants a fresh sign-in
 
         if request.method == "POST" and f.get("action") == "login":
-            row = conn.execute(select(_M).where(_M.c.username == f.get("username", "").strip())).mappings().first()
-            if row is None or not secrets.compare_digest(row["password"], f.get("password", "")):
-                return _page("login.html", 401, app=app, action=action, hidden=hidden,
+            row = page.sign_in(conn, f.get("username", "").strip(), f.get("password", ""))
+            if row is None:
+                return _page(page, "login.html", 401, app=app, action=action, hidden=hidden,
                              username=f.get("username", ""), error="Incorrect username or password.")
-            back = RedirectResponse(_with_query(action, hidden), status_code=303)
-            back.set_cookie(COOKIE, sessions.start(row["id"]), httponly=True, samesite="lax", path="/")
+            back_to = {k: v for k, v in hidden.items() if k != "force_login"}  # signed in now: no second login
+            back = RedirectResponse(_with_query(action, back_to), status_code=303)
+            back.set_cookie(page.cookie, sessions.start(row["id"], page.realm.name), httponly=True, samesite="lax",
+                            path="/")
             return back
 
-        if merchant_id is None:
-            return _page("login.html", app=app, action=action, hidden=hidden, username="", error=None)
-        merchant = conn.execute(select(_M).where(_M.c.id == merchant_id)).mappings().first()
-        if merchant is None:  # the store was reset under the session
-            return _page("login.html", app=app, action=action, hidden=hidden, username="", error=None)
-        if not oauth.may_authorize(app, merchant_id):
-            return _error(f"{app['name']} is a private app of another merchant.", 403)
+        account = page.account(conn, tenant_id) if tenant_id is not None else None
+        if account is None:  # not signed in, or the store was reset under the session
+            return _page(page, "login.html", app=app, action=action, hidden=hidden, username="", error=None)
+        if not oauth.may_authorize(app, account["id"], page.realm):
+            return _error(page, f"{app['name']} is a private app of another account.", 403)
 
         if request.method == "POST" and f.get("decision") in ("confirm", "decline"):
             back_params = {"state": f["state"]} if f.get("state") else {}
             if f["decision"] == "decline":
                 return RedirectResponse(_with_query(redirect_uri, {"error": "access_denied", **back_params}), 303)
-            code, _ = oauth.mint_code(conn, app, merchant_id, None, now)
+            code, _ = oauth.mint_code(conn, app, account["id"], asked, now, page.realm)
             return RedirectResponse(_with_query(redirect_uri, {"code": code, **back_params}), 303)
 
-        return _page("consent.html", app=app, merchant=merchant, scopes=app["scopes"], action=action,
-                     hidden=hidden)
+        shown = [s for s in (asked or app["scopes"]) if s in app["scopes"]]
+        return _page(page, "consent.html", app=app, account=account, account_name=account[page.name_field],
+                     scopes=shown, action=action, hidden=hidden)
 
 
-for _path in PATHS:
-    router.add_api_route(_path, authorize, methods=["GET", "POST"], response_class=HTMLResponse)
+def _route(page: PageRealm) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        return await authorize(request, page)
+    return endpoint
+
+
+for _page_realm in (MERCHANT_PAGE, WISHPOST_PAGE):
+    for _path in _page_realm.paths:
+        router.add_api_route(_path, _route(_page_realm), methods=["GET", "POST"], response_class=HTMLResponse)

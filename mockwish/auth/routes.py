@@ -26,10 +26,12 @@ REFRESH = spec(*CLIENT, Str("refresh_token", "The refresh token of the last exch
                             max_len=64),
                Str("grant_type", "Must be 'refresh_token'", required=True, max_len=64))
 
-V3_FAILURES = {"bad_grant": "oauth_grant_type", "bad_client": "oauth_bad_client", "bad_code": "oauth_bad_code",
+V3_FAILURES = {"bad_grant": "oauth_grant_type", "bad_client": "oauth_bad_client",
+               "bad_redirect": "oauth_bad_client", "bad_code": "oauth_bad_code",
                "code_redeemed": "oauth_code_redeemed", "code_expired": "oauth_code_expired",
                "bad_refresh": "oauth_bad_refresh"}
 V2_FAILURES = {"bad_grant": "oauth_grant_type", "bad_client": "v2_oauth_unauthorized",
+               "bad_redirect": "v2_oauth_unauthorized",
                "bad_code": "v2_oauth_unauthorized", "code_redeemed": "v2_oauth_code_expired",
                "code_expired": "v2_oauth_code_expired", "bad_refresh": "v2_oauth_unauthorized"}
 V3_EXCHANGE_ERRORS = tuple(dict.fromkeys(V3_FAILURES.values()))

@@ -1,15 +1,19 @@
-"""Token -> Principal. Tokens live in the store; a small cache avoids a query per request and is
-cleared whenever tokens change (reset, seed, and later revocation)."""
+"""Token -> Principal, for every realm (Merchant, WishPost). Tokens live in the store; a small cache per
+realm avoids a query per request and is cleared whenever tokens change (reset, seed, refresh, revocation).
+The checks (revoked, expired, scope) are the same for every realm; each surface names its own error keys."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from mockwish.errors import WishError
 from mockwish.store.tables import AccessToken, Merchant
+from mockwish.wishpost.users import load_principal as load_wishpost_principal
 
 _TOKEN = AccessToken.__table__  # type: ignore[attr-defined]
 _MERCHANT = Merchant.__table__  # type: ignore[attr-defined]
@@ -34,13 +38,18 @@ class Principal:
         return self.payment_currency != "USD"
 
 
+Loader = Callable[[Connection, str], Any]  # token -> principal (with scopes, expires_at, revoked_at) or None
+
+
 class Authenticator:
     def __init__(self, default_locale: str) -> None:
-        self._cache: dict[str, Principal] = {}
         self._default_locale = default_locale
+        self._loaders: dict[str, Loader] = {"merchant": self._load, "wishpost": load_wishpost_principal}
+        self._caches: dict[str, dict[str, Any]] = {realm: {} for realm in self._loaders}
 
     def invalidate(self) -> None:
-        self._cache.clear()
+        for cache in self._caches.values():
+            cache.clear()
 
     def _load(self, conn: Connection, token: str) -> Principal | None:
         row = conn.execute(
@@ -63,25 +72,31 @@ class Authenticator:
                      dialect: str = "v2") -> Principal:
         """The principal of a request, or the documented error of its surface: v2 data endpoints answer
         4000 / 1015 / 1016, the v3 OAuth surface 1012 / 1006 / 1007 / 1008."""
-        keys = V3_ERRORS if dialect == "v3" else V2_ERRORS
+        return self.lookup(conn, "merchant", token, scope, now, V3_ERRORS if dialect == "v3" else V2_ERRORS)
+
+    def lookup(self, conn: Connection, realm: str, token: str | None, scope: str, now: datetime,
+               keys: Mapping[str, str]) -> Any:
+        """The principal of `token` in `realm`, or the WishError its surface names in `keys` (missing,
+        unknown, revoked, expired, scope)."""
         if not token:
-            raise WishError(keys["missing"])
-        principal = self._cache.get(token)
+            raise WishError(keys["missing"], param="access_token")
+        cache = self._caches[realm]
+        principal = cache.get(token)
         if principal is None:
-            principal = self._load(conn, token)
+            principal = self._loaders[realm](conn, token)
             if principal is None:
                 raise WishError(keys["unknown"])
-            self._cache[token] = principal
+            cache[token] = principal
         if principal.revoked_at is not None and principal.revoked_at <= now:
             raise WishError(keys["revoked"])
         if principal.expires_at is not None and principal.expires_at <= now:
             raise WishError(keys["expired"])
         if scope and scope not in principal.scopes:
-            raise WishError("insufficient_scope")
+            raise WishError(keys["scope"])
         return principal
 
 
 V2_ERRORS = {"missing": "unauthorized", "unknown": "unauthorized", "revoked": "token_revoked",
-             "expired": "token_expired"}
+             "expired": "token_expired", "scope": "insufficient_scope"}
 V3_ERRORS = {"missing": "v3_no_token", "unknown": "v3_unknown_token", "revoked": "v3_token_revoked",
-             "expired": "v3_token_expired"}
+             "expired": "v3_token_expired", "scope": "insufficient_scope"}

@@ -1,16 +1,18 @@
-"""Sandbox control of OAuth: apps (create, list, delete), a merchant revoking an app, and minting an
-authorization code without the authorize page (for headless CI)."""
+"""Sandbox control of OAuth: apps (create, list, delete), a tenant revoking an app, and minting an
+authorization code without the authorize page (for headless CI). The helpers below take the realm, so the
+WishPost control routes (mockwish.sandbox.wishpost) are the same code with other field names."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StrictBool, StrictStr
 from sqlalchemy import Connection, select
+from starlette.responses import Response
 
 from mockwish.auth import oauth
-from mockwish.auth.scopes import ALL_SCOPES
 from mockwish.context import Ctx
 from mockwish.errors import WishError
 from mockwish.store.tables import Merchant
@@ -73,8 +75,8 @@ def _ctx(request: Request) -> Ctx:
     return request.app.state.ctx
 
 
-def _app_out(app: dict[str, Any]) -> dict[str, Any]:
-    return {k: app[k] for k in ("client_id", "client_secret", "name", "redirect_uri", "public", "merchant_id",
+def app_out(app: dict[str, Any], realm: oauth.Realm = oauth.MERCHANT) -> dict[str, Any]:
+    return {k: app[k] for k in ("client_id", "client_secret", "name", "redirect_uri", "public", realm.tenant,
                                 "scopes")}
 
 
@@ -82,53 +84,105 @@ def _merchant_exists(conn: Connection, merchant_id: str) -> bool:
     return conn.execute(select(_M.c.id).where(_M.c.id == merchant_id)).first() is not None
 
 
-def _bad_scopes(scopes: list[str] | None) -> str | None:
-    return next((s for s in scopes or [] if s not in ALL_SCOPES), None)
+def bad_scope(scopes: list[str] | None, realm: oauth.Realm = oauth.MERCHANT) -> str | None:
+    return next((s for s in scopes or [] if s not in realm.scopes), None)
 
+
+Exists = Callable[[Connection, str], bool]
+TokenTenant = Callable[[Connection, str], str]  # a Bearer token -> its tenant id (raises its WishError)
+
+
+def list_for(ctx: Ctx, realm: oauth.Realm) -> list[dict[str, Any]]:
+    with ctx.engine.connect() as conn:
+        return [app_out(a, realm) for a in oauth.list_apps(conn, realm)]
+
+
+def create_for(ctx: Ctx, realm: oauth.Realm, exists: Exists, *, name: str, redirect_uri: str, public: bool,
+               owner_id: str | None, scopes: list[str] | None) -> Any:
+    bad = bad_scope(scopes, realm)
+    if bad is not None:
+        return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
+    if not public and owner_id is None:
+        return render_error(ctx, WishError("missing_param", param=realm.tenant))
+    with ctx.engine.begin() as conn:
+        if owner_id and not exists(conn, owner_id):
+            return render_error(ctx, WishError("invalid_param", value=owner_id, param=realm.tenant))
+        app = oauth.create_app(conn, name=name, redirect_uri=redirect_uri, public=public, owner_id=owner_id,
+                               scopes=scopes, now=ctx.clock.now(), realm=realm)
+    return app_out(app, realm)
+
+
+def delete_for(ctx: Ctx, realm: oauth.Realm, client_id: str, path: str) -> Any:
+    with ctx.engine.begin() as conn:
+        deleted = oauth.delete_app(conn, client_id, ctx.clock.now(), realm)
+    if not deleted:
+        return render_error(ctx, WishError("endpoint_not_found", path=path))
+    ctx.auth.invalidate()  # type: ignore[attr-defined]
+    return {"client_id": client_id, "deleted": True}
+
+
+def revoke_for(ctx: Ctx, realm: oauth.Realm, client_id: str, tenant_id: str, path: str) -> Any:
+    with ctx.engine.begin() as conn:
+        if oauth.get_app(conn, client_id, realm) is None:
+            return render_error(ctx, WishError("endpoint_not_found", path=path))
+        n = oauth.revoke(conn, client_id, tenant_id, ctx.clock.now(), realm)
+    ctx.auth.invalidate()  # type: ignore[attr-defined]
+    return {"client_id": client_id, realm.tenant: tenant_id, "revoked_tokens": n}
+
+
+def mint_for(ctx: Ctx, realm: oauth.Realm, request: Request, exists: Exists, token_tenant: TokenTenant, *,
+             client_id: str | None, tenant_id: str | None, scopes: list[str] | None) -> dict[str, Any] | Response:
+    """A code for (app, tenant, scopes): the app defaults to the seeded one (the first created), the tenant to
+    the owner of the `Authorization: Bearer` token."""
+    bad = bad_scope(scopes, realm)
+    if bad is not None:
+        return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
+    now = ctx.clock.now()
+    with ctx.engine.begin() as conn:
+        app = oauth.get_app(conn, client_id, realm) if client_id else next(iter(oauth.list_apps(conn, realm)), None)
+        if app is None:
+            return render_error(ctx, WishError("invalid_param", value=client_id or "", param="client_id"))
+        if tenant_id is None:
+            token = token_from(request, RawParams([]))  # the same Bearer reading as the API's
+            if token is None:
+                return render_error(ctx, WishError("missing_param", param=realm.tenant))
+            try:
+                tenant_id = token_tenant(conn, token)
+            except WishError as err:
+                return render_error(ctx, err)
+        elif not exists(conn, tenant_id):
+            return render_error(ctx, WishError("invalid_param", value=tenant_id, param=realm.tenant))
+        if not oauth.may_authorize(app, tenant_id, realm):
+            return render_error(ctx, WishError("invalid_param", value=app["client_id"], param="client_id"))
+        code, granted = oauth.mint_code(conn, app, tenant_id, scopes, now, realm)
+    return {"code": code, "client_id": app["client_id"], "client_secret": app["client_secret"],
+            "redirect_uri": app["redirect_uri"], realm.tenant: tenant_id, "scopes": granted,
+            "expires_at": (now + oauth.CODE_TTL).isoformat(timespec="milliseconds") + "Z"}
+
+
+# ---- the Merchant routes -----------------------------------------------------------------------------
 
 @router.get("/apps", response_model=list[AppOut], summary="OAuth apps")
 def list_apps(request: Request) -> list[dict[str, Any]]:
-    with _ctx(request).engine.connect() as conn:
-        return [_app_out(a) for a in oauth.list_apps(conn)]
+    return list_for(_ctx(request), oauth.MERCHANT)
 
 
 @router.post("/apps", response_model=AppOut, summary="Create an OAuth app", responses=_NOT_FOUND)
 def create_app(request: Request, body: AppIn) -> Any:
-    ctx = _ctx(request)
-    bad = _bad_scopes(body.scopes)
-    if bad is not None:
-        return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
-    if not body.public and body.merchant_id is None:
-        return render_error(ctx, WishError("missing_param", param="merchant_id"))
-    with ctx.engine.begin() as conn:
-        if body.merchant_id and not _merchant_exists(conn, body.merchant_id):
-            return render_error(ctx, WishError("invalid_param", value=body.merchant_id, param="merchant_id"))
-        app = oauth.create_app(conn, name=body.name, redirect_uri=body.redirect_uri, public=body.public,
-                               merchant_id=body.merchant_id, scopes=body.scopes, now=ctx.clock.now())
-    return _app_out(app)
+    return create_for(_ctx(request), oauth.MERCHANT, _merchant_exists, name=body.name,
+                      redirect_uri=body.redirect_uri, public=body.public, owner_id=body.merchant_id,
+                      scopes=body.scopes)
 
 
 @router.delete("/apps/{client_id}", summary="Delete an OAuth app (its tokens are revoked)", responses=_NOT_FOUND)
 def delete_app(request: Request, client_id: str) -> Any:
-    ctx = _ctx(request)
-    with ctx.engine.begin() as conn:
-        deleted = oauth.delete_app(conn, client_id, ctx.clock.now())
-    if not deleted:
-        return render_error(ctx, WishError("endpoint_not_found", path=request.url.path))
-    ctx.auth.invalidate()  # type: ignore[attr-defined]
-    return {"client_id": client_id, "deleted": True}
+    return delete_for(_ctx(request), oauth.MERCHANT, client_id, request.url.path)
 
 
 @router.post("/apps/{client_id}/revoke", response_model=RevokeOut, responses=_NOT_FOUND,
              summary="A merchant removes an app: its tokens for that merchant are revoked")
 def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
-    ctx = _ctx(request)
-    with ctx.engine.begin() as conn:
-        if oauth.get_app(conn, client_id) is None:
-            return render_error(ctx, WishError("endpoint_not_found", path=request.url.path))
-        n = oauth.revoke(conn, client_id, body.merchant_id, ctx.clock.now())
-    ctx.auth.invalidate()  # type: ignore[attr-defined]
-    return {"client_id": client_id, "merchant_id": body.merchant_id, "revoked_tokens": n}
+    return revoke_for(_ctx(request), oauth.MERCHANT, client_id, body.merchant_id, request.url.path)
 
 
 @router.post("/oauth/codes", response_model=CodeOut, responses={**_NOT_FOUND, 401: {"description": "No merchant"}},
@@ -136,29 +190,9 @@ def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
 def mint_code(request: Request, body: CodeIn | None = None) -> Any:
     ctx = _ctx(request)
     body = body or CodeIn()
-    bad = _bad_scopes(body.scopes)
-    if bad is not None:
-        return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
-    now = ctx.clock.now()
-    with ctx.engine.begin() as conn:
-        # default: the seeded app, the first one created
-        app = oauth.get_app(conn, body.client_id) if body.client_id else next(iter(oauth.list_apps(conn)), None)
-        if app is None:
-            return render_error(ctx, WishError("invalid_param", value=body.client_id or "", param="client_id"))
-        merchant_id = body.merchant_id
-        if merchant_id is None:
-            token = token_from(request, RawParams([]))  # the same Bearer reading as the API's
-            if token is None:
-                return render_error(ctx, WishError("missing_param", param="merchant_id"))
-            try:
-                merchant_id = ctx.auth.authenticate(conn, token, "", now).merchant_id  # type: ignore[attr-defined]
-            except WishError as err:
-                return render_error(ctx, err)
-        elif not _merchant_exists(conn, merchant_id):
-            return render_error(ctx, WishError("invalid_param", value=merchant_id, param="merchant_id"))
-        if not oauth.may_authorize(app, merchant_id):
-            return render_error(ctx, WishError("invalid_param", value=app["client_id"], param="client_id"))
-        code, scopes = oauth.mint_code(conn, app, merchant_id, body.scopes, now)
-    return {"code": code, "client_id": app["client_id"], "client_secret": app["client_secret"],
-            "redirect_uri": app["redirect_uri"], "merchant_id": merchant_id, "scopes": scopes,
-            "expires_at": (now + oauth.CODE_TTL).isoformat(timespec="milliseconds") + "Z"}
+
+    def merchant_of(conn: Connection, token: str) -> str:
+        return ctx.auth.authenticate(conn, token, "", ctx.clock.now()).merchant_id  # type: ignore[attr-defined]
+
+    return mint_for(ctx, oauth.MERCHANT, request, _merchant_exists, merchant_of, client_id=body.client_id,
+                    tenant_id=body.merchant_id, scopes=body.scopes)

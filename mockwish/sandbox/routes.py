@@ -142,10 +142,12 @@ def set_clock(request: Request, body: ClockIn) -> Any:
 
 
 class RateLimitIn(BaseModel):
-    """Set the quota of a merchant (or of one of its apps), force its next N calls to answer 429, or
-    clear every override and count (`reset`). Without merchant_id, quota and window set the default."""
+    """Set the quota of a merchant (or of one of its apps) or of a WishPost user (on every WishPost endpoint,
+    instead of the documented levels), force its next N calls to answer 429, or clear every override and
+    count (`reset`). Without merchant_id or wishpost_user_id, quota and window set the Merchant default."""
 
     merchant_id: StrictStr | None = Field(default=None, min_length=24, max_length=24)
+    wishpost_user_id: StrictStr | None = Field(default=None, min_length=24, max_length=24)
     app_id: StrictStr | None = Field(default=None, max_length=64)
     quota: StrictInt | None = Field(default=None, ge=0, le=10_000_000)
     window_seconds: StrictInt | None = Field(default=None, ge=1, le=86_400)
@@ -158,12 +160,14 @@ class QuotaOut(BaseModel):
     app_id: str | None
     quota: int
     window_seconds: int
+    wishpost_user_id: str | None = None
 
 
 class RateLimitsOut(BaseModel):
     default: QuotaOut
     overrides: list[QuotaOut]
     forced: dict[str, int]
+    wishpost_default: int  # per user per minute on WishPost endpoints without a documented level
 
 
 def _limits_out(ctx: Ctx) -> dict[str, Any]:
@@ -171,9 +175,12 @@ def _limits_out(ctx: Ctx) -> dict[str, Any]:
     return {
         "default": {"merchant_id": None, "app_id": None, "quota": lim.default.limit,  # type: ignore[attr-defined]
                     "window_seconds": lim.default.window_seconds},  # type: ignore[attr-defined]
-        "overrides": [{"merchant_id": t, "app_id": a, "quota": q.limit, "window_seconds": q.window_seconds}
-                      for (t, a), q in lim.quotas.items()],  # type: ignore[attr-defined]
+        "overrides": [{"merchant_id": None if wp else t, "app_id": a, "quota": q.limit,
+                       "window_seconds": q.window_seconds, "wishpost_user_id": t if wp else None}
+                      for (t, a), q in lim.quotas.items()  # type: ignore[attr-defined]
+                      for wp in (t in lim.wishpost_tenants,)],  # type: ignore[attr-defined]
         "forced": dict(lim.forced),  # type: ignore[attr-defined]
+        "wishpost_default": lim.wishpost_limit,  # type: ignore[attr-defined]
     }
 
 
@@ -186,12 +193,16 @@ def get_rate_limits(request: Request) -> dict[str, Any]:
 def set_rate_limits(request: Request, body: RateLimitIn) -> dict[str, Any]:
     ctx = _ctx(request)
     lim = ctx.limiter
+    wishpost = body.wishpost_user_id is not None
+    if wishpost and (body.merchant_id is not None or body.app_id is not None):  # one tenant per call
+        return render_error(ctx, WishError("invalid_param", value=body.wishpost_user_id, param="wishpost_user_id"))
+    tenant = body.wishpost_user_id if wishpost else body.merchant_id
     if body.reset:
         lim.reset()  # type: ignore[attr-defined]
     if body.quota is not None or body.window_seconds is not None:
-        lim.set_quota(body.merchant_id, body.app_id, body.quota, body.window_seconds)  # type: ignore[attr-defined]
+        lim.set_quota(tenant, body.app_id, body.quota, body.window_seconds, wishpost=wishpost)  # type: ignore[attr-defined]
     if body.force_429 is not None:
-        if body.merchant_id is None:
+        if tenant is None:
             return render_error(ctx, WishError("missing_param", param="merchant_id"))
-        lim.forced[body.merchant_id] = body.force_429  # type: ignore[attr-defined]
+        lim.forced[tenant] = body.force_429  # type: ignore[attr-defined]
     return _limits_out(ctx)

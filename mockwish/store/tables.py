@@ -190,3 +190,130 @@ class SandboxState(SQLModel, table=True):
     __tablename__ = "sandbox_state"
     key: str = Field(primary_key=True)
     value: str
+
+
+# ---- Merchant orders ---------------------------------------------------------------------------------
+
+class Order(SQLModel, table=True):
+    """One order line of a buyer's transaction (several orders can share a transaction_id). The state
+    machine lives in mockwish.merchant.orders.rules; scheduled instants (release after review, carrier
+    confirmation of tracking) are settled on the mock's clock by mockwish.merchant.orders.lifecycle."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_merchant_updated", "merchant_id", "last_updated", "id"),
+        Index("ix_orders_merchant_state", "merchant_id", "state", "released_at", "id"),
+        Index("ix_orders_merchant_time", "merchant_id", "order_time", "id"),
+        Index("ix_orders_review_due", "state", "released_at"),
+        Index("ix_orders_confirm_due", "tracking_confirm_at"),
+    )
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    transaction_id: str = Field(max_length=24)
+    buyer_id: str = Field(max_length=24)
+    product_id: str = Field(max_length=24)
+    variant_id: str = Field(max_length=24)
+    sku: str
+    product_name: str
+    product_image_url: str
+    color: str | None = None
+    size: str | None = None
+    quantity: int = 1
+    # buyer-facing unit price and shipping, and the merchant's share of each (after commission)
+    price: float
+    shipping: float
+    cost: float
+    shipping_cost: float
+    currency_code: str = "USD"
+    state: str  # REQUIRE_REVIEW, APPROVED, SHIPPED, REFUNDED
+    order_time: NaiveDatetime
+    released_at: NaiveDatetime  # released_to_merchant_time (scheduled while REQUIRE_REVIEW)
+    last_updated: NaiveDatetime
+    warehouse: str = "STANDARD"  # the stock the order took its units from
+    is_wish_express: bool = False
+    we_required_delivery_date: NaiveDatetime | None = None
+    requires_delivery_confirmation: bool = False
+    is_combined_order: bool = False
+    is_fbw: bool = False
+    fbw_warehouse_code: str | None = None
+    fine_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # name, street_address1, street_address2, city, state, zipcode, country, phone_number
+    shipping_detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    original_shipping_detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    shipping_provider: str | None = None
+    tracking_number: str | None = None
+    origin_country_code: str | None = None
+    ship_note: str | None = None
+    shipped_at: NaiveDatetime | None = None
+    tracking_confirm_at: NaiveDatetime | None = None  # when the carrier's first scan confirms tracking
+    tracking_confirmed: bool = False
+    refunded_at: NaiveDatetime | None = None
+    refund_reason_code: int | None = None
+    refunded_reason: str | None = None
+    refunded_by: str | None = None
+    refund_amount: float | None = None
+    merchant_responsible_amount: float | None = None
+
+
+# ==== WishPost (users, OAuth apps, codes and tokens) ====================================================
+# The OAuth tables mirror the Merchant ones column for column, with the tenant column `user_id`; the OAuth
+# domain (mockwish.auth.oauth) works on either set through a Realm.
+
+class WishPostUser(SQLModel, table=True):
+    """A WishPost (logistics) account: signs in on the WishPost authorize page; owns WishPost orders."""
+
+    __tablename__ = "wishpost_user"
+    id: str = Field(primary_key=True, max_length=24)
+    username: str = Field(index=True, unique=True)
+    password: str
+    display_name: str  # the company shown on labels and in account_info
+    locale: str = "en"  # default language of error messages when the call sends no `locale`
+    created_at: NaiveDatetime
+
+
+class WishPostApp(SQLModel, table=True):
+    """A WishPost OAuth app: public (an ERP) or private to its owning user."""
+
+    __tablename__ = "wishpost_app"
+    client_id: str = Field(primary_key=True, max_length=24)
+    client_secret: str = Field(max_length=32)
+    name: str
+    redirect_uri: str
+    public: bool = True
+    user_id: str | None = Field(default=None, foreign_key="wishpost_user.id")  # owner of a private app
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: NaiveDatetime
+
+
+class WishPostAuthCode(SQLModel, table=True):
+    __tablename__ = "wishpost_auth_code"
+    code: str = Field(primary_key=True, max_length=32)
+    client_id: str = Field(foreign_key="wishpost_app.client_id", index=True)
+    user_id: str = Field(foreign_key="wishpost_user.id")
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: NaiveDatetime
+    expires_at: NaiveDatetime
+    redeemed_at: NaiveDatetime | None = None
+
+
+class WishPostRefreshToken(SQLModel, table=True):
+    __tablename__ = "wishpost_refresh_token"
+    token: str = Field(primary_key=True, max_length=32)
+    client_id: str = Field(foreign_key="wishpost_app.client_id", index=True)
+    user_id: str = Field(foreign_key="wishpost_user.id")
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    access_token: str
+    created_at: NaiveDatetime
+    used_at: NaiveDatetime | None = None
+    revoked_at: NaiveDatetime | None = None
+
+
+class WishPostAccessToken(SQLModel, table=True):
+    __tablename__ = "wishpost_access_token"
+    token: str = Field(primary_key=True)
+    user_id: str = Field(foreign_key="wishpost_user.id", index=True)
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    app_id: str | None = None
+    created_at: NaiveDatetime
+    expires_at: NaiveDatetime | None = None  # None: a seeded long-lived token
+    revoked_at: NaiveDatetime | None = None

@@ -1,7 +1,11 @@
 """Rate limits per tenant per app: a fixed window aligned on the mock's clock (a 60 s window resets on the
 minute, as Wish's `Wish-Rate-Limit-Reset: 2021-05-19T16:37:00.000+00:00` suggests). Counting happens on
 the event loop without awaiting, so concurrent requests never lose or double a count. The sandbox API
-sets quotas per tenant or per (tenant, app) and can force the next N calls of a tenant to answer 429."""
+sets quotas per tenant or per (tenant, app) and can force the next N calls of a tenant to answer 429.
+
+WishPost throttles by documented level instead (supplement-wishpost.md 6.1): each operation declares a
+`Level` (code 4290-4296, calls per minute, whether the IP and the user share a count); the same windows,
+overrides and forced answers apply, with the WishPost user as the tenant."""
 
 from __future__ import annotations
 
@@ -24,12 +28,33 @@ class Decision:
     reset_at: datetime  # end of the current window (naive UTC, mock clock)
 
 
+@dataclass(frozen=True)
+class Level:
+    """A WishPost throttle: its error code (4290 IP ... 4296 IP+app) and calls per window; `limit` None is
+    the configured per-user default. The count is shared by the request traits the level names."""
+
+    code: int
+    limit: int | None = None
+    window_seconds: int = 60
+
+    @property
+    def by_ip(self) -> bool:
+        return self.code in (4290, 4292, 4293, 4294, 4296)
+
+
+WISHPOST_USER = Level(4291)  # undocumented endpoints: the configured default per user
+WISHPOST_IP_USER_30 = Level(4292, 30)  # order_status (WP-DOC)
+WISHPOST_IP_USER_300 = Level(4292, 300)  # tracking (WP-DOC)
+
+
 class RateLimiter:
-    def __init__(self, limit: int, window_seconds: int, enabled: bool = True) -> None:
+    def __init__(self, limit: int, window_seconds: int, enabled: bool = True, wishpost_limit: int = 600) -> None:
         self.enabled = enabled  # off: the surfaces skip accounting (no headers, no 429)
+        self.wishpost_limit = wishpost_limit
         self.configured = self.default = Quota(limit, window_seconds)
         self.quotas: dict[tuple[str, str | None], Quota] = {}  # (tenant, app) or (tenant, None)
         self.forced: dict[str, int] = {}  # tenant -> how many more calls answer 429
+        self.wishpost_tenants: set[str] = set()  # tenants of `quotas` that are WishPost users (for listing)
         self._windows: dict[tuple[str, str | None], tuple[int, int]] = {}  # key -> (window index, count)
 
     def reset(self) -> None:
@@ -37,11 +62,18 @@ class RateLimiter:
         self.default = self.configured
         self.quotas.clear()
         self.forced.clear()
+        self.wishpost_tenants.clear()
         self._windows.clear()
 
-    def set_quota(self, tenant: str | None, app: str | None, limit: int | None, window_seconds: int | None) -> None:
-        """Change the default (no tenant) or a tenant's (or tenant app's) quota; what is not given is kept."""
-        base = self.default if tenant is None else self.quota_for(tenant, app)
+    def set_quota(self, tenant: str | None, app: str | None, limit: int | None, window_seconds: int | None,
+                  wishpost: bool = False) -> None:
+        """Change the default (no tenant) or a tenant's (or tenant app's) quota; what is not given is kept
+        (for a WishPost user: taken from the per-user default)."""
+        if wishpost and tenant is not None:
+            base = self.quotas.get((tenant, None)) or Quota(self.wishpost_limit, 60)
+            self.wishpost_tenants.add(tenant)
+        else:
+            base = self.default if tenant is None else self.quota_for(tenant, app)
         quota = Quota(base.limit if limit is None else limit, window_seconds or base.window_seconds)
         if tenant is None:
             self.default = quota
@@ -53,11 +85,22 @@ class RateLimiter:
 
     def hit(self, tenant: str, app: str | None, now: datetime) -> Decision:
         """Count one call of (tenant, app) at `now` and say whether it may proceed."""
-        quota = self.quota_for(tenant, app)
+        return self._count((tenant, app), tenant, self.quota_for(tenant, app), now)
+
+    def level_quota(self, user: str, level: Level) -> Quota:
+        """A WishPost user's quota on a level: the sandbox override of the user, else the documented one."""
+        return self.quotas.get((user, None)) or Quota(level.limit or self.wishpost_limit, level.window_seconds)
+
+    def hit_level(self, operation: str, level: Level, user: str, ip: str, now: datetime) -> Decision:
+        """Count one call of a WishPost operation by `user` (from `ip` when the level counts per IP)."""
+        where = f"{operation}@{ip}" if level.by_ip else operation
+        return self._count((user, "wishpost:" + where), user, self.level_quota(user, level), now)
+
+    def _count(self, key: tuple[str, str | None], tenant: str, quota: Quota, now: datetime) -> Decision:
+        # no await between read and write: the event loop makes this atomic for concurrent requests
         window = max(1, quota.window_seconds)
         index = int((now - _EPOCH).total_seconds()) // window
         reset_at = _EPOCH + timedelta(seconds=(index + 1) * window)
-        key = (tenant, app)
         seen_index, count = self._windows.get(key, (index, 0))
         if seen_index != index:
             count = 0

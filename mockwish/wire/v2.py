@@ -191,7 +191,7 @@ async def handle(op: Operation, request: Request) -> Response:
         explicit_locale = raw.get("locale")
         now = ctx.clock.now()
         with ctx.engine.begin() as conn:
-            ctx.jobs.settle_due(conn, now)  # type: ignore[attr-defined]
+            ctx.timeline.settle_due(conn, now)  # type: ignore[attr-defined]
             principal = None
             if op.auth != "none":
                 principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,  # type: ignore[attr-defined]

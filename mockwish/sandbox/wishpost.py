@@ -1,0 +1,119 @@
+"""Sandbox control of WishPost: the seeded users (with passwords and working tokens), WishPost OAuth apps
+(create, list, delete), a user revoking an app, and minting a code without the authorize page. The logic is
+mockwish.sandbox.apps' with the WishPost realm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, StrictBool, StrictStr
+from sqlalchemy import Connection
+
+from mockwish.auth import oauth
+from mockwish.sandbox.apps import _NOT_FOUND, _ctx, create_for, delete_for, list_for, mint_for, revoke_for
+from mockwish.wishpost.ops import V3_AUTH_ERRORS
+from mockwish.wishpost.users import get_user, list_users
+
+router = APIRouter(prefix="/sandbox/api/wishpost", tags=["Sandbox control"])
+REALM = oauth.WISHPOST
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    password: str
+    display_name: str
+    tokens: list[str]
+
+
+class AppIn(BaseModel):
+    name: StrictStr = Field(min_length=1, max_length=200)
+    redirect_uri: StrictStr = Field(min_length=1, max_length=2000)
+    public: StrictBool = True
+    user_id: StrictStr | None = Field(default=None, min_length=24, max_length=24,
+                                      description="Owner of a private app")
+    scopes: list[StrictStr] | None = Field(default=None, description="Default: every WishPost scope")
+
+
+class AppOut(BaseModel):
+    client_id: str
+    client_secret: str
+    name: str
+    redirect_uri: str
+    public: bool
+    user_id: str | None
+    scopes: list[str]
+
+
+class RevokeIn(BaseModel):
+    user_id: StrictStr = Field(min_length=24, max_length=24)
+
+
+class RevokeOut(BaseModel):
+    client_id: str
+    user_id: str
+    revoked_tokens: int
+
+
+class CodeIn(BaseModel):
+    client_id: StrictStr | None = Field(default=None, max_length=64, description="Default: the seeded app")
+    user_id: StrictStr | None = Field(default=None, max_length=24,
+                                      description="Default: the user of the Authorization: Bearer WishPost token")
+    scopes: list[StrictStr] | None = Field(default=None, description="Default: the app's scopes")
+
+
+class CodeOut(BaseModel):
+    code: str
+    client_id: str
+    client_secret: str
+    redirect_uri: str
+    user_id: str
+    scopes: list[str]
+    expires_at: str
+
+
+def _user_exists(conn: Connection, user_id: str) -> bool:
+    return get_user(conn, user_id) is not None
+
+
+@router.get("/users", response_model=list[UserOut], summary="Seeded WishPost users, passwords and tokens")
+def users(request: Request) -> list[dict[str, Any]]:
+    with _ctx(request).engine.connect() as conn:
+        return list_users(conn)
+
+
+@router.get("/apps", response_model=list[AppOut], summary="WishPost OAuth apps")
+def list_apps(request: Request) -> list[dict[str, Any]]:
+    return list_for(_ctx(request), REALM)
+
+
+@router.post("/apps", response_model=AppOut, summary="Create a WishPost OAuth app", responses=_NOT_FOUND)
+def create_app(request: Request, body: AppIn) -> Any:
+    return create_for(_ctx(request), REALM, _user_exists, name=body.name, redirect_uri=body.redirect_uri,
+                      public=body.public, owner_id=body.user_id, scopes=body.scopes)
+
+
+@router.delete("/apps/{client_id}", summary="Delete a WishPost OAuth app (its tokens are revoked)",
+               responses=_NOT_FOUND)
+def delete_app(request: Request, client_id: str) -> Any:
+    return delete_for(_ctx(request), REALM, client_id, request.url.path)
+
+
+@router.post("/apps/{client_id}/revoke", response_model=RevokeOut, responses=_NOT_FOUND,
+             summary="A WishPost user revokes an app's grant: its tokens for that user are revoked")
+def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
+    return revoke_for(_ctx(request), REALM, client_id, body.user_id, request.url.path)
+
+
+@router.post("/oauth/codes", response_model=CodeOut, responses={**_NOT_FOUND, 401: {"description": "No user"}},
+             summary="Mint a WishPost authorization code without the authorize page")
+def mint_code(request: Request, body: CodeIn | None = None) -> Any:
+    ctx = _ctx(request)
+    body = body or CodeIn()
+
+    def user_of(conn: Connection, token: str) -> str:
+        return ctx.auth.lookup(conn, "wishpost", token, "", ctx.clock.now(), V3_AUTH_ERRORS).user_id  # type: ignore[attr-defined]
+
+    return mint_for(ctx, REALM, request, _user_exists, user_of, client_id=body.client_id, tenant_id=body.user_id,
+                    scopes=body.scopes)

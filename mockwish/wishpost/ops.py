@@ -1,0 +1,260 @@
+"""The WishPost operation registry and its one request pipeline, shared by every WishPost endpoint (the
+OAuth ones now, orders, labels and tracking later). An operation declares next to its handler: its path
+(under /wishpost), wire (v3 JSON or v2 XML), parameter spec, scope, rate-limit level and documented
+errors. The pipeline reads the parameters, authenticates, counts the call, parses by the spec, runs the
+handler inside one transaction and renders the answer (or the registry's error) in the operation's wire."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockwish.errors import WishError
+from mockwish.wire.format import iso_ms
+from mockwish.wire.params import RawParams, read_params
+from mockwish.wire.ratelimit import WISHPOST_USER, Level
+from mockwish.wire.spec import Spec
+from mockwish.wire.v2 import REMAINING, RESET
+from mockwish.wishpost import wire_v3, wire_xml
+from mockwish.wishpost.users import WishPostPrincipal
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from mockwish.context import Ctx
+
+PREFIX = "/wishpost"
+# which registry entry each token state answers, per wire (supplement-wishpost.md 3.2 and 6)
+V3_AUTH_ERRORS = {"missing": "wp_missing_param", "unknown": "wp_token_unknown", "revoked": "wp_token_revoked",
+                  "expired": "wp_token_expired", "scope": "wp_insufficient_scope"}
+XML_AUTH_ERRORS = {**V3_AUTH_ERRORS, "missing": "wp_unauthorized_request", "unknown": "wp_unauthorized_request"}
+
+
+@dataclass
+class WPCall:
+    """Everything a handler may use. `conn` is inside the request's single transaction."""
+
+    ctx: Ctx
+    conn: Connection
+    principal: WishPostPrincipal | None  # None only for operations declared auth="none"
+    params: dict[str, Any]
+    raw: RawParams
+    request: Request
+    now: datetime
+    basic: tuple[str, str] | None = None  # client_id, client_secret of an `Authorization: Basic` header
+
+    @property
+    def user_id(self) -> str:
+        assert self.principal is not None
+        return self.principal.user_id
+
+
+Handler = Callable[[WPCall], dict[str, Any]]  # answers the endpoint's own keys (flat v3 keys, XML children)
+
+
+@dataclass(frozen=True)
+class WPOperation:
+    path: str  # the documented path under /wishpost, e.g. /api/v3/oauth/test
+    handler: Handler
+    spec: Spec
+    scope: str
+    summary: str
+    description: str
+    wire: str  # "v3" (JSON) or "xml" (v2)
+    auth: str  # "token" or "none" (the OAuth token endpoints)
+    level: Level
+    errors: tuple[str, ...]
+    methods: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    tag: str = "WishPost"
+
+
+@dataclass
+class WishPostRouter:
+    tag: str
+    operations: list[WPOperation] = field(default_factory=list)
+
+    def op(self, path: str, *, scope: str, spec: Spec, summary: str, wire: str = "v3", auth: str = "token",
+           level: Level = WISHPOST_USER, errors: tuple[str, ...] = (), methods: tuple[str, ...] = ("GET", "POST"),
+           aliases: tuple[str, ...] = (), description: str = "") -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            self.operations.append(WPOperation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
+                                               wire, auth, level, errors, methods, aliases, self.tag))
+            return fn
+        return register
+
+
+# ---- reading a request ---------------------------------------------------------------------------
+
+def as_wishpost(err: WishError, locale: str) -> WishError:
+    """The shared parameter machinery raises Merchant-style keys; WishPost answers its own codes."""
+    key = err.definition.key
+    if key.startswith("wp_"):
+        return err
+    if key == "body_too_large":
+        return WishError("wp_body_too_large", **err.params)
+    if key == "invalid_body":
+        return WishError("wp_invalid_body", reason=err.message(locale))
+    if err.code == 1001:
+        return WishError("wp_missing_param", param=err.params.get("param") or err.params.get("a") or "")
+    if err.code == 1000:
+        value = err.params.get("value") if key == "invalid_param" else err.message(locale)
+        return WishError("wp_invalid_param", param=err.params.get("param", ""), value=value or "")
+    return WishError("wp_unknown_error")
+
+
+async def read_raw(op: WPOperation, request: Request, max_body: int) -> RawParams:
+    if op.wire == "v3":
+        return await read_params(request, max_body)
+    # XML: the query string plus the root's children (a body without XML is read as a form, for curl users)
+    query = await read_params(_without_body(request), max_body)
+    body = await request.body()
+    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if body.strip()[:1] != b"<" and ctype in ("application/x-www-form-urlencoded", "application/json"):
+        return await read_params(request, max_body)
+    root = wire_xml.parse(body, max_body)
+    return RawParams([*query.pairs, *wire_xml.fields(root).items()])
+
+
+def _without_body(request: Request) -> Request:
+    scope = {**request.scope, "method": "GET"}
+    return Request(scope)
+
+
+def authorization(request: Request) -> tuple[str, str] | None:
+    """(scheme lowercased, value) of the Authorization header, or None when absent."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    return scheme.lower(), value.strip()
+
+
+def basic_credentials(request: Request) -> tuple[str, str] | None:
+    """client_id and client_secret from `Authorization: Basic base64(id:secret)`; 1102 when malformed."""
+    auth = authorization(request)
+    if auth is None or auth[0] != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(auth[1], validate=True).decode("utf-8")
+    except (binascii.Error, ValueError) as exc:
+        raise WishError("wp_bad_auth_header") from exc
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise WishError("wp_bad_auth_header")
+    return client_id, secret
+
+
+def token_of(request: Request, raw: RawParams) -> str | None:
+    """Bearer header first, then the access_token parameter (body or query): supplement-wishpost.md 2."""
+    auth = authorization(request)
+    if auth is not None:
+        if auth[0] != "bearer" or not auth[1] or " " in auth[1]:
+            raise WishError("wp_bad_auth_header")
+        return auth[1]
+    token = raw.get("access_token")
+    return token.strip() if token and token.strip() else None
+
+
+def _per(window: int) -> tuple[str, str]:
+    return ("minute", "分钟") if window == 60 else (f"{window} seconds", f"{window} 秒")
+
+
+# ---- the pipeline ------------------------------------------------------------------------------------
+
+async def handle(op: WPOperation, request: Request) -> Response:
+    ctx: Ctx = request.app.state.ctx
+    now = ctx.clock.now()
+    locale = wire_v3.pick_locale(None, ctx.settings.default_locale)
+    headers: dict[str, str] = {}
+    try:
+        try:
+            raw = await read_raw(op, request, ctx.settings.max_body_bytes)
+            explicit = raw.get("locale")
+            locale = wire_v3.pick_locale(explicit, locale)
+            with ctx.engine.begin() as conn:
+                principal: WishPostPrincipal | None = None
+                basic = None
+                if op.auth == "none":
+                    basic = basic_credentials(request)
+                else:
+                    keys = V3_AUTH_ERRORS if op.wire == "v3" else XML_AUTH_ERRORS
+                    principal = ctx.auth.lookup(conn, "wishpost", token_of(request, raw), op.scope,  # type: ignore[attr-defined]
+                                                now, keys)
+                    locale = wire_v3.pick_locale(explicit, principal.locale)
+                    _count(ctx, op, principal, request, now, headers)
+                params = op.spec.parse(raw)
+                fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic))
+        except WishError as err:
+            raise as_wishpost(err, locale) from err
+    except WishError as err:
+        return render_error(op.wire, err, locale, now, headers)
+    except Exception:  # never a bare 500 page: a well-formed WishPost 9000
+        ctx.log.exception("unhandled error in WishPost %s", op.path)
+        return render_error(op.wire, WishError("wp_unknown_error"), locale, now, headers)
+    if op.wire == "xml":
+        return wire_xml.render(wire_xml.ok_body(fields, now), headers)
+    return wire_v3.render(wire_v3.ok_body(fields, now), headers=headers)
+
+
+def _count(ctx: Ctx, op: WPOperation, principal: WishPostPrincipal, request: Request, now: datetime,
+           headers: dict[str, str]) -> None:
+    limiter = ctx.limiter
+    if not limiter.enabled:  # type: ignore[attr-defined]
+        return
+    ip = request.client.host if request.client else "unknown"
+    decision = limiter.hit_level(op.path, op.level, principal.user_id, ip, now)  # type: ignore[attr-defined]
+    headers[REMAINING] = str(decision.remaining)
+    if not decision.allowed:
+        headers[RESET] = iso_ms(decision.reset_at)
+        quota = limiter.level_quota(principal.user_id, op.level)  # type: ignore[attr-defined]
+        per, per_zh = _per(quota.window_seconds)
+        raise WishError(f"wp_rate_limited_{op.level.code}", limit=quota.limit, per=per, per_zh=per_zh)
+
+
+def render_error(wire: str, err: WishError, locale: str, now: datetime,
+                 headers: dict[str, str] | None = None) -> Response:
+    if wire == "xml":
+        return wire_xml.render(wire_xml.error_body(err, locale, now), headers)
+    return wire_v3.render_error(err, locale, now, headers)
+
+
+def http_error(request: Request, status: int, allow: str) -> Response:
+    """404 and 405 under /wishpost, in the WishPost v3 envelope (the app's handlers call this)."""
+    ctx: Ctx = request.app.state.ctx
+    locale = wire_v3.pick_locale(request.query_params.get("locale"), ctx.settings.default_locale)
+    if status == 405:
+        err = WishError("wp_method_not_allowed", method=request.method, allowed=allow.replace(", ", " or "))
+        return wire_v3.render_error(err, locale, ctx.clock.now(), {"Allow": allow})
+    return wire_v3.render_error(WishError("wp_endpoint_not_found", path=request.url.path), locale, ctx.clock.now())
+
+
+def _endpoint(op: WPOperation) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        return await handle(op, request)
+    return endpoint
+
+
+def mount_wishpost(app: FastAPI, routers: list[WishPostRouter]) -> None:
+    """Register every operation at /wishpost<path> (and its aliases); the documented path is in /openapi.json."""
+    from mockwish.wishpost.openapi import operation_docs
+
+    for router in routers:
+        for op in router.operations:
+            endpoint = _endpoint(op)
+            for path in (op.path, *op.aliases):
+                for method in op.methods:
+                    app.add_api_route(
+                        PREFIX + path, endpoint, methods=[method], response_class=Response,
+                        include_in_schema=path == op.path,
+                        name=f"wishpost_{method.lower()}{path}".replace("/", "_").replace("-", "_"),
+                        **operation_docs(op, method),
+                    )

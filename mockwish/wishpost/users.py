@@ -1,0 +1,66 @@
+"""WishPost users (domain): who a token belongs to, and sign-in for the authorize page. No HTTP here."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from mockwish.store.tables import WishPostAccessToken, WishPostUser
+
+USER = WishPostUser.__table__  # type: ignore[attr-defined]
+TOKEN = WishPostAccessToken.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class WishPostPrincipal:
+    """The WishPost user behind a token, with the token's app, scopes and lifetime."""
+
+    user_id: str
+    username: str
+    display_name: str
+    token: str
+    scopes: frozenset[str]
+    app_id: str | None
+    locale: str
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+def load_principal(conn: Connection, token: str) -> WishPostPrincipal | None:
+    row = conn.execute(
+        select(TOKEN, USER.c.username, USER.c.display_name, USER.c.locale)
+        .join(USER, USER.c.id == TOKEN.c.user_id).where(TOKEN.c.token == token)
+    ).mappings().first()
+    if row is None:
+        return None
+    return WishPostPrincipal(user_id=row["user_id"], username=row["username"], display_name=row["display_name"],
+                             token=token, scopes=frozenset(row["scopes"]), app_id=row["app_id"],
+                             locale=row["locale"], expires_at=row["expires_at"], revoked_at=row["revoked_at"])
+
+
+def get_user(conn: Connection, user_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(USER).where(USER.c.id == user_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def sign_in(conn: Connection, username: str, password: str) -> dict[str, Any] | None:
+    """The user with this username and password, or None."""
+    row = conn.execute(select(USER).where(USER.c.username == username)).mappings().first()
+    if row is None or not secrets.compare_digest(row["password"].encode(), password.encode()):
+        return None
+    return dict(row)
+
+
+def list_users(conn: Connection) -> list[dict[str, Any]]:
+    """Every user with the tokens that still work (not revoked), oldest first."""
+    users = [dict(r) for r in conn.execute(select(USER).order_by(USER.c.created_at, USER.c.username)).mappings()]
+    tokens = conn.execute(select(TOKEN.c.user_id, TOKEN.c.token).where(TOKEN.c.revoked_at.is_(None))
+                          .order_by(TOKEN.c.created_at, TOKEN.c.token)).all()
+    by_user: dict[str, list[str]] = {}
+    for uid, tok in tokens:
+        by_user.setdefault(uid, []).append(tok)
+    return [{**u, "tokens": by_user.get(u["id"], [])} for u in users]
