@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
+from datetime import UTC, datetime
 
 _HEX24 = re.compile(r"^[0-9a-f]{24}$")
 
@@ -19,3 +21,15 @@ def new_hex(n: int) -> str:
 
 def is_object_id(value: str) -> bool:
     return bool(_HEX24.match(value))
+
+
+_PROCESS_HEX = secrets.token_hex(5)  # the 10 random hex of every ordered id this process makes
+_COUNTER = itertools.count(secrets.randbelow(1 << 20))  # low start: 16M ids in one second before a wrap
+
+
+def ordered_id(at: datetime) -> str:
+    """An ObjectId-like 24-hex id that sorts by creation: 8 hex of `at`'s Unix seconds (the mock's clock),
+    10 hex random per process, 6 hex of a process-wide counter. Ids made later in a process sort after
+    earlier ones of the same second, so listings ordered by (last_updated, id) keep new rows last."""
+    seconds = min(max(int(at.replace(tzinfo=UTC).timestamp()), 0), 0xFFFFFFFF)
+    return f"{seconds:08x}{_PROCESS_HEX}{next(_COUNTER) & 0xFFFFFF:06x}"

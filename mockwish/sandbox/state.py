@@ -4,18 +4,26 @@ database so `reset` is a page copy (milliseconds), not a re-generation."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from mockwish.clock import Clock
+from mockwish.merchant.orders import store as order_store
+from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.seed import SeedReport, seed_database
 from mockwish.store.engine import create_schema, drop_schema
 from mockwish.store.tables import Merchant, SandboxState
 
 
 class SandboxStore:
-    def __init__(self, engine: Engine, *, seed: int, products_per_merchant: int, fixtures_dir: Path | None) -> None:
+    def __init__(self, engine: Engine, *, seed: int, products_per_merchant: int, fixtures_dir: Path | None,
+                 clock: Clock | None = None, order_policy: OrderPolicy | None = None) -> None:
         self.engine = engine
+        self.clock = clock or Clock()  # seeded orders are placed relative to its instant of seeding
+        self.order_policy = order_policy
+        self._seeded_at: datetime | None = None
         self.seed = seed
         self.products_per_merchant = products_per_merchant
         self.fixtures_dir = fixtures_dir
@@ -48,8 +56,10 @@ class SandboxStore:
         drop_schema(self.engine)
         create_schema(self.engine)
         with self.engine.begin() as conn:
+            self._seeded_at = self.clock.now()
             report = seed_database(conn, seed=seed, products_per_merchant=self.products_per_merchant,
-                                   fixtures_dir=self.fixtures_dir)
+                                   fixtures_dir=self.fixtures_dir, now=self._seeded_at,
+                                   order_policy=self.order_policy)
         self.seed = seed
         self._snapshot()
         return report
@@ -60,6 +70,10 @@ class SandboxStore:
             self.reseed(self.seed)
             return
         self._pristine.backup(self._raw())
+        if self._seeded_at is not None:  # the seeded orders age with the clock: as fresh as at seeding
+            now = self.clock.now()
+            with self.engine.begin() as conn:
+                order_store.shift_times(conn, now - self._seeded_at)
 
     def _snapshot(self) -> None:
         if self._pristine is None:

@@ -16,9 +16,12 @@ from sqlalchemy import Connection, delete, insert
 
 from mockwish.auth.oauth import create_app
 from mockwish.auth.scopes import ALL_SCOPES
+from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.seed import doc_fixtures
 from mockwish.seed.catalogue import CatalogueGenerator
 from mockwish.seed.merchants import PLANS, SEED_APP_NAME, SEED_APP_REDIRECT_URI, MerchantPlan, shipping_settings
+from mockwish.seed.orders import seed_orders
+from mockwish.seed.wishpost import seed_wishpost
 from mockwish.store.tables import AccessToken, Job, Merchant, Product, SandboxState, Variant
 
 ANCHOR = datetime(2026, 1, 1)
@@ -42,9 +45,10 @@ def _merchant_row(plan: MerchantPlan, gen: CatalogueGenerator, fake: Faker) -> d
     }
 
 
-def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fixtures_dir: Path | None
-                  ) -> SeedReport:
-    """Fill an empty schema. The caller owns the transaction."""
+def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fixtures_dir: Path | None,
+                  now: datetime | None = None, order_policy: OrderPolicy | None = None) -> SeedReport:
+    """Fill an empty schema. The caller owns the transaction. Orders are placed relative to `now` (the
+    mock's clock at seeding; default ANCHOR), everything else relative to ANCHOR."""
     rng = random.Random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
@@ -58,6 +62,7 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
             "token": plan.token, "merchant_id": merchant["id"], "scopes": list(ALL_SCOPES), "app_id": None,
             "created_at": ANCHOR, "expires_at": None, "revoked_at": None}])
         products, variants = gen.products(merchant, products_per_merchant)
+        generated = {p["id"] for p in products}  # orders buy these, not the docs' examples
         jobs: list[dict[str, Any]] = []
         if plan.doc_fixtures and doc is not None:
             dp, dv, jobs = doc_fixtures.rows(doc, merchant, gen, ANCHOR)
@@ -68,11 +73,14 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
             conn.execute(insert(_T["variant"]), variants)
         if jobs:
             conn.execute(insert(_T["job"]), jobs)
+        seed_orders(conn, merchant_id=merchant["id"], seed=seed * 10 + PLANS.index(plan), now=now or ANCHOR,
+                    policy=order_policy or OrderPolicy(), among=generated)
         n_products += len(products)
         n_variants += len(variants)
     create_app(conn, name=SEED_APP_NAME, redirect_uri=SEED_APP_REDIRECT_URI, public=True, merchant_id=None,
                scopes=list(ALL_SCOPES), now=ANCHOR, client_id=gen.object_id(),
                client_secret=f"{rng.getrandbits(128):032x}")
+    seed_wishpost(conn, rng=rng, fake=fake, object_id=gen.object_id, anchor=ANCHOR)
     conn.execute(delete(_T["sandbox_state"]))
     conn.execute(insert(_T["sandbox_state"]), [{"key": "seed", "value": str(seed)},
                                                {"key": "seeded_at", "value": ANCHOR.isoformat()}])

@@ -5,7 +5,7 @@ once (the hot path of an ERP's polling loop)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
@@ -144,3 +144,73 @@ def count_for_download(conn: Connection, merchant_id: str, *, start: datetime | 
     n = int(conn.connection.driver_connection.execute(  # type: ignore[union-attr]
         f"SELECT COUNT(*) FROM orders {where}", params).fetchone()[0])
     return min(n, limit) if limit is not None else n
+
+
+# ---- test transactions (mockwish.merchant.orders.generate) and the sandbox's order hooks ----------------
+
+_ORDERABLE_PRODUCTS = ("SELECT id, name, main_image, shipping, default_shipping_price, "
+                       "localized_default_shipping_price, max_quantity FROM product WHERE merchant_id = ? "
+                       "AND review_status = 'approved' "
+                       "AND enabled = 1 AND removed_by_merchant = 0 ORDER BY id")
+_ORDERABLE_VARIANTS = ("SELECT v.id, v.product_id, v.sku, v.color, v.size, v.price, v.localized_price, v.stock "
+                       "FROM variant v JOIN product p ON p.id = v.product_id WHERE v.merchant_id = ? "
+                       "AND p.review_status = 'approved' AND p.enabled = 1 AND p.removed_by_merchant = 0 "
+                       "AND v.enabled = 1 AND v.removed_by_wish = 0 ORDER BY v.product_id, v.position, v.id")
+
+
+def orderable_catalogue(conn: Connection, merchant_id: str) -> tuple[dict[str, Row], list[Row]]:
+    """What buyers can order from a merchant, read once per generation: approved, enabled, not removed
+    products (by id) and their enabled variants, in a stable order (generation is deterministic)."""
+    import orjson
+
+    raw = conn.connection.driver_connection  # type: ignore[union-attr]
+    products: dict[str, Row] = {}
+    for pid, name, image, shipping, ship, local_ship, max_q in raw.execute(_ORDERABLE_PRODUCTS, (merchant_id,)):
+        products[pid] = {"id": pid, "name": name, "main_image": image, "shipping": orjson.loads(shipping),
+                         "default_shipping_price": ship, "localized_default_shipping_price": local_ship,
+                         "max_quantity": max_q}
+    variants = [{"id": vid, "product_id": pid, "sku": sku, "color": color, "size": size, "price": price,
+                 "localized_price": local, "stock": orjson.loads(stock)}
+                for vid, pid, sku, color, size, price, local, stock in raw.execute(_ORDERABLE_VARIANTS, (merchant_id,))]
+    return products, variants
+
+
+def add_sold(conn: Connection, merchant_id: str, sold: dict[str, int]) -> None:
+    """num_sold moves without the merchant's inventory (Fulfilled By Wish: the units are Wish's stock)."""
+    if sold:
+        conn.execute(update(P).where(P.c.merchant_id == merchant_id, P.c.id == bindparam("_id")).values(
+            num_sold=P.c.num_sold + bindparam("units")), [{"_id": k, "units": u} for k, u in sold.items()])
+
+
+def owner_of(conn: Connection, order_id: str) -> str | None:
+    """The merchant of an order (the sandbox's hooks name an order by id alone; reads then go through get)."""
+    return conn.execute(select(T.c.merchant_id).where(T.c.id == order_id)).scalar()
+
+
+def state_counts(conn: Connection, merchant_id: str) -> dict[str, int]:
+    from sqlalchemy import func
+
+    return {state: n for state, n in conn.execute(select(T.c.state, func.count()).where(
+        T.c.merchant_id == merchant_id).group_by(T.c.state))}
+
+
+def merchant(conn: Connection, merchant_id: str) -> Row | None:
+    from mockwish.store.tables import Merchant
+
+    m = Merchant.__table__  # type: ignore[attr-defined]
+    row = conn.execute(select(m).where(m.c.id == merchant_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+_TIMES = ("order_time", "released_at", "last_updated", "we_required_delivery_date", "shipped_at", "tracking_confirm_at",
+          "refunded_at")
+
+
+def shift_times(conn: Connection, delta: timedelta) -> None:
+    """Move every order's instants by `delta` (a sandbox reset brings the seeded orders to the clock)."""
+    if not delta:
+        return
+    rows = conn.execute(select(T.c.id, *(T.c[c] for c in _TIMES))).mappings().all()
+    if rows:
+        conn.execute(update(T).where(T.c.id == bindparam("_id")).values({c: bindparam(c) for c in _TIMES}), [
+            {"_id": r["id"], **{c: r[c] + delta if r[c] is not None else None for c in _TIMES}} for r in rows])
