@@ -231,3 +231,8 @@ def test_time_to_fulfill_counts_down() -> None:
     assert rules.time_to_fulfill(o, NOW, POLICY) == (2, 48)
     assert rules.time_to_fulfill(o, NOW + timedelta(days=10), POLICY) == (0, 0)
     assert rules.time_to_fulfill(shipped(), NOW, POLICY) is None
+
+
+def test_wish_fulfils_its_own_fbw_orders() -> None:
+    err = error_of(fulfil, order(is_fbw=True))
+    assert (err.definition.key, err.code, err.status) == ("order_fulfilled_by_wish", 1000, 400)

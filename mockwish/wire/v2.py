@@ -74,7 +74,7 @@ class Call:
         prefix = next((p for p in PREFIXES if path.startswith(p + "/")), PREFIXES[0])
         return self.url(prefix + endpoint, query)
 
-    def paging(self, start: int, limit: int, has_more: bool) -> dict[str, str] | None:
+    def paging(self, start: int, limit: int, has_more: bool) -> dict[str, str]:
         """next/prev links repeating every parameter the caller sent, with start moved by limit."""
         rest = [(k, v) for k, v in _last_wins(self.raw.pairs) if k not in ("start", "limit")]
         base = self.base_url() + self.request.url.path
@@ -87,7 +87,7 @@ class Call:
             out["next"] = link(start + limit)
         if start > 0:
             out[self.ctx.settings.paging_back_link] = link(max(0, start - limit))
-        return out or None
+        return out  # a list always carries `paging`, empty on a lone page (supplement 2.2: "without next")
 
 
 def _last_wins(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -142,7 +142,7 @@ def render(body: dict[str, Any], fmt: str, status: int = 200, headers: dict[str,
 
 def ok_body(result: V2Result) -> dict[str, Any]:
     body: dict[str, Any] = {"code": 0, "data": result.data, "message": result.message}
-    if result.paging:
+    if result.paging is not None:
         body["paging"] = result.paging
     return body
 

@@ -418,7 +418,8 @@ class _Maker:
             return
         if carrier is not None:
             row.update(rules.fulfill_one(row, provider=carrier, tracking_number=tracking, origin_country_code=ORIGIN,
-                                         ship_note=None, now=times["shipped_at"], policy=policy))
+                                         ship_note=None, now=times["shipped_at"], policy=policy,
+                                         by_wish=row["is_fbw"]))
             if g.confirmed:
                 row.update(rules.confirm_tracking(row, self.now) or {})
         if g.state == REFUNDED:

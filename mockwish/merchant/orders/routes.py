@@ -100,7 +100,8 @@ def _shipped(call: Call, rule: Any) -> dict[str, Any]:
 
 
 @router.op("/order/fulfill-one", scope=WRITE, summary="Fulfill an Order", spec=spec(*TRACKING),
-           errors=(*TRACKING_ERRORS, "order_already_fulfilled", "order_under_review", "missing_param"))
+           errors=(*TRACKING_ERRORS, "order_already_fulfilled", "order_under_review", "order_fulfilled_by_wish",
+                   "missing_param"))
 def fulfill_one(call: Call) -> V2Result:
     """Mark an APPROVED order shipped with its carrier and tracking number; the carrier confirms the
     tracking later on the mock's clock."""

@@ -160,8 +160,8 @@ def _tracking_changes(order: Row, provider: str, number: str | None, origin: str
 # ---- transitions --------------------------------------------------------------------------------------------
 
 def fulfill_one(order: Row, *, provider: str, tracking_number: str | None, origin_country_code: str | None,
-                ship_note: str | None, now: datetime, policy: OrderPolicy) -> Row:
-    """APPROVED -> SHIPPED (/order/fulfill-one)."""
+                ship_note: str | None, now: datetime, policy: OrderPolicy, by_wish: bool = False) -> Row:
+    """APPROVED -> SHIPPED (/order/fulfill-one; `by_wish`: Wish ships an FBW order from its warehouse)."""
     state = order["state"]
     if state == SHIPPED:
         raise WishError("order_already_fulfilled", id=order["id"])
@@ -169,6 +169,8 @@ def fulfill_one(order: Row, *, provider: str, tracking_number: str | None, origi
         raise WishError("order_already_refunded", id=order["id"])
     if state == REQUIRE_REVIEW:
         raise WishError("order_under_review", id=order["id"])
+    if order.get("is_fbw") and not by_wish:  # Wish ships these from its own warehouse
+        raise WishError("order_fulfilled_by_wish", id=order["id"])
     changes = _tracking_changes(order, provider, tracking_number, origin_country_code, ship_note, now, policy)
     changes.update(state=SHIPPED, shipped_at=now)
     return changes

@@ -22,7 +22,7 @@ Row = dict[str, Any]
 
 _BY_ID = FastRead(T, "id = ? AND merchant_id = ?")
 _CHANGED = FastRead(T, "merchant_id = ? {extra}", "ORDER BY last_updated, id LIMIT ? OFFSET ?")
-_TO_FULFILL = FastRead(T, f"merchant_id = ? AND state = '{APPROVED}' {{extra}}",
+_TO_FULFILL = FastRead(T, f"merchant_id = ? AND state = '{APPROVED}' AND is_fbw = 0 {{extra}}",
                        "ORDER BY order_time, id LIMIT ? OFFSET ?")
 
 
@@ -64,7 +64,7 @@ def list_changed(conn: Connection, merchant_id: str, *, start: int, limit: int, 
 
 def list_to_fulfill(conn: Connection, merchant_id: str, *, start: int, limit: int, since: datetime | None = None,
                     we_only: bool = False) -> list[Row]:
-    """APPROVED orders (the ones awaiting fulfilment), oldest order first."""
+    """APPROVED orders the merchant ships (the ones awaiting fulfilment; FBW orders are Wish's), oldest first."""
     extra, params = _filters(since, None, we_only, False)
     return _TO_FULFILL.rows(conn, (merchant_id, *params, limit, start), _TO_FULFILL.sql.format(extra=extra))
 
