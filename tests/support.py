@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from mockwish.seed.merchants import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN
 
 __all__ = ["DEFAULT_TOKEN", "SECOND_TOKEN", "WORLDWIDE_TOKEN", "Wish", "assert_envelope_error", "check_answer",
-           "freeze"]
+           "freeze", "minted_token"]
 
 
 class Wish:
@@ -86,3 +86,15 @@ def check_answer(r: Any, context: object) -> None:
         assert body["code"] == 0, (context, body)
     else:
         assert 400 <= r.status_code < 500 and body["code"] != 0 and body["message"], (context, body)
+
+
+def minted_token(client: TestClient, scopes: list[str]) -> str:
+    """An access token of the default merchant with only `scopes` (sandbox code + v3 exchange)."""
+    minted = client.post("/sandbox/api/oauth/codes", json={"scopes": scopes},
+                         headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"}).json()
+    assert minted["scopes"] == scopes, minted
+    r = client.get("/api/v3/oauth/access_token", params={
+        "client_id": minted["client_id"], "client_secret": minted["client_secret"], "code": minted["code"],
+        "grant_type": "authorization_code", "redirect_uri": minted["redirect_uri"]})
+    assert r.status_code == 200, r.text
+    return r.json()["data"]["access_token"]  # type: ignore[no-any-return]

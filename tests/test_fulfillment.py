@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from conformance.shape import compare
 from mockwish import reference
 from mockwish.errors import message
-from support import DEFAULT_TOKEN, Wish, assert_envelope_error, check_answer
+from support import DEFAULT_TOKEN, Wish, assert_envelope_error, check_answer, minted_token
 
 CARRIERS = "fulfillment/get-shipping-carriers"
 COUNTRIES = ("fulfillment/get-confirmed-delivery-countries", "order/get-confirmed-delivery-countries")
@@ -54,16 +54,6 @@ def xml_data(text: str) -> ET.Element:
     assert data is not None
     return data
 
-
-def minted_token(client: TestClient, scopes: list[str]) -> str:
-    minted = client.post("/sandbox/api/oauth/codes", json={"scopes": scopes},
-                         headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"}).json()
-    assert minted["scopes"] == scopes, minted
-    r = client.get("/api/v3/oauth/access_token", params={
-        "client_id": minted["client_id"], "client_secret": minted["client_secret"], "code": minted["code"],
-        "grant_type": "authorization_code", "redirect_uri": minted["redirect_uri"]})
-    assert r.status_code == 200, r.text
-    return r.json()["data"]["access_token"]  # type: ignore[no-any-return]
 
 
 # ---- the reference loaders ------------------------------------------------------------------------------

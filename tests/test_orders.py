@@ -26,7 +26,15 @@ from conformance.shape import compare
 from mockwish.config import Settings
 from mockwish.errors import message
 from mockwish.merchant.orders.routes import router
-from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish, assert_envelope_error, freeze
+from support import (
+    DEFAULT_TOKEN,
+    SECOND_TOKEN,
+    WORLDWIDE_TOKEN,
+    Wish,
+    assert_envelope_error,
+    freeze,
+    minted_token,
+)
 
 TX = "/sandbox/api/transactions"
 NOWHERE = "aaaaaaaaaaaaaaaaaaaaaaaa"  # well formed, nobody's order
@@ -123,17 +131,6 @@ def walk(w: Wish, path: str = "order/multi-get", limit: int = 500, **params: Any
 def ids_of(orders: list[dict[str, Any]]) -> list[str]:
     return [o["order_id"] for o in orders]
 
-
-def minted_token(client: TestClient, scopes: list[str]) -> str:
-    """An access token of the default merchant with only `scopes` (sandbox code + v3 exchange)."""
-    minted = client.post("/sandbox/api/oauth/codes", json={"scopes": scopes},
-                         headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"}).json()
-    assert minted["scopes"] == scopes, minted
-    r = client.get("/api/v3/oauth/access_token", params={
-        "client_id": minted["client_id"], "client_secret": minted["client_secret"], "code": minted["code"],
-        "grant_type": "authorization_code", "redirect_uri": minted["redirect_uri"]})
-    assert r.status_code == 200, r.text
-    return r.json()["data"]["access_token"]  # type: ignore[no-any-return]
 
 
 def inventory(w: Wish, sku: str) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from mockwish.errors import WishError
 from mockwish.merchant.catalogue.store import FastRead
@@ -38,15 +38,22 @@ def get(conn: Connection, merchant_id: str, order_id: str) -> Row:
     return row
 
 
+def _bounds(sql: list[str], params: list[Any], column: str, low: datetime | None, high: datetime | None,
+            high_op: str = "<=") -> None:
+    """Append `column >= low` and `column <high_op> high` for the bounds given."""
+    if low is not None:
+        sql.append(f"AND {column} >= ?")
+        params.append(db_time(low))
+    if high is not None:
+        sql.append(f"AND {column} {high_op} ?")
+        params.append(db_time(high))
+
+
 def _filters(since: datetime | None, upto: datetime | None, we_only: bool, fbw_only: bool
              ) -> tuple[str, list[Any]]:
-    sql, params = [], []
-    if since is not None:
-        sql.append("AND last_updated >= ?")
-        params.append(db_time(since))
-    if upto is not None:
-        sql.append("AND last_updated <= ?")
-        params.append(db_time(upto))
+    sql: list[str] = []
+    params: list[Any] = []
+    _bounds(sql, params, "last_updated", since, upto)
     if we_only:
         sql.append("AND is_wish_express = 1")
     if fbw_only:
@@ -107,20 +114,13 @@ def adjust_stock(conn: Connection, merchant_id: str, moves: Sequence[tuple[str, 
 
 
 def insert_many(conn: Connection, rows: list[Row]) -> None:
-    from sqlalchemy import insert
-
     for i in range(0, len(rows), 2000):
         conn.execute(insert(T), rows[i:i + 2000])
 
 
 def _placed(merchant_id: str, start: datetime | None, end: datetime | None) -> tuple[str, list[Any]]:
     sql, params = ["WHERE merchant_id = ?"], [merchant_id]
-    if start is not None:
-        sql.append("AND order_time >= ?")
-        params.append(db_time(start))
-    if end is not None:
-        sql.append("AND order_time < ?")
-        params.append(db_time(end))
+    _bounds(sql, params, "order_time", start, end, "<")
     return " ".join(sql), params
 
 
