@@ -1,4 +1,5 @@
-"""The baseline: a bare FastAPI app answering a constant Wish envelope, served exactly like mockwish.
+"""The baseline: a bare FastAPI app answering a constant Wish envelope on each measured path, served
+exactly like mockwish.
 
 `python bench/bare_app.py --host H --port P` calls uvicorn.run the way `mockwish serve` does (one worker,
 the same loop and HTTP implementation, log level warning, no access log)."""
@@ -17,7 +18,10 @@ BODY = orjson.dumps({"code": 0, "data": {}, "message": ""})
 
 
 @app.get("/api/v2/product")
-async def product() -> Response:
+@app.get("/api/v2/order/multi-get")
+@app.get("/wishpost/api/v3/oauth/test")
+async def constant() -> Response:
+    """Every path mockwish is measured on, with the same constant envelope (the query is ignored)."""
     return Response(BODY, media_type="application/json")
 
 

@@ -1,11 +1,16 @@
 """A small HTTP/1.1 keep-alive load generator: bench/run.py's fallback when wrk cannot be installed.
 
-Each connection sends `GET <path>?id=<random id>&access_token=<token>` and waits for the answer (closed
-loop, like wrk); the connections are spread over worker processes. Prints one JSON object: requests,
+Each connection sends `GET <path>?<query>` and waits for the answer (closed loop, like wrk); the
+connections are spread over worker processes. The query is a template drawn per request, as
+bench/random_ids.lua draws it: `{id}` a random id of the --ids file, `{start}` a random integer in
+0..--start-max, `{token}` the token; the default `id={id}&access_token={token}` is the product read.
+--header adds one "Name: value" header to every request. Prints one JSON object: requests,
 rps, p50_ms, p99_ms, errors, non_2xx. Slower than wrk: it may saturate before a fast server does, so
 compare ratios measured with the same generator only.
 
     python bench/loadgen.py http://127.0.0.1:8000 --connections 64 --duration 10 --ids ids.txt
+    python bench/loadgen.py http://127.0.0.1:8000 --path /api/v2/order/multi-get \
+        --query 'limit=100&start={start}&access_token={token}' --start-max 9900
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import random
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 
@@ -31,6 +36,9 @@ class Job:
     connections: int
     warmup: float
     duration: float
+    query: str = "id={id}&access_token={token}"
+    start_max: int = 0
+    header: str = ""
 
 
 @dataclass
@@ -41,8 +49,15 @@ class Tally:
 
 
 def _request(job: Job, rng: random.Random) -> bytes:
-    target = f"{job.path}?id={rng.choice(job.ids)}&access_token={job.token}"
-    return f"GET {target} HTTP/1.1\r\nHost: {job.host}:{job.port}\r\nUser-Agent: mockwish-loadgen\r\n\r\n".encode()
+    query = job.query.replace("{token}", job.token)
+    if "{id}" in query:
+        query = query.replace("{id}", rng.choice(job.ids))
+    if "{start}" in query:
+        query = query.replace("{start}", str(rng.randint(0, job.start_max)))
+    target = f"{job.path}?{query}" if query else job.path
+    header = f"{job.header}\r\n" if job.header else ""
+    return (f"GET {target} HTTP/1.1\r\nHost: {job.host}:{job.port}\r\nUser-Agent: mockwish-loadgen\r\n"
+            f"{header}\r\n").encode()
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
@@ -106,8 +121,7 @@ def run(job: Job, processes: int) -> dict[str, float]:
     """Spreads job.connections over `processes` workers and merges their tallies."""
     processes = max(1, min(processes, job.connections))
     shares = [job.connections // processes + (1 if n < job.connections % processes else 0) for n in range(processes)]
-    jobs = [Job(job.host, job.port, job.path, job.token, job.ids, share, job.warmup, job.duration)
-            for share in shares]
+    jobs = [replace(job, connections=share) for share in shares]
     with ProcessPoolExecutor(processes) as pool:
         tallies = list(pool.map(worker, jobs, range(1, processes + 1)))
     latencies = sorted(lat for t in tallies for lat in t.latencies)
@@ -127,17 +141,24 @@ def main() -> None:
     parser.add_argument("base_url")
     parser.add_argument("--path", default="/api/v2/product")
     parser.add_argument("--token", default="an_example_access_token")
-    parser.add_argument("--ids", required=True, help="file with one id per line")
+    parser.add_argument("--ids", help="file with one id per line (needed when the query uses {id})")
+    parser.add_argument("--query", default="id={id}&access_token={token}", help="query template (see above)")
+    parser.add_argument("--start-max", type=int, default=0, help="{start} is drawn from 0..start-max")
+    parser.add_argument("--header", default="", help='one extra header, "Name: value"')
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=0.0)
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
     url = urlsplit(args.base_url)
-    with open(args.ids, encoding="utf-8") as fh:
-        ids = [line.strip() for line in fh if line.strip()]
+    ids: list[str] = []
+    if "{id}" in args.query:
+        if not args.ids:
+            parser.error("--ids is needed when the query uses {id}")
+        with open(args.ids, encoding="utf-8") as fh:
+            ids = [line.strip() for line in fh if line.strip()]
     job = Job(url.hostname or "127.0.0.1", url.port or 80, args.path, args.token, ids, args.connections,
-              args.warmup, args.duration)
+              args.warmup, args.duration, args.query, args.start_max, args.header)
     print(json.dumps(run(job, args.processes)))
 
 

@@ -1,10 +1,17 @@
 """`make bench`: mockwish against a bare FastAPI endpoint, with the same load generator, in one run.
 
-Measures requests/s and p50/p99 latency at 8 and 64 connections for (a) bench/bare_app.py and (b)
-mockwish's GET /api/v2/product?id=<random seeded id>; the time from process start to the first 200 on
-/healthz with an existing database; and the time to seed the default data set. Writes bench/RESULTS.md
-(the notes below its marker line are kept); raw output goes to bench/out/ (gitignored). Never part of
-the test suite. Options: see `python bench/run.py --help`."""
+Sections (all by default; `--only` picks some):
+- products: requests/s and p50/p99 latency at 8 and 64 connections for (a) bench/bare_app.py and (b)
+  mockwish's GET /api/v2/product?id=<random seeded id>; the time from process start to the first 200 on
+  /healthz with an existing database; the time to seed the default data set; the Merchant rate limiter's cost.
+- orders: GET /api/v2/order/multi-get?limit=100&start=<random> against a merchant holding 10,000
+  generated orders, against the bare endpoint; the generation time of 10,000 orders; an order download
+  job over 100,000 orders with the real clock, to its CSV fully served.
+- wishpost: the WishPost auth and rate-limit path (GET /wishpost/api/v3/oauth/test, Bearer) with the
+  limiter on and off (MOCKWISH_RATE_LIMIT_ENABLED=false).
+Writes bench/RESULTS.md after a full run (the notes below its marker line are kept), or
+bench/out/RESULTS-partial.md after an `--only` run; raw output goes to bench/out/ (gitignored). Never part
+of the test suite. Options: see `python bench/run.py --help`."""
 
 from __future__ import annotations
 
@@ -25,6 +32,8 @@ from importlib import metadata, util
 from pathlib import Path
 from typing import Any, Protocol
 
+import orders
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"
@@ -32,12 +41,17 @@ RESULTS = BENCH / "RESULTS.md"
 NOTES_MARKER = "<!-- Notes below this line are kept by bench/run.py; edit them by hand. -->"
 PY = sys.executable
 TOKEN = "an_example_access_token"
+WISHPOST_TOKEN = "an_example_wishpost_token"
 PRODUCT_PATH = "/api/v2/product"
 CONNECTIONS = (8, 64)
 RATE_LIMIT_QUOTA = 1_000_000_000  # calls per window: far above what any point sends
-BARE_PORT, MOCK_PORT, STARTUP_PORT, UNLIMITED_PORT = 18081, 18082, 18083, 18084
+BARE_PORT, MOCK_PORT, STARTUP_PORT, UNLIMITED_PORT, DOWNLOAD_PORT = 18081, 18082, 18083, 18084, 18085
+SECTIONS = ("products", "orders", "wishpost")
+ORDERS, ORDER_PAGE_SIZE = 10_000, 100  # multi-get: the merchant's generated orders, orders per page
+DOWNLOAD_ORDERS, GENERATE_BATCH = 100_000, 10_000  # the download job's orders, made in calls of this size
 TARGET_LIMIT_LOSS = 0.10
 TARGET_RATIO, TARGET_P99_MS, TARGET_STARTUP_S, TARGET_SEED_S = 0.5, 25.0, 1.0, 5.0
+TARGET_ORDERS_RATIO, TARGET_DOWNLOAD_S = 0.3, 10.0
 
 
 @dataclass(frozen=True)
@@ -55,12 +69,32 @@ class Options:
     loadgen: str
     startup_runs: int
     seed_runs: int
+    only: tuple[str, ...] = SECTIONS
+    generate_runs: int = 3
+
+
+@dataclass(frozen=True)
+class Target:
+    """What every request of a point asks: GET <path>?<query>, the query's placeholders drawn per request
+    (`{id}` a random id of the ids file, `{start}` a random integer in 0..start_max, `{token}` the token:
+    bench/random_ids.lua for wrk, bench/loadgen.py otherwise), with one extra header when set."""
+
+    path: str
+    query: str
+    start_max: int = 0
+    header: str = ""
+
+
+PRODUCT_READ = Target(PRODUCT_PATH, "id={id}&access_token={token}")
+ORDER_PAGE = Target("/api/v2/order/multi-get", f"limit={ORDER_PAGE_SIZE}&start={{start}}&access_token={{token}}",
+                    start_max=ORDERS - ORDER_PAGE_SIZE)
+WISHPOST_TEST = Target("/wishpost/api/v3/oauth/test", "", header=f"Authorization: Bearer {WISHPOST_TOKEN}")
 
 
 class LoadGen(Protocol):
     name: str
 
-    def measure(self, base_url: str, conns: int, label: str) -> Point: ...
+    def measure(self, base_url: str, conns: int, label: str, target: Target = PRODUCT_READ) -> Point: ...
 
 
 # ---- load generators -----------------------------------------------------------------------------------
@@ -100,15 +134,16 @@ class Wrk:
         out = subprocess.run([self.binary, "-v"], capture_output=True, text=True, check=False)
         return (out.stdout or out.stderr).splitlines()[0].split(" Copyright")[0].strip()
 
-    def _run(self, base_url: str, conns: int, seconds: int) -> str:
+    def _run(self, base_url: str, conns: int, seconds: int, target: Target) -> str:
         cmd = [self.binary, "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "5s",
                "-s", str(BENCH / "random_ids.lua"), base_url]
-        env = {**os.environ, "BENCH_IDS": str(self.ids), "BENCH_PATH": PRODUCT_PATH, "BENCH_TOKEN": TOKEN}
+        env = {**os.environ, "BENCH_IDS": str(self.ids), "BENCH_PATH": target.path, "BENCH_TOKEN": TOKEN,
+               "BENCH_QUERY": target.query, "BENCH_START_MAX": str(target.start_max), "BENCH_HEADER": target.header}
         return subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout
 
-    def measure(self, base_url: str, conns: int, label: str) -> Point:
-        self._run(base_url, conns, self.warmup)
-        out = self._run(base_url, conns, self.duration)
+    def measure(self, base_url: str, conns: int, label: str, target: Target = PRODUCT_READ) -> Point:
+        self._run(base_url, conns, self.warmup, target)
+        out = self._run(base_url, conns, self.duration, target)
         (OUT / f"wrk-{label}-c{conns}.txt").write_text(out)
         return parse_wrk(out)
 
@@ -119,8 +154,9 @@ class PythonLoadGen:
     def __init__(self, ids: Path, warmup: int, duration: int) -> None:
         self.ids, self.warmup, self.duration = ids, warmup, duration
 
-    def measure(self, base_url: str, conns: int, label: str) -> Point:
-        cmd = [PY, str(BENCH / "loadgen.py"), base_url, "--path", PRODUCT_PATH, "--token", TOKEN,
+    def measure(self, base_url: str, conns: int, label: str, target: Target = PRODUCT_READ) -> Point:
+        cmd = [PY, str(BENCH / "loadgen.py"), base_url, "--path", target.path, "--token", TOKEN,
+               "--query", target.query, "--start-max", str(target.start_max), "--header", target.header,
                "--ids", str(self.ids), "--connections", str(conns), "--duration", str(self.duration),
                "--warmup", str(self.warmup)]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout
@@ -157,9 +193,15 @@ def pick_loadgen(opts: Options, ids: Path) -> LoadGen:
 # ---- servers ---------------------------------------------------------------------------------------------
 
 def server_env(data_dir: Path) -> dict[str, str]:
-    """Quiet logs like a deployment, and a rate-limit quota the load never reaches (the limiter still runs)."""
+    """Quiet logs like a deployment, rate-limit quotas (Merchant and WishPost) the load never reaches (the
+    limiter still runs), and no second WishPost port (several servers run at once; /wishpost/* is measured)."""
     return {**os.environ, "MOCKWISH_DATA_DIR": str(data_dir), "MOCKWISH_LOG_LEVEL": "warning",
-            "MOCKWISH_ACCESS_LOG": "false", "MOCKWISH_RATE_LIMIT_QUOTA": str(RATE_LIMIT_QUOTA)}
+            "MOCKWISH_ACCESS_LOG": "false", "MOCKWISH_RATE_LIMIT_QUOTA": str(RATE_LIMIT_QUOTA),
+            "MOCKWISH_WISHPOST_RATE_LIMIT_QUOTA": str(RATE_LIMIT_QUOTA), "MOCKWISH_WISHPOST_PORT": "0"}
+
+
+def unlimited_env(data_dir: Path) -> dict[str, str]:
+    return {**server_env(data_dir), "MOCKWISH_RATE_LIMIT_ENABLED": "false"}
 
 
 def mockwish_cmd(port: int) -> list[str]:
@@ -299,29 +341,107 @@ def machine(loadgen: LoadGen) -> dict[str, str]:
     }
 
 
-# ---- RESULTS.md ------------------------------------------------------------------------------------------
+# ---- tables ----------------------------------------------------------------------------------------------
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def load_table(results: dict[int, tuple[Point, Point]]) -> str:
-    head = ("| connections | bare rps | bare p50 ms | bare p99 ms | mockwish rps | mockwish p50 ms "
-            "| mockwish p99 ms | ratio b/a |\n|---|---|---|---|---|---|---|---|")
-    rows = [f"| {c} | {a.rps:,.0f} | {a.p50_ms:.2f} | {a.p99_ms:.2f} | {b.rps:,.0f} | {b.p50_ms:.2f} "
-            f"| {b.p99_ms:.2f} | **{b.rps / a.rps:.2f}** |" for c, (a, b) in results.items()]
-    return "\n".join([head, *rows])
+def table(head: list[str], rows: list[list[str]]) -> str:
+    """The one Markdown table writer of RESULTS.md."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def fmt_times(times: list[float]) -> str:
     return f"{statistics.median(times):.2f} s (median of {len(times)}: " + ", ".join(f"{t:.2f}" for t in times) + ")"
 
 
-def targets_table(results: dict[int, tuple[Point, Point]], startup: list[float], bare_startup: list[float],
-                  fresh_startup: float, seed_wall: list[float], seed_inproc: list[float]) -> str:
+def load_table(results: dict[int, tuple[Point, Point]]) -> str:
+    head = ["connections", "bare rps", "bare p50 ms", "bare p99 ms", "mockwish rps", "mockwish p50 ms",
+            "mockwish p99 ms", "ratio b/a"]
+    return table(head, [[str(c), f"{a.rps:,.0f}", f"{a.p50_ms:.2f}", f"{a.p99_ms:.2f}", f"{b.rps:,.0f}",
+                         f"{b.p50_ms:.2f}", f"{b.p99_ms:.2f}", f"**{b.rps / a.rps:.2f}**"]
+                        for c, (a, b) in results.items()])
+
+
+def targets_table(rows: list[tuple[str, str, str, bool | None]]) -> str:
+    """(measure, value, target, met?) rows; None: a figure for reference, without a target."""
+    return table(["measure", "value", "target", ""],
+                 [[m, v, t, "" if ok is None else verdict(ok)] for m, v, t, ok in rows])
+
+
+def limiter_table(on: Point, off: Point, bare: Point | None = None) -> str:
+    loss = 1 - on.rps / off.rps
+    rows = [["on (every call counted)", f"{on.rps:,.0f}", f"{on.p50_ms:.2f}", f"{on.p99_ms:.2f}"],
+            ["off", f"{off.rps:,.0f}", f"{off.p50_ms:.2f}", f"{off.p99_ms:.2f}"]]
+    if bare is not None:
+        rows.append(["for reference: bare FastAPI, same path", f"{bare.rps:,.0f}", f"{bare.p50_ms:.2f}",
+                     f"{bare.p99_ms:.2f}"])
+    rows.append(["throughput loss", f"{loss:.1%}", f"target < {TARGET_LIMIT_LOSS:.0%}",
+                 verdict(loss < TARGET_LIMIT_LOSS)])
+    return table(["limiter", "rps", "p50 ms", "p99 ms"], rows)
+
+
+# ---- load points -----------------------------------------------------------------------------------------
+
+def url(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
+def measure_pair(loadgen: LoadGen, port: int, target: Target, label: str) -> dict[int, tuple[Point, Point]]:
+    """(bare, mockwish) at each of CONNECTIONS, bare first, the same target and load generator."""
+    results: dict[int, tuple[Point, Point]] = {}
+    for conns in CONNECTIONS:
+        a = loadgen.measure(url(BARE_PORT), conns, f"bare-{label}", target)
+        b = loadgen.measure(url(port), conns, label, target)
+        results[conns] = (a, b)
+        print(f"{label} {conns:>3} connections: bare {a.rps:7.0f} rps p50 {a.p50_ms:5.2f} p99 {a.p99_ms:5.2f} ms | "
+              f"mockwish {b.rps:7.0f} rps p50 {b.p50_ms:5.2f} p99 {b.p99_ms:5.2f} ms | ratio {b.rps / a.rps:.2f}",
+              flush=True)
+    return results
+
+
+def measure_limiter(loadgen: LoadGen, on_port: int, off_port: int, target: Target, label: str) -> tuple[Point, Point]:
+    """The same target at 64 connections with the limiter on (every call counted, none refused: the quota
+    is out of reach) and off (MOCKWISH_RATE_LIMIT_ENABLED=false)."""
+    on = loadgen.measure(url(on_port), 64, f"{label}-limits-on", target)
+    off = loadgen.measure(url(off_port), 64, f"{label}-limits-off", target)
+    print(f"{label}: rate limits on {on.rps:.0f} rps, off {off.rps:.0f} rps: loss {1 - on.rps / off.rps:.1%}",
+          flush=True)
+    return on, off
+
+
+# ---- section: products (the product read, startup, seed, Merchant rate limiter) ---------------------------
+
+def products_section(opts: Options, loadgen: LoadGen, ids_file: Path) -> str:
+    env = server_env(OUT / "data")
+    print("products: seeding ...", flush=True)
+    fresh, fresh_startup = launch(mockwish_cmd(STARTUP_PORT), server_env(OUT / "fresh"), STARTUP_PORT,
+                                  OUT / "startup-fresh.log")
+    stop(fresh)
+    seed_wall = seed_wall_times(env, opts.seed_runs)
+    seed_inproc = seed_inprocess_times(env, opts.seed_runs)
+    print("products: timing startup ...", flush=True)
+    startup = startup_times(mockwish_cmd(STARTUP_PORT), env, STARTUP_PORT, opts.startup_runs, "mockwish")
+    bare_startup = startup_times(bare_cmd(STARTUP_PORT), env, STARTUP_PORT, opts.startup_runs, "bare")
+
+    mock = launch(mockwish_cmd(MOCK_PORT), env, MOCK_PORT, OUT / "mockwish.log")[0]
+    unlimited = launch(mockwish_cmd(UNLIMITED_PORT), unlimited_env(OUT / "data"), UNLIMITED_PORT,
+                       OUT / "mockwish-unlimited.log")[0]
+    try:
+        ids = seeded_ids(MOCK_PORT)
+        ids_file.write_text("\n".join(ids) + "\n")
+        check_product_read(MOCK_PORT, ids[0])
+        results = measure_pair(loadgen, MOCK_PORT, PRODUCT_READ, "mockwish")
+        on, off = measure_limiter(loadgen, MOCK_PORT, UNLIMITED_PORT, PRODUCT_READ, "mockwish")
+    finally:
+        stop(mock)
+        stop(unlimited)
     a64, b64 = results[64]
     worst_p99 = max(b.p99_ms for _, b in results.values())
-    rows = [
+    targets = targets_table([
         ("ratio b/a of requests/s at 64 connections", f"{b64.rps / a64.rps:.2f}", f">= {TARGET_RATIO}",
          b64.rps / a64.rps >= TARGET_RATIO),
         ("mockwish p99, worst of 8 and 64 connections", f"{worst_p99:.2f} ms", f"< {TARGET_P99_MS:g} ms",
@@ -332,36 +452,193 @@ def targets_table(results: dict[int, tuple[Point, Point]], startup: list[float],
          f"< {TARGET_SEED_S:g} s", max(seed_inproc) < TARGET_SEED_S),
         ("`mockwish seed --seed 42` wall time (interpreter start and imports included)", fmt_times(seed_wall),
          f"< {TARGET_SEED_S:g} s", max(seed_wall) < TARGET_SEED_S),
-    ]
-    lines = ["| measure | value | target | |", "|---|---|---|---|"]
-    lines += [f"| {m} | {v} | {t} | {verdict(ok)} |" for m, v, t, ok in rows]
-    lines += [f"| for reference: bare app, process start to first 200 | {fmt_times(bare_startup)} | | |",
-              f"| for reference: first start on an empty data dir (seeds on start) | {fresh_startup:.2f} s | | |"]
-    return "\n".join(lines)
+        ("for reference: bare app, process start to first 200", fmt_times(bare_startup), "", None),
+        ("for reference: first start on an empty data dir (seeds on start)", f"{fresh_startup:.2f} s", "", None),
+    ])
+    text = f"""## Throughput and latency: (a) bare FastAPI, (b) mockwish `GET /api/v2/product?id=…`
 
+{len(ids)} product ids of the default merchant.
+
+{load_table(results)}
+
+## Targets
+
+{targets}
+
+Merchant rate-limit accounting, same endpoint at 64 connections:
+
+{limiter_table(on, off)}"""
+    return text
+
+
+# ---- section: orders (issue 5) --------------------------------------------------------------------------
+
+def generate_inprocess_times(runs: int) -> list[float]:
+    env = server_env(OUT / "generate-data")
+    out = subprocess.run([PY, str(BENCH / "generate_inprocess.py"), str(runs), str(GENERATE_BATCH)], cwd=ROOT,
+                         env=env, check=True, capture_output=True, text=True).stdout
+    return [float(x) for x in json.loads(out)]
+
+
+def multi_get_points(loadgen: LoadGen) -> tuple[dict[int, tuple[Point, Point]], float]:
+    """A fresh store whose default merchant gets ORDERS generated orders, then the multi-get load."""
+    server = launch(mockwish_cmd(MOCK_PORT), server_env(OUT / "orders-data"), MOCK_PORT, OUT / "orders.log")[0]
+    try:
+        made = orders.generate(MOCK_PORT, ORDERS)
+        orders.check_page(MOCK_PORT, ORDER_PAGE.start_max, ORDER_PAGE_SIZE)
+        return measure_pair(loadgen, MOCK_PORT, ORDER_PAGE, "orders"), made
+    finally:
+        stop(server)
+
+
+def download_point(opts: Options) -> tuple[list[float], orders.Download]:
+    """Another fresh store (the multi-get store keeps its 10,000): DOWNLOAD_ORDERS orders made in calls of
+    GENERATE_BATCH (each call timed), then one download job over all of them."""
+    server = launch(mockwish_cmd(DOWNLOAD_PORT), server_env(OUT / "download-data"), DOWNLOAD_PORT,
+                    OUT / "download.log")[0]
+    try:
+        calls = []
+        for n in range(DOWNLOAD_ORDERS // GENERATE_BATCH):
+            calls.append(orders.generate(DOWNLOAD_PORT, GENERATE_BATCH))
+            print(f"orders: generated {(n + 1) * GENERATE_BATCH:,} in {calls[-1]:.2f} s", flush=True)
+        job = orders.download(DOWNLOAD_PORT)
+        print(f"orders: download job {job.job_seconds:.2f} s, CSV {job.csv_bytes / 1e6:.1f} MB served in "
+              f"{job.serve_seconds:.2f} s", flush=True)
+        return calls, job
+    finally:
+        stop(server)
+
+
+def orders_section(opts: Options, loadgen: LoadGen) -> str:
+    print("orders: multi-get ...", flush=True)
+    results, first_call = multi_get_points(loadgen)
+    print("orders: generation and download job ...", flush=True)
+    calls, job = download_point(opts)
+    inproc = generate_inprocess_times(opts.generate_runs)
+    api = calls[:opts.generate_runs]
+    a64, b64 = results[64]
+    a8, b8 = results[8]
+    targets = targets_table([
+        ("multi-get ratio b/a of requests/s at 64 connections", f"{b64.rps / a64.rps:.2f}",
+         f">= {TARGET_ORDERS_RATIO}", b64.rps / a64.rps >= TARGET_ORDERS_RATIO),
+        ("for reference: multi-get ratio b/a at 8 connections", f"{b8.rps / a8.rps:.2f}", "", None),
+        (f"download job over {job.total_count:,} orders: create to FINISHED (real clock) plus the CSV served",
+         f"{job.total_seconds:.2f} s", f"< {TARGET_DOWNLOAD_S:g} s", job.total_seconds < TARGET_DOWNLOAD_S),
+    ])
+    generation = targets_table([
+        (f"`POST /sandbox/api/transactions` of {GENERATE_BATCH:,} orders, wall time (first calls on the "
+         "download store)", fmt_times(api), "seconds (issue 5)", None),
+        (f"the same, all {len(calls)} calls growing that store to {DOWNLOAD_ORDERS:,} orders",
+         f"{min(calls):.2f} to {max(calls):.2f} s (median {statistics.median(calls):.2f})", "", None),
+        ("the same, the one call of the multi-get store", f"{first_call:.2f} s", "", None),
+        (f"`generate()` of {GENERATE_BATCH:,} orders inside the process (bench/generate_inprocess.py, "
+         "each rolled back)", fmt_times(inproc), "", None),
+    ])
+    download = targets_table([
+        ("create-download-job to the status answer saying FINISHED (pending 2 s + running 5 s, defaults)",
+         f"{job.job_seconds:.2f} s", "", None),
+        ("GET download_link to its last byte", f"{job.serve_seconds:.2f} s", "", None),
+        ("total", f"{job.total_seconds:.2f} s", f"< {TARGET_DOWNLOAD_S:g} s", job.total_seconds < TARGET_DOWNLOAD_S),
+        ("CSV", f"{job.csv_bytes:,} bytes, {job.csv_rows:,} rows (job total_count {job.total_count:,})", "", None),
+    ])
+    return f"""## Orders (issue 5)
+
+### (a) bare FastAPI, (b) mockwish `GET /api/v2/order/multi-get?limit={ORDER_PAGE_SIZE}&start=<random>`
+
+Start offsets drawn per request from 0..{ORDER_PAGE.start_max}.
+
+The default merchant holds {ORDERS:,} orders generated through `POST /sandbox/api/transactions` on a fresh
+store (plus its seeded orders); each request draws its own start offset.
+
+{load_table(results)}
+
+### Generating 10,000 orders
+
+{generation}
+
+### Order download job over {DOWNLOAD_ORDERS:,} generated orders (a separate store), real clock
+
+The job status is asked every {orders.POLL_SECONDS * 1000:.0f} ms.
+
+{download}
+
+### Targets
+
+{targets}"""
+
+
+# ---- section: WishPost auth and rate limit (issue 4) ----------------------------------------------------
+
+def rate_limit_header(port: int) -> str | None:
+    """Wish-Rate-Limit-Remaining of one WishPost token test: present only while the limiter counts."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", WISHPOST_TEST.path, headers={"Authorization": f"Bearer {WISHPOST_TOKEN}"})
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    if response.status != 200:
+        sys.exit(f"WishPost token test answered {response.status}: {body[:300]!r}")
+    return response.getheader("Wish-Rate-Limit-Remaining")
+
+
+def wishpost_section(loadgen: LoadGen) -> str:
+    data = OUT / "wishpost-data"
+    on_server = launch(mockwish_cmd(MOCK_PORT), server_env(data), MOCK_PORT, OUT / "wishpost-on.log")[0]
+    off_server = launch(mockwish_cmd(UNLIMITED_PORT), unlimited_env(data), UNLIMITED_PORT,
+                        OUT / "wishpost-off.log")[0]
+    try:
+        counted, uncounted = rate_limit_header(MOCK_PORT), rate_limit_header(UNLIMITED_PORT)
+        if counted is None or uncounted is not None:
+            sys.exit(f"the WishPost limiter switch is not honoured: Remaining {counted!r} on, {uncounted!r} off")
+        bare = loadgen.measure(url(BARE_PORT), 64, "bare-wishpost", WISHPOST_TEST)
+        on, off = measure_limiter(loadgen, MOCK_PORT, UNLIMITED_PORT, WISHPOST_TEST, "wishpost")
+    finally:
+        stop(on_server)
+        stop(off_server)
+    return f"""## WishPost auth and rate limit (issue 4)
+
+`GET /wishpost/api/v3/oauth/test` with `Authorization: Bearer {WISHPOST_TOKEN}` at 64 connections:
+the WishPost pipeline (token lookup, scope, per-level limiter, v3 envelope). Limiter on: every call
+counted against a quota out of reach (`Wish-Rate-Limit-Remaining` answered); off:
+`MOCKWISH_RATE_LIMIT_ENABLED=false` (checked: no `Wish-Rate-Limit-Remaining`).
+
+{limiter_table(on, off, bare)}"""
+
+
+# ---- RESULTS.md ------------------------------------------------------------------------------------------
 
 README = """\
 ## How to run
 
-`make bench` (or `.venv/bin/python bench/run.py`); about 70 s. Options: `--duration` seconds per
-point (10), `--warmup` seconds before each point (3), `--loadgen auto|wrk|python` (auto: wrk, installed
-with apt-get when missing and running as root; else `bench/loadgen.py`), `--startup-runs`, `--seed-runs`.
-`bench/profile_read.py` profiles mockwish's product read under the same load with py-spy
-(`.venv/bin/pip install py-spy`; output in `bench/out/profile.txt`). Neither is part of the test suite.
+`make bench` (or `.venv/bin/python bench/run.py`); about 5 minutes. Options: `--only products|orders|wishpost`
+(repeatable; a partial run writes `bench/out/RESULTS-partial.md` and leaves this file alone), `--duration`
+seconds per point (10), `--warmup` seconds before each point (3), `--loadgen auto|wrk|python` (auto: wrk,
+installed with apt-get when missing and running as root; else `bench/loadgen.py`), `--startup-runs`,
+`--seed-runs`, `--generate-runs`. `bench/profile_read.py` profiles mockwish's product read under the same
+load with py-spy (`.venv/bin/pip install py-spy`; output in `bench/out/profile.txt`). Neither is part of
+the test suite.
 
-What it does, in one run: seeds a fresh data dir under `bench/out/` (timing `mockwish seed` and the
-in-process seed), starts mockwish on it repeatedly to time process start to the first 200 on `/healthz`
-with the existing database, then serves (a) `bench/bare_app.py`, a bare FastAPI route answering the
-constant envelope `{"code":0,"data":{},"message":""}`, and (b) `mockwish serve`, both through
-`uvicorn.run` with one worker, log level warning and no access log. Each point is a warm-up and a
-measured run of the same load generator against (a) then (b), at 8 and then 64 connections; every
+What it does, in one run. Products: seeds a fresh data dir under `bench/out/` (timing `mockwish seed` and
+the in-process seed), starts mockwish on it repeatedly to time process start to the first 200 on
+`/healthz` with the existing database, then serves (a) `bench/bare_app.py`, a bare FastAPI route answering
+the constant envelope `{"code":0,"data":{},"message":""}` on every measured path, and (b) `mockwish serve`,
+both through `uvicorn.run` with one worker, log level warning and no access log. Each point is a warm-up
+and a measured run of the same load generator against (a) then (b), at 8 and then 64 connections; every
 request asks `GET /api/v2/product?id=<random id>&access_token=an_example_access_token`, the id drawn
 per request by `bench/random_ids.lua` from the default merchant's seeded products as multi-get lists
-them (rejected ones are not listed); the bare app ignores it. mockwish runs with
-`MOCKWISH_RATE_LIMIT_QUOTA` raised so that the load never trips its rate limiter (the limiter's
-bookkeeping is still paid on every call). Any error or non-2xx answer under load aborts the run. The
-load generator shares the 2 cores with the server (wrk takes most of one, uvicorn is one process on the
-other), equally for both apps, so compare the ratio rather than the absolute figures.
+them (rejected ones are not listed); the bare app ignores the query. Orders: a fresh store, 10,000 orders
+for the default merchant through the sandbox API, then the same pairs of points on
+`GET /api/v2/order/multi-get?limit=100&start=<random 0..9900>` (the Lua script draws the offset); then
+another fresh store grown to 100,000 orders in 10 sandbox calls (each timed), and one order download job
+followed with the real clock and default job times to its CSV read to the last byte; `generate()` is also
+timed inside a process. WishPost: two servers on one store, limiter on and off, and the bare app, on
+`GET /wishpost/api/v3/oauth/test` with the Bearer header. mockwish runs with `MOCKWISH_RATE_LIMIT_QUOTA`
+and `MOCKWISH_WISHPOST_RATE_LIMIT_QUOTA` raised so that the load never trips its rate limiters (the
+bookkeeping is still paid on every call) and `MOCKWISH_WISHPOST_PORT=0`. Any error or non-2xx answer under
+load aborts the run. The load generator shares the 2 cores with the server (wrk takes most of one, uvicorn
+is one process on the other), equally for both apps, so compare the ratio rather than the absolute figures.
 """
 
 
@@ -373,60 +650,27 @@ def kept_notes() -> str:
     return NOTES_MARKER + "\n"
 
 
-def write_results(info: dict[str, str], results: dict[int, tuple[Point, Point]], targets: str,
-                  n_ids: int, opts: Options) -> None:
+def write_results(info: dict[str, str], sections: list[str], opts: Options, target: Path) -> None:
     machine_lines = "\n".join(f"- {k}: {v}" for k, v in info.items())
+    body = "\n\n".join(sections)
     text = f"""# Benchmark results
 
 Written by `make bench` (`bench/run.py`) on {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}, load
 generator **{info["Load generator"]}**, {opts.warmup} s warm-up and {opts.duration} s per point,
-{n_ids} product ids.
+sections: {", ".join(opts.only)}.
 
 {machine_lines}
 
-## Throughput and latency: (a) bare FastAPI, (b) mockwish `GET /api/v2/product?id=…`
-
-{load_table(results)}
-
-## Targets
-
-{targets}
+{body}
 
 Raw output: `bench/out/` (not committed).
 
 {README}
 {kept_notes()}"""
-    RESULTS.write_text(text)
+    target.write_text(text)
 
 
 # ---- main ------------------------------------------------------------------------------------------------
-
-def measure_load(loadgen: LoadGen) -> dict[int, tuple[Point, Point]]:
-    results: dict[int, tuple[Point, Point]] = {}
-    for conns in CONNECTIONS:
-        a = loadgen.measure(f"http://127.0.0.1:{BARE_PORT}", conns, "bare")
-        b = loadgen.measure(f"http://127.0.0.1:{MOCK_PORT}", conns, "mockwish")
-        results[conns] = (a, b)
-        print(f"{conns:>3} connections: bare {a.rps:7.0f} rps p50 {a.p50_ms:5.2f} p99 {a.p99_ms:5.2f} ms | "
-              f"mockwish {b.rps:7.0f} rps p50 {b.p50_ms:5.2f} p99 {b.p99_ms:5.2f} ms | ratio {b.rps / a.rps:.2f}",
-              flush=True)
-    return results
-
-
-def measure_limits(loadgen: LoadGen) -> str:
-    """The cost of rate-limit accounting: the same product read at 64 connections with the limiter on (every
-    call counted, none refused: the quota is out of reach) and off (MOCKWISH_RATE_LIMIT_ENABLED=false)."""
-    on = loadgen.measure(f"http://127.0.0.1:{MOCK_PORT}", 64, "mockwish-limits-on")
-    off = loadgen.measure(f"http://127.0.0.1:{UNLIMITED_PORT}", 64, "mockwish-limits-off")
-    loss = 1 - on.rps / off.rps
-    print(f"rate limits on {on.rps:.0f} rps, off {off.rps:.0f} rps: loss {loss:.1%}", flush=True)
-    return (f"\n\nRate-limit accounting, same endpoint at 64 connections:\n\n"
-            f"| limiter | rps | p50 ms | p99 ms |\n|---|---|---|---|\n"
-            f"| on (every call counted) | {on.rps:,.0f} | {on.p50_ms:.2f} | {on.p99_ms:.2f} |\n"
-            f"| off | {off.rps:,.0f} | {off.p50_ms:.2f} | {off.p99_ms:.2f} |\n"
-            f"| throughput loss | {loss:.1%} | target < {TARGET_LIMIT_LOSS:.0%} | "
-            f"{verdict(loss < TARGET_LIMIT_LOSS)} |")
-
 
 def parse_args() -> Options:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -435,47 +679,38 @@ def parse_args() -> Options:
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--seed-runs", type=int, default=3)
+    parser.add_argument("--generate-runs", type=int, default=3, help="timed generations of 10,000 orders")
+    parser.add_argument("--only", choices=SECTIONS, action="append",
+                        help="run only this section (repeatable); writes bench/out/RESULTS-partial.md")
     args = parser.parse_args()
-    return Options(args.duration, args.warmup, args.loadgen, args.startup_runs, args.seed_runs)
+    only = tuple(s for s in SECTIONS if s in (args.only or SECTIONS))
+    return Options(args.duration, args.warmup, args.loadgen, args.startup_runs, args.seed_runs, only,
+                   args.generate_runs)
 
 
 def main() -> None:
     opts = parse_args()
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
-    env = server_env(OUT / "data")
     ids_file = OUT / "ids.txt"
     loadgen = pick_loadgen(opts, ids_file)
     info = machine(loadgen)
-
-    print("seeding ...", flush=True)
-    fresh, fresh_startup = launch(mockwish_cmd(STARTUP_PORT), server_env(OUT / "fresh"), STARTUP_PORT,
-                                  OUT / "startup-fresh.log")
-    stop(fresh)
-    seed_wall = seed_wall_times(env, opts.seed_runs)
-    seed_inproc = seed_inprocess_times(env, opts.seed_runs)
-    print("timing startup ...", flush=True)
-    startup = startup_times(mockwish_cmd(STARTUP_PORT), env, STARTUP_PORT, opts.startup_runs, "mockwish")
-    bare_startup = startup_times(bare_cmd(STARTUP_PORT), env, STARTUP_PORT, opts.startup_runs, "bare")
-
-    bare = launch(bare_cmd(BARE_PORT), env, BARE_PORT, OUT / "bare.log")[0]
-    mock = launch(mockwish_cmd(MOCK_PORT), env, MOCK_PORT, OUT / "mockwish.log")[0]
-    unlimited = launch(mockwish_cmd(UNLIMITED_PORT), {**env, "MOCKWISH_RATE_LIMIT_ENABLED": "false"},
-                       UNLIMITED_PORT, OUT / "mockwish-unlimited.log")[0]
+    print(f"load generator: {info['Load generator']}; sections: {', '.join(opts.only)}", flush=True)
+    sections: list[str] = []
+    bare = launch(bare_cmd(BARE_PORT), server_env(OUT / "bare-data"), BARE_PORT, OUT / "bare.log")[0]
     try:
-        ids = seeded_ids(MOCK_PORT)
-        ids_file.write_text("\n".join(ids) + "\n")
-        check_product_read(MOCK_PORT, ids[0])
-        print(f"loading with {info['Load generator']} ...", flush=True)
-        results = measure_load(loadgen)
-        limits = measure_limits(loadgen)
+        if "products" in opts.only:
+            sections.append(products_section(opts, loadgen, ids_file))
+        if "orders" in opts.only:
+            sections.append(orders_section(opts, loadgen))
+        if "wishpost" in opts.only:
+            sections.append(wishpost_section(loadgen))
     finally:
-        for proc in (bare, mock, unlimited):
-            stop(proc)
-    targets = targets_table(results, startup, bare_startup, fresh_startup, seed_wall, seed_inproc) + limits
-    write_results(info, results, targets, len(ids), opts)
-    print(targets)
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+        stop(bare)
+    target = RESULTS if opts.only == SECTIONS else OUT / "RESULTS-partial.md"
+    write_results(info, sections, opts, target)
+    print("\n\n".join(sections))
+    print(f"wrote {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

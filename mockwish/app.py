@@ -95,6 +95,7 @@ def build_context(settings: Settings) -> Ctx:
                               enabled=settings.rate_limit_enabled, wishpost_limit=settings.wishpost_rate_limit_quota)
     ctx.sessions = Sessions()
     ctx.read_cache = ReadCache()
+    ctx.timeline.listeners.append(ctx.read_cache.invalidate)  # another process's commit
     ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                                fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=ctx.clock,
                                order_policy=ctx.order_policy)

@@ -1,9 +1,14 @@
 """What happens on the mock's clock without a request asking for it: jobs finishing, orders released from
 review, carriers confirming tracking. Each part keeps the next instant it has work at, so settling is one
-comparison per part when nothing is due; every surface calls `settle_due` before it reads the store."""
+comparison per part when nothing is due; every surface calls `settle_due` before it reads the store.
+
+The timeline is also where a commit by another process (`mockwish generate` or `mockwish seed` beside a
+running server) is noticed, through SQLite's `data_version`: every part then looks at the store again, and
+the listeners (the read cache) drop what they derived from it. One PRAGMA per request, for all of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -19,8 +24,17 @@ class Part(Protocol):
 class Timeline:
     def __init__(self, *parts: Part) -> None:
         self.parts: tuple[Part, ...] = parts
+        self.listeners: list[Callable[[], None]] = []  # told of another process's commit
+        self._data_version: int | None = None
 
     def settle_due(self, conn: Connection, now: datetime) -> None:
+        version = conn.connection.driver_connection.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+        if version != self._data_version:
+            if self._data_version is not None:  # another connection committed since the last request
+                self.reset()
+                for listener in self.listeners:
+                    listener()
+            self._data_version = version
         for part in self.parts:
             part.settle_due(conn, now)
 

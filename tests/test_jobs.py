@@ -107,3 +107,44 @@ def test_other_merchant_and_other_kind_are_not_found(machine) -> None:  # noqa: 
             with pytest.raises(WishError) as err:
                 jobs.view(conn, merchant, kind, jid, T0)
             assert err.value.code == 1004
+
+
+def test_a_snapshot_kind_works_when_it_starts_running(machine) -> None:  # noqa: ANN001
+    engine, jobs, rec = machine
+    jobs.register(JobKind("export", "ExportJob", rec.work, snapshot_at_start=True))
+    m = "m" * 24
+    with engine.begin() as conn:
+        jid = jobs.create(conn, m, "export", {"n": 10}, T0, total_count=10)
+        jobs.settle_due(conn, T0 + timedelta(seconds=1))
+        assert rec.calls == []
+        jobs.settle_due(conn, T0 + timedelta(seconds=3))  # RUNNING: the snapshot is read and written now
+        assert rec.calls == [(T0 + timedelta(seconds=2), 1.0)]
+        running = jobs.view(conn, m, "export", jid, T0 + timedelta(seconds=7))
+        assert running.state == RUNNING and running.processed_count == 5  # the progress still follows the clock
+        done = jobs.view(conn, m, "export", jid, T0 + timedelta(seconds=12))
+        assert done.state == FINISHED and done.file_name and jobs.file(conn, done.file_name)[0] == b"rows,10\n"
+    assert len(rec.calls) == 1
+
+
+def test_cancelling_a_running_snapshot_withdraws_its_file(machine) -> None:  # noqa: ANN001
+    engine, jobs, rec = machine
+    jobs.register(JobKind("export", "ExportJob", rec.work, snapshot_at_start=True))
+    m = "m" * 24
+    with engine.begin() as conn:
+        jid = jobs.create(conn, m, "export", {"n": 10}, T0, total_count=10)
+        name = jobs.view(conn, m, "export", jid, T0 + timedelta(seconds=3)).file_name
+        assert name and jobs.file(conn, name) is not None
+        assert jobs.cancel(conn, m, "export", jid, T0 + timedelta(seconds=4)) == "cancelled"
+        view = jobs.view(conn, m, "export", jid, T0 + timedelta(seconds=20))
+        assert view.state == CANCELLED and view.file_name is None and jobs.file(conn, name) is None
+        assert jobs.cancel(conn, m, "export", jid, T0 + timedelta(seconds=21)) == "already_cancelled"
+
+
+def test_a_snapshot_kind_jumped_straight_to_finished(machine) -> None:  # noqa: ANN001
+    engine, jobs, rec = machine
+    jobs.register(JobKind("export", "ExportJob", rec.work, snapshot_at_start=True))
+    with engine.begin() as conn:
+        jid = jobs.create(conn, "m" * 24, "export", {"n": 4}, T0, total_count=4)
+        done = jobs.view(conn, "m" * 24, "export", jid, T0 + timedelta(hours=1))
+        assert done.state == FINISHED and jobs.file(conn, done.file_name)[0] == b"rows,4\n"
+    assert rec.calls == [(T0 + timedelta(seconds=2), 1.0)]

@@ -4,7 +4,11 @@ updates; later order downloads and payment statements).
 A job's state is derived from the clock when read: PENDING for `pending_seconds`, then RUNNING for
 `running_seconds`, then FINISHED, unless it was CANCELLED first. The job's work is carried out once,
 "at" its finish instant (or, for a cancel while RUNNING, for the share already processed), the first
-time anything looks at the store after that instant, so advancing the clock finishes jobs at once."""
+time anything looks at the store after that instant, so advancing the clock finishes jobs at once.
+
+A kind may instead read its snapshot when it starts RUNNING (`snapshot_at_start`: exports, whose file is
+then written while the job runs, as the real export workers do, and is ready the moment it FINISHES);
+a cancel before the finish withdraws that file."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from mockwish.errors import WishError
 from mockwish.ids import new_id
@@ -45,6 +49,7 @@ class JobKind:
     name: str
     label: str  # the entity name in "No '<label>' Found with id" errors
     work: Work
+    snapshot_at_start: bool = False  # work at the RUNNING start instead of the finish (see the module doc)
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,15 @@ class JobMachine:
     def register(self, kind: JobKind) -> None:
         self.kinds[kind.name] = kind
 
+    def _due(self, row: dict[str, Any]) -> datetime:
+        """When a job's work falls due: its finish, or its RUNNING start for a snapshot-at-start kind."""
+        start, end = _times(row)
+        return start if self.kinds[row["kind"]].snapshot_at_start else end
+
+    def _work_due(self, row: dict[str, Any], state: str) -> bool:
+        return not row["settled"] and (state == FINISHED
+                                       or (state == RUNNING and self.kinds[row["kind"]].snapshot_at_start))
+
     def reset(self) -> None:
         self.next_due = datetime.min
 
@@ -116,28 +130,29 @@ class JobMachine:
             id=job_id, merchant_id=merchant_id, kind=kind, params=params, created_at=now,
             pending_seconds=self.pending_seconds, running_seconds=self.running_seconds,
             cancelled_at=None, settled=False, total_count=total_count, result=None))
-        end = now + timedelta(seconds=self.pending_seconds + self.running_seconds)
-        self.next_due = min(self.next_due, end)
+        self.next_due = min(self.next_due, now + timedelta(
+            seconds=self.pending_seconds + (0 if self.kinds[kind].snapshot_at_start else self.running_seconds)))
         return job_id
 
     def settle_due(self, conn: Connection, now: datetime) -> None:
-        """Carry out the work of every job whose finish instant has passed. O(1) when nothing is due."""
+        """Carry out the work of every job whose due instant has passed. O(1) when nothing is due."""
         if now < self.next_due:
             return
         rows = conn.execute(select(_JOB).where(_JOB.c.settled.is_(False))).mappings().all()
         next_due = _NEVER
-        for row in rows:
-            state, _ = _state(dict(row), now)
-            if state == FINISHED:
-                self._settle(conn, dict(row), 1.0, now)
+        for found in rows:
+            row = dict(found)
+            state, _ = _state(row, now)
+            if self._work_due(row, state):
+                self._settle(conn, row, 1.0, now)
             elif state in (PENDING, RUNNING):
-                next_due = min(next_due, _times(dict(row))[1])
+                next_due = min(next_due, self._due(row))
         self.next_due = next_due
 
     def _settle(self, conn: Connection, row: dict[str, Any], fraction: float, now: datetime) -> None:
         kind = self.kinds[row["kind"]]
-        _, end = _times(row)
-        at = row["cancelled_at"] if row["cancelled_at"] is not None and row["cancelled_at"] < end else end
+        due = self._due(row)
+        at = row["cancelled_at"] if row["cancelled_at"] is not None and row["cancelled_at"] < due else due
         outcome = kind.work(conn, row, at, fraction)
         conn.execute(update(_JOB).where(_JOB.c.id == row["id"]).values(
             settled=True, result=outcome.result, total_count=outcome.total_count))
@@ -158,7 +173,7 @@ class JobMachine:
     def view(self, conn: Connection, merchant_id: str, kind: str, job_id: str, now: datetime) -> JobView:
         row = self._row(conn, merchant_id, kind, job_id)
         state, fraction = _state(row, now)
-        if state == FINISHED and not row["settled"]:
+        if self._work_due(row, state):
             self._settle(conn, row, 1.0, now)
             row = self._row(conn, merchant_id, kind, job_id)
         file = conn.execute(select(_FILE.c.name, _FILE.c.ready_at).where(_FILE.c.job_id == job_id)).first()
@@ -181,6 +196,10 @@ class JobMachine:
                 self._settle(conn, row, 1.0, now)
             return "finished"
         conn.execute(update(_JOB).where(_JOB.c.id == job_id).values(cancelled_at=now))
+        if row["settled"]:  # a snapshot taken at the RUNNING start: its file is withdrawn
+            conn.execute(delete(_FILE).where(_FILE.c.job_id == job_id))
+            conn.execute(update(_JOB).where(_JOB.c.id == job_id).values(result={}))
+            return "cancelled"
         row["cancelled_at"] = now
         _, fraction = _state(row, now)
         self._settle(conn, row, fraction, now)

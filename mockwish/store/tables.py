@@ -202,7 +202,7 @@ class Order(SQLModel, table=True):
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_merchant_updated", "merchant_id", "last_updated", "id"),
-        Index("ix_orders_merchant_state", "merchant_id", "state", "released_at", "id"),
+        Index("ix_orders_merchant_state", "merchant_id", "state", "is_fbw", "order_time", "id"),
         Index("ix_orders_merchant_time", "merchant_id", "order_time", "id"),
         Index("ix_orders_review_due", "state", "released_at"),
         Index("ix_orders_confirm_due", "tracking_confirm_at"),

@@ -52,6 +52,7 @@ class Call:
     raw: RawParams
     request: Request
     now: datetime
+    fmt: str = "json"  # the answer's format: a handler may hand JSON pieces over pre-rendered (orjson.Fragment)
 
     @property
     def merchant_id(self) -> str:
@@ -206,7 +207,7 @@ async def handle(op: Operation, request: Request) -> Response:
             else:
                 locale = pick_locale(explicit_locale, locale)
             params = op.spec.parse(raw)
-            result = op.handler(Call(ctx, conn, principal, params, raw, request, now))
+            result = op.handler(Call(ctx, conn, principal, params, raw, request, now, fmt))
         return render(ok_body(result), fmt, headers=headers)
     except WishError as err:
         return render_error(ctx, err, fmt, pick_locale(locals().get("explicit_locale"), locale), headers)

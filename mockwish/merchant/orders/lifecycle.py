@@ -20,8 +20,7 @@ _DUE_COLUMNS = (T.c.id, T.c.state, T.c.released_at, T.c.last_updated, T.c.tracki
 
 class OrderClock:
     def __init__(self) -> None:
-        self.next_due: datetime = datetime.min  # recomputed on the first settle
-        self._data_version: int | None = None
+        self.next_due: datetime = datetime.min  # recomputed on the first settle (and after a reset)
 
     def reset(self) -> None:
         self.next_due = datetime.min
@@ -32,12 +31,6 @@ class OrderClock:
             self.next_due = at
 
     def settle_due(self, conn: Connection, now: datetime) -> None:
-        # orders written by another process (`mockwish generate` beside a running server) move SQLite's
-        # data_version: their schedule is unknown here, so look again
-        version = conn.connection.driver_connection.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
-        if version != self._data_version:
-            self._data_version = version
-            self.next_due = datetime.min
         if now < self.next_due:
             return
         due = conn.execute(select(*_DUE_COLUMNS).where(

@@ -4,8 +4,11 @@ JSON array, ShippingDetail without empty keys."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+
+import orjson
 
 from mockwish.merchant.orders import rules
 from mockwish.merchant.orders.rules import APPROVED, REFUNDED, OrderPolicy
@@ -22,10 +25,55 @@ def address(detail: dict[str, Any] | None) -> dict[str, str]:
     return {k: str(detail[k]) for k in rules.ADDRESS_KEYS if detail and detail.get(k)}
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An order rendered once: the body is the same at every instant until the order changes, but for the
+    fulfilment countdown of an APPROVED order (`due`), which `at` fills in for the instant asked."""
+
+    body: dict[str, Any]
+    due: datetime | None
+
+
 def order(o: Row, now: datetime, policy: OrderPolicy, *, show_original: bool = False) -> dict[str, Any]:
+    return at(rendered(o, policy, show_original=show_original), now)
+
+
+def at(r: Rendered, now: datetime) -> dict[str, Any]:
+    """The {"Order": ...} of a rendered order at `now` (a copy only where the countdown moves)."""
+    if r.due is None:
+        return r.body
+    days, hours = rules.countdown(r.due, now)
+    return {"Order": {**r.body["Order"], "days_to_fulfill": str(days), "hours_to_fulfill": str(hours)}}
+
+
+class Entry:
+    """A rendered order as the read cache keeps it, with its JSON for the countdown hour it was made at:
+    a page of cached orders is then a join of byte strings (the countdown moves once an hour)."""
+
+    __slots__ = ("rendered", "json", "after", "until")
+
+    def __init__(self, r: Rendered) -> None:
+        self.rendered = r
+        self.json: orjson.Fragment | None = None
+        self.after = self.until = datetime.min  # the instants between which `json` holds: (after, until]
+
+    def as_json(self, now: datetime) -> orjson.Fragment:
+        if self.json is not None and (self.rendered.due is None or self.after < now <= self.until):
+            return self.json
+        # no await in here: concurrent requests cannot interleave
+        self.json = orjson.Fragment(orjson.dumps(at(self.rendered, now)))
+        due = self.rendered.due
+        if due is not None:  # hours_to_fulfill = h while due - now lies in [h, h + 1) hours (0 once overdue)
+            hours = rules.countdown(due, now)[1]
+            self.after = due - timedelta(hours=hours + 1)
+            self.until = due - timedelta(hours=hours) if hours else datetime.max
+        return self.json
+
+
+def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Rendered:
     shipped = o["shipped_at"] is not None
     refunded = o["state"] == REFUNDED
-    to_fulfill = rules.time_to_fulfill(o, now, policy)
+    approved = o["state"] == APPROVED  # the countdown's keys hold their place; `at` fills them
     body: dict[str, Any] = compact({
         "order_id": o["id"], "transaction_id": o["transaction_id"], "buyer_id": o["buyer_id"],
         "state": o["state"], "order_time": ts(o["order_time"]),
@@ -38,9 +86,9 @@ def order(o: Row, now: datetime, policy: OrderPolicy, *, show_original: bool = F
         "shipping": money(o["shipping"]), "shipping_cost": money(o["shipping_cost"]),
         "order_total": money(rules.order_total(o)), "currency_code": o["currency_code"],
         "pay_customer_vat_required": "False",
-        "days_to_fulfill": str(to_fulfill[0]) if to_fulfill else None,
-        "hours_to_fulfill": str(to_fulfill[1]) if to_fulfill else None,
-        "expected_ship_date": ts(rules.deadline(o, policy)) if o["state"] == APPROVED else None,
+        "days_to_fulfill": "" if approved else None,
+        "hours_to_fulfill": "" if approved else None,
+        "expected_ship_date": ts(rules.deadline(o, policy)) if approved else None,
         "requires_delivery_confirmation": flag(o["requires_delivery_confirmation"]),
         "is_wish_express": flag(o["is_wish_express"]),
         "we_required_delivery_date": ts(o["we_required_delivery_date"]) if o["is_wish_express"] else None,
@@ -68,4 +116,4 @@ def order(o: Row, now: datetime, policy: OrderPolicy, *, show_original: bool = F
     body["ShippingDetail"] = address(o["shipping_detail"])
     if show_original and o["original_shipping_detail"]:
         body["OriginalShippingDetail"] = address(o["original_shipping_detail"])
-    return {"Order": body}
+    return Rendered({"Order": body}, rules.deadline(o, policy) if approved else None)

@@ -91,13 +91,18 @@ def deadline(order: Row, policy: OrderPolicy) -> datetime:
     return order["released_at"] + policy.fulfill_window
 
 
+def countdown(due: datetime, now: datetime) -> tuple[int, int]:
+    """(days, hours) left to a deadline: whole hours (never negative) and those hours in whole days."""
+    hours = max(0, int((due - now).total_seconds() // 3600))
+    return hours // 24, hours
+
+
 def time_to_fulfill(order: Row, now: datetime, policy: OrderPolicy) -> tuple[int, int] | None:
-    """(days_to_fulfill, hours_to_fulfill) of an APPROVED order: whole hours left to the deadline (never
-    negative) and those hours in whole days; None for any other state (the keys are omitted)."""
+    """(days_to_fulfill, hours_to_fulfill) of an APPROVED order; None for any other state (the keys are
+    omitted)."""
     if order["state"] != APPROVED:
         return None
-    hours = max(0, int((deadline(order, policy) - now).total_seconds() // 3600))
-    return hours // 24, hours
+    return countdown(deadline(order, policy), now)
 
 
 # ---- preconditions shared by fulfil and modify-tracking -----------------------------------------------------

@@ -1,0 +1,101 @@
+"""The order scenarios of `make bench` (issue 5), as an HTTP client of a running mockwish: test orders
+generated through the sandbox API, and an order download job followed to its CSV with the real clock.
+Used by bench/run.py; no timing decisions here beyond the calls themselves."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+TOKEN = "an_example_access_token"
+POLL_SECONDS = 0.02  # how often the job status is asked while waiting for FINISHED
+
+
+@dataclass(frozen=True)
+class Download:
+    job_seconds: float  # create-download-job sent .. the status answer that says FINISHED received
+    serve_seconds: float  # GET download_link sent .. its last byte read
+    csv_bytes: int
+    csv_rows: int  # data rows (the header line excluded)
+    total_count: int  # the job's own count
+
+    @property
+    def total_seconds(self) -> float:
+        return self.job_seconds + self.serve_seconds
+
+
+def _call(port: int, method: str, target: str, body: bytes | None = None,
+          headers: dict[str, str] | None = None, timeout: float = 300) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _ok(port: int, target: str) -> Any:
+    status, body = _call(port, "GET", target)
+    if status != 200:
+        raise RuntimeError(f"GET {target} answered {status}: {body[:300]!r}")
+    return json.loads(body)["data"]
+
+
+def generate(port: int, count: int) -> float:
+    """Seconds of one `POST /sandbox/api/transactions {"count": count}` for the Bearer token's merchant
+    (request sent to answer read); checks that it made `count` orders."""
+    body = json.dumps({"count": count}).encode()
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    started = time.perf_counter()
+    status, answer = _call(port, "POST", "/sandbox/api/transactions", body, headers)
+    seconds = time.perf_counter() - started
+    if status != 200 or json.loads(answer).get("count") != count:
+        raise RuntimeError(f"generating {count} orders answered {status}: {answer[:300]!r}")
+    return seconds
+
+
+def check_page(port: int, start: int, limit: int) -> None:
+    """multi-get at `start` answers a full page of orders (the load's deepest offset is served)."""
+    page = _ok(port, f"/api/v2/order/multi-get?limit={limit}&start={start}&access_token={TOKEN}")
+    if len(page) != limit or "Order" not in page[0]:
+        raise RuntimeError(f"multi-get start={start} answered {len(page)} orders, not {limit}")
+
+
+def download(port: int, timeout: float = 120) -> Download:
+    """An order download job over every order of the merchant, with the server's real clock: create it,
+    ask its status every POLL_SECONDS until FINISHED, then read the CSV at download_link to its last byte."""
+    started = time.perf_counter()
+    job_id = _ok(port, f"/api/v2/order/create-download-job?access_token={TOKEN}")["job_id"]
+    status_target = f"/api/v2/order/get-download-job-status?job_id={job_id}&access_token={TOKEN}"
+    while True:
+        data = _ok(port, status_target)
+        if data["status"] == "FINISHED":
+            break
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError(f"download job {job_id} not FINISHED after {timeout} s: {data}")
+        time.sleep(POLL_SECONDS)
+    finished = time.perf_counter()
+    size, lines = _read_all(port, urlsplit(data["download_link"]).path)
+    return Download(finished - started, time.perf_counter() - finished, size, lines - 1, int(data["total_count"]))
+
+
+def _read_all(port: int, path: str) -> tuple[int, int]:
+    """(bytes, lines) of a GET answer, read in 1 MB chunks."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} answered {response.status}: {response.read()[:300]!r}")
+        size = lines = 0
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+        return size, lines
+    finally:
+        conn.close()
