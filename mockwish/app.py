@@ -45,9 +45,10 @@ from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
 from mockwish.store.read_cache import ReadCache
 from mockwish.timeline import Timeline
+from mockwish.wire.dispatch import Dispatcher
 from mockwish.wire.openapi import add_security
 from mockwish.wire.ratelimit import RateLimiter
-from mockwish.wire.v2 import V2Dispatcher, mount_v2, render_error
+from mockwish.wire.v2 import mount_v2, render_error
 from mockwish.wishpost import oauth_routes as wishpost_oauth_routes
 from mockwish.wishpost import ops as wishpost_ops
 from mockwish.wishpost.port import WishPostPort
@@ -186,7 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Offline sandbox of the Wish Merchant API v2 and the WishPost API (under /wishpost). "
                               "Every Merchant v2 operation accepts GET and POST; see the README.")
     app.state.ctx = ctx
-    v2_operations = mount_v2(app, [account_routes.router, oauth_routes.router, product_routes.router,
+    v2_routes = mount_v2(app, [account_routes.router, oauth_routes.router, product_routes.router,
                                    variant_routes.router, fulfillment_routes.router, order_routes.router])
     app.include_router(authorize_page.router)
     app.include_router(static_routes.router)
@@ -194,7 +195,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sandbox_apps.router)
     app.include_router(sandbox_transactions.router)
     app.include_router(sandbox_wishpost.router)
-    wishpost_ops.mount_wishpost(app, [wishpost_oauth_routes.router])
+    fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [wishpost_oauth_routes.router])}
 
     @app.get("/healthz", tags=["Sandbox control"], summary="Liveness")
     def healthz() -> dict[str, Any]:
@@ -209,7 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(V2Dispatcher, operations=v2_operations)
+    app.add_middleware(Dispatcher, routes=fast_routes)
     # the WishPost port answers at its root (never the main port itself)
     app.add_middleware(WishPostPort, port=0 if settings.wishpost_port == settings.port else settings.wishpost_port)
     app.add_middleware(RequestIdMiddleware)  # added last: outermost, so every response carries the id

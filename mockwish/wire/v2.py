@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockwish.errors import LOCALES, WishError
+from mockwish.wire.dispatch import Routes
 from mockwish.wire.format import iso_ms
 from mockwish.wire.params import RawParams, read_params
 from mockwish.wire.spec import Spec
@@ -222,35 +222,17 @@ def _endpoint(op: Operation) -> Callable[[Request], Any]:
     return endpoint
 
 
-class V2Dispatcher:
-    """Pure-ASGI fast path: a GET or POST to a v2 operation's path goes straight to `handle` through one
-    dict lookup, skipping the router's linear scan and FastAPI's dependency solving. The FastAPI routes
-    mount_v2 also registers describe the same operations in /openapi.json (and serve if this is removed)."""
-
-    def __init__(self, app: ASGIApp, operations: dict[str, Operation]) -> None:
-        self.app = app
-        self.operations = operations
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in ("GET", "POST"):
-            op = self.operations.get(scope["path"])
-            if op is not None:
-                response = await handle(op, Request(scope, receive))
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def mount_v2(app: FastAPI, routers: list[V2Router]) -> dict[str, Operation]:
-    """Register every operation under each of its prefixes; returns path -> operation for V2Dispatcher."""
+def mount_v2(app: FastAPI, routers: list[V2Router]) -> Routes:
+    """Register every operation under each of its prefixes, GET and POST; returns the routes for the
+    Dispatcher's fast path."""
     from mockwish.wire.openapi import operation_docs
 
-    by_path: dict[str, Operation] = {}
+    routes: Routes = {}
     for router in routers:
         for op in router.operations:
-            for prefix in op.prefixes:
-                by_path[prefix + op.path] = op
             endpoint = _endpoint(op)
+            for prefix in op.prefixes:
+                routes[("GET", prefix + op.path)] = routes[("POST", prefix + op.path)] = endpoint
             for prefix in op.prefixes:
                 for method in ("GET", "POST"):
                     app.add_api_route(
@@ -259,4 +241,4 @@ def mount_v2(app: FastAPI, routers: list[V2Router]) -> dict[str, Operation]:
                         name=f"{method.lower()}{prefix}{op.path}".replace("/", "_").replace("-", "_"),
                         **operation_docs(op, method),
                     )
-    return by_path
+    return routes

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockwish.errors import WishError
+from mockwish.wire.dispatch import Routes
 from mockwish.wire.format import iso_ms
 from mockwish.wire.params import RawParams, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
@@ -243,18 +244,22 @@ def _endpoint(op: WPOperation) -> Callable[[Request], Any]:
     return endpoint
 
 
-def mount_wishpost(app: FastAPI, routers: list[WishPostRouter]) -> None:
-    """Register every operation at /wishpost<path> (and its aliases); the documented path is in /openapi.json."""
+def mount_wishpost(app: FastAPI, routers: list[WishPostRouter]) -> Routes:
+    """Register every operation at /wishpost<path> (and its aliases); the documented path is in /openapi.json.
+    Returns the routes for the Dispatcher's fast path."""
     from mockwish.wishpost.openapi import operation_docs
 
+    routes: Routes = {}
     for router in routers:
         for op in router.operations:
             endpoint = _endpoint(op)
             for path in (op.path, *op.aliases):
                 for method in op.methods:
+                    routes[(method, PREFIX + path)] = endpoint
                     app.add_api_route(
                         PREFIX + path, endpoint, methods=[method], response_class=Response,
                         include_in_schema=path == op.path,
                         name=f"wishpost_{method.lower()}{path}".replace("/", "_").replace("-", "_"),
                         **operation_docs(op, method),
                     )
+    return routes
