@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -83,7 +84,8 @@ def default_fixtures_dir() -> Path | None:
 
 def build_context(settings: Settings) -> Ctx:
     engine = make_engine(settings)
-    ctx = Ctx(settings=settings, engine=engine, clock=Clock(), log=logging.getLogger("mockwish"))
+    clock = Clock(settings.db_path.with_suffix(".clock.json") if settings.db_path is not None else None)
+    ctx = Ctx(settings=settings, engine=engine, clock=clock, log=logging.getLogger("mockwish"))
     ctx.auth = Authenticator(settings.default_locale)
     jobs = JobMachine(settings.job_pending_seconds, settings.job_running_seconds)
     for kind in (download.JOB, bulk.JOB, order_download.JOB):
@@ -96,7 +98,8 @@ def build_context(settings: Settings) -> Ctx:
                               enabled=settings.rate_limit_enabled, wishpost_limit=settings.wishpost_rate_limit_quota)
     ctx.sessions = Sessions()
     ctx.read_cache = ReadCache()
-    ctx.timeline.listeners.append(ctx.read_cache.invalidate)  # another process's commit
+    # another process's commit (`mockwish seed` or `generate` while serving): what was derived from the store
+    ctx.timeline.listeners += [ctx.read_cache.invalidate, ctx.auth.invalidate]
     ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                                fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=ctx.clock,
                                order_policy=ctx.order_policy)
@@ -149,8 +152,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         loc = ".".join(str(x) for x in first.get("loc", ()) if x != "body") or "body"
-        return render_error(ctx_of(request), WishError("invalid_param", value=str(first.get("msg", "")),
-                                                       param=loc))
+        if first.get("type") == "missing":
+            return render_error(ctx_of(request), WishError("missing_param", param=loc))
+        given = first.get("input")
+        try:
+            shown = given.decode("utf-8", "replace") if isinstance(given, bytes) else orjson.dumps(given).decode()
+        except TypeError:
+            shown = repr(given)
+        reason = str(first.get("msg", "")).removeprefix("Value error, ")
+        return render_error(ctx_of(request), WishError("invalid_field", param=loc, reason=reason,
+                                                       value=shown if len(shown) <= 80 else shown[:77] + "..."))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

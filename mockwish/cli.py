@@ -116,7 +116,8 @@ def generate(
     data_dir: Annotated[Path | None, typer.Option(help="Data directory (MOCKWISH_DATA_DIR)")] = None,
 ) -> None:
     """Generate test orders from the merchant's catalogue (as POST /sandbox/api/transactions): prints the
-    order ids, one a line, then a summary on stderr. Orders are timed on this process's wall clock."""
+    order ids, one a line, then a summary on stderr. Orders are timed on the mock's clock (kept beside the
+    database, so a serving mockwish and this command share it)."""
     from sqlalchemy import or_, select
 
     from mockwish.app import build_context
@@ -137,7 +138,7 @@ def generate(
         try:
             made = generate_orders(conn, merchant_id=found, count=count, now=now, policy=ctx.order_policy,
                                    seed=seed, states=dict.fromkeys(state, 1.0) if state else None,  # type: ignore[arg-type]
-                                   country=country)
+                                   country=country, reserved=ctx.sandbox.doc_product_ids)  # type: ignore[attr-defined]
         except WishError as err:
             typer.echo(f"error: {err.message('en')}", err=True)
             raise typer.Exit(2) from None

@@ -1,6 +1,8 @@
 """What happens on the mock's clock without a request asking for it: jobs finishing, orders released from
 review, carriers confirming tracking. Each part keeps the next instant it has work at, so settling is one
-comparison per part when nothing is due; every surface calls `settle_due` before it reads the store.
+comparison per part when nothing is due; every surface calls `settle` before it reads the store.
+What the clock did is committed in a transaction of its own: a request that then fails (a bad token, a
+documented error) must not roll back an order's release while the parts have moved past its instant.
 
 The timeline is also where a commit by another process (`mockwish generate` or `mockwish seed` beside a
 running server) is noticed, through SQLite's `data_version`: every part then looks at the store again, and
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 
 class Part(Protocol):
@@ -27,7 +29,17 @@ class Timeline:
         self.listeners: list[Callable[[], None]] = []  # told of another process's commit
         self._data_version: int | None = None
 
+    def settle(self, engine: Engine, now: datetime) -> None:
+        """Settle what is due at `now` and commit it, before the request's own transaction."""
+        try:
+            with engine.begin() as conn:
+                self.settle_due(conn, now)
+        except Exception:
+            self.reset()  # whatever was half done is rolled back: look again next time
+            raise
+
     def settle_due(self, conn: Connection, now: datetime) -> None:
+        """Settle inside the caller's transaction (for callers that commit it whatever happens)."""
         version = conn.connection.driver_connection.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
         if version != self._data_version:
             if self._data_version is not None:  # another connection committed since the last request

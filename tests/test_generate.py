@@ -15,14 +15,14 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from mockwish.app import build_context
+from mockwish.app import build_context, create_app
 from mockwish.cli import cli
 from mockwish.config import Settings
 from mockwish.merchant.orders import rules
 from mockwish.merchant.orders.generate import generate
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.reference import accepted_carriers, iso_countries
-from mockwish.store.tables import Order
+from mockwish.store.tables import Merchant, Order
 from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish, assert_envelope_error, freeze
 
 ORDERS = Order.__table__  # type: ignore[attr-defined]
@@ -285,6 +285,7 @@ def test_seed_holds_every_state_for_every_merchant(client: TestClient, wish: Wis
     ctx = client.app.state.ctx  # type: ignore[attr-defined]
     with ctx.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(select(ORDERS)).mappings()]
+        warehouses = dict(conn.execute(select(Merchant.__table__.c.id, Merchant.__table__.c.warehouses)).all())  # type: ignore[attr-defined]
     for mid in {m["merchant_id"] for m in summary}:
         mine = [r for r in rows if r["merchant_id"] == mid]
         shipped = [r for r in mine if r["state"] == "SHIPPED"]
@@ -292,7 +293,8 @@ def test_seed_holds_every_state_for_every_merchant(client: TestClient, wish: Wis
         assert {r["tracking_confirmed"] for r in shipped} == {True, False}
         assert {r["shipped_at"] is None for r in refunded} == {True, False}
         assert any(r["is_combined_order"] for r in mine) and any(r["is_fbw"] for r in mine)
-        assert any(r["is_wish_express"] for r in mine)
+        # Wish Express orders where the merchant has an EXPRESS-<country> warehouse (the worldwide one has none)
+        assert any(r["is_wish_express"] for r in mine) == bool(warehouses[mid])
         assert any(r["original_shipping_detail"] for r in mine)
     # right after startup, APPROVED orders have days left to fulfil and review orders are not released yet
     data = wish.ok("order/get-fulfill", "GET", limit=100)
@@ -359,3 +361,39 @@ def test_cli_generate(tmp_path: Path) -> None:
     worse = CliRunner().invoke(cli, ["generate", "--merchant", DEFAULT_TOKEN, "--state", "PAID",
                                      "--data-dir", str(tmp_path)], env=env)
     assert worse.exit_code == 2 and "error" in worse.output
+
+
+def test_cli_generate_beside_a_server_uses_its_clock(tmp_path: Path) -> None:
+    """`mockwish generate` next to a serving mockwish whose clock was moved: the server serves the new
+    orders at once, stamped with its mock time, and its `since` polling finds them."""
+    settings = Settings(data_dir=tmp_path, products_per_merchant=10)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        moved = c.post("/sandbox/api/clock", json={"set": "2031-06-01T12:00:00Z", "freeze": True}).json()
+        assert moved["now"].startswith("2031-06-01T12:00:00")
+        out = CliRunner().invoke(cli, ["generate", "--count", "2", "--merchant", DEFAULT_TOKEN, "--data-dir",
+                                       str(tmp_path)], env={"MOCKWISH_PRODUCTS_PER_MERCHANT": "10"})
+        assert out.exit_code == 0, out.output
+        ids = re.findall(r"^[0-9a-f]{24}$", out.output, re.M)
+        me = Wish(c)
+        found = me.ok("order/multi-get", "GET", since="2031-06-01T12:00:00")
+        assert sorted(o["Order"]["order_id"] for o in found) == sorted(ids)
+        assert {o["Order"]["last_updated"] for o in found} == {"2031-06-01T12:00:00"}
+        assert all(o["Order"]["hours_to_fulfill"] != "0" for o in found)
+
+
+def test_wish_express_only_where_the_merchant_has_a_warehouse(client: TestClient, wish: Wish) -> None:
+    out = _tx(client, count=4, wish_express_share=1.0, country="BR", seed=3)
+    for oid in out["order_ids"]:
+        o = _order(wish, oid)
+        assert o["ShippingDetail"]["country"] == "BR" and o["is_wish_express"] == "False"
+
+
+def test_the_docs_example_products_are_bought_only_when_named(client: TestClient, wish: Wish) -> None:
+    doc = {"4ef2858a9795c776ce000120", "123456789009876543211234", "57bb5803ba2a1f181de31b01",
+           "111122223333444455556666"}
+    out = _tx(client, count=300, seed=5)
+    assert not {_order(wish, oid)["product_id"] for oid in out["order_ids"]} & doc
+    assert client.get("/api/v2/variant", params={"sku": "summer-hat-m", "access_token": DEFAULT_TOKEN}
+                      ).json()["data"]["Variant"]["inventory"] == "300"  # as the docs show it
+    named = _tx(client, count=1, sku="summer-hat-m")
+    assert _order(wish, named["order_ids"][0])["sku"] == "summer-hat-m"

@@ -111,7 +111,9 @@ def test_origin_country_is_required_by_default_and_checked() -> None:
 
 def test_tracking_number_rules() -> None:
     err = error_of(fulfil, order(), tracking_number="UG 0000 YW")
-    assert err.code == 1000 and "must not contain spaces" in err.message()
+    assert err.code == 1000 and "letters and digits only" in err.message()
+    for bad in ("１２３", "<script>", "AB-12"):
+        assert error_of(fulfil, order(), tracking_number=bad).definition.key == "invalid_tracking_number"
     err = error_of(fulfil, order(), tracking_number=None)
     assert (err.code, err.data()) == (1001, "tracking_number")
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from mockwish.app import build_context, create_app
+from mockwish.config import Settings
 from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish
 
 
@@ -108,3 +111,19 @@ def test_clock_stays_in_a_sane_range(client: TestClient) -> None:
     assert r.status_code == 200
     r = client.post("/sandbox/api/clock", json={"advance_seconds": 86400 * 60})
     assert r.status_code == 400 and client.get("/sandbox/api/clock").json()["now"].startswith("2999-12-01")
+
+
+def test_a_reseed_by_another_process_is_seen_by_the_server(tmp_path: Path) -> None:
+    """`mockwish seed` run beside a serving mockwish: tokens, cached reads and reset follow the new data."""
+    settings = Settings(data_dir=tmp_path, products_per_merchant=5, seed=42)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        before = Wish(c).ok("auth_test", "GET")["merchant_id"]
+        outside = build_context(settings)  # another process on the same data dir
+        outside.sandbox.reseed(7)  # type: ignore[attr-defined]
+        outside.engine.dispose()
+        after = Wish(c).ok("auth_test", "GET")["merchant_id"]
+        assert after != before  # not the token cache's old merchant
+        assert after == next(m["id"] for m in c.get("/sandbox/api/merchants").json()
+                             if m["username"] == "merchant@example.com")
+        assert c.post("/sandbox/api/reset").json()["seed"] == 7  # not this process's older seed-42 snapshot
+        assert Wish(c).ok("auth_test", "GET")["merchant_id"] == after

@@ -322,6 +322,8 @@ def test_second_port_serves_wishpost_at_its_root(small_app: FastAPI) -> None:
         doc = f"<root><access_token>{DEFAULT_WISHPOST_TOKEN}</access_token></root>"
         xml = wp.post("/api/v2/auth_test", content=doc)
         assert _xml(xml)["status"] == "0"
+        missing = wp.get("/api/v3/nonexistent")
+        assert missing.status_code == 404 and "'/api/v3/nonexistent'" in missing.json()["message"]  # as sent
         # the main port keeps the Merchant surface at its root
         assert main.get("/api/v3/oauth/test", headers=bearer(DEFAULT_WISHPOST_TOKEN)).json()["code"] == 1006
 

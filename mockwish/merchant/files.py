@@ -24,8 +24,8 @@ _NOT_FOUND = {404: {"description": "Unknown or expired link"}}
 def job_file(name: str, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
     now = ctx.clock.now()
-    with ctx.engine.begin() as conn:
-        ctx.timeline.settle_due(conn, now)  # type: ignore[attr-defined]
+    ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]
+    with ctx.engine.connect() as conn:
         found = ctx.jobs.file(conn, name)  # type: ignore[attr-defined]
     if found is None or now > found[1] + timedelta(hours=ctx.settings.download_link_ttl_hours):
         return render_error(ctx, WishError("endpoint_not_found", path=request.url.path))

@@ -3,16 +3,18 @@ database so `reset` is a page copy (milliseconds), not a re-generation."""
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from mockwish.clock import Clock
 from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.rules import OrderPolicy
-from mockwish.seed import SeedReport, seed_database
+from mockwish.seed import SeedReport, doc_fixtures, seed_database
 from mockwish.store.engine import create_schema, drop_schema
 from mockwish.store.tables import Merchant, SandboxState
 
@@ -29,6 +31,15 @@ class SandboxStore:
         self.fixtures_dir = fixtures_dir
         self._pristine: sqlite3.Connection | None = None  # snapshot of the seeded state
         self._pristine_seed: int | None = None
+        self._pristine_run: str | None = None  # which seeding the snapshot is of (see reseed)
+
+    @cached_property
+    def doc_product_ids(self) -> frozenset[str]:
+        """The products the docs' examples name (fixtures/doc_catalogue.json): generated test orders leave
+        them alone unless asked for by id or SKU, so the docs' examples keep answering as printed."""
+        if self.fixtures_dir is None or not (self.fixtures_dir / "doc_catalogue.json").exists():
+            return frozenset()
+        return frozenset(p["id"] for p in doc_fixtures.load(self.fixtures_dir)["products"])
 
     def _raw(self) -> sqlite3.Connection:
         return self.engine.raw_connection().driver_connection  # type: ignore[return-value]
@@ -37,11 +48,15 @@ class SandboxStore:
         with self.engine.connect() as conn:
             return conn.execute(select(Merchant.__table__.c.id).limit(1)).first() is None  # type: ignore[attr-defined]
 
-    def stored_seed(self) -> int | None:
+    def _stored(self, key: str) -> str | None:
         table = SandboxState.__table__  # type: ignore[attr-defined]
         with self.engine.connect() as conn:
-            row = conn.execute(select(table.c.value).where(table.c.key == "seed")).first()
-        return int(row[0]) if row else None
+            row = conn.execute(select(table.c.value).where(table.c.key == key)).first()
+        return row[0] if row else None
+
+    def stored_seed(self) -> int | None:
+        value = self._stored("seed")
+        return int(value) if value else None
 
     def prepare(self) -> SeedReport | None:
         """Create the schema; seed it when empty (a fresh data dir)."""
@@ -60,12 +75,19 @@ class SandboxStore:
             report = seed_database(conn, seed=seed, products_per_merchant=self.products_per_merchant,
                                    fixtures_dir=self.fixtures_dir, now=self._seeded_at,
                                    order_policy=self.order_policy)
+            # a mark of this seeding: a `mockwish seed` run by another process while serving leaves another
+            # one, and a reset then seeds again instead of restoring this process's older snapshot
+            self._pristine_run = secrets.token_hex(8)
+            conn.execute(insert(SandboxState.__table__).values(key="seed_run", value=self._pristine_run))  # type: ignore[attr-defined]
         self.seed = seed
         self._snapshot()
         return report
 
     def reset(self) -> None:
         """Back to the seeded state of the current seed."""
+        if self._pristine is not None and self._stored("seed_run") != self._pristine_run:
+            self.seed = self.stored_seed() or self.seed  # reseeded by another process
+            self._pristine = None
         if self._pristine is None or self._pristine_seed != self.seed:
             self.reseed(self.seed)
             return

@@ -107,6 +107,7 @@ async def transactions(request: Request, body: TransactionsIn | None = None) -> 
                             policy=ctx.order_policy, seed=body.seed, states=states,  # type: ignore[arg-type]
                             product_ids=[body.product_id] if body.product_id else [],
                             skus=[body.sku] if body.sku else [], country=body.country,
+                            reserved=ctx.sandbox.doc_product_ids,  # type: ignore[attr-defined]
                             wish_express_share=body.wish_express_share, combined_share=body.combined_share,
                             fbw_share=body.fbw_share, confirmed_share=body.confirmed_share,
                             refund_after_shipping_share=body.refund_after_shipping_share,
@@ -179,8 +180,8 @@ async def orders_summary(request: Request, merchant_id: str | None = None, state
                 raise WishError("invalid_param", value=state, param="state")
             wanted = (state.strip().upper(),)
         now = ctx.clock.now()
+        ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]  (counts as the API would see them)
         with ctx.engine.begin() as conn:
-            ctx.timeline.settle_due(conn, now)  # type: ignore[attr-defined]  (counts as the API would see them)
             one = _merchant_id(ctx, request, conn, merchant_id)
             ids = [one] if one else [r[0] for r in conn.execute(select(_M.c.id).order_by(_M.c.created_at, _M.c.id))]
             out = []

@@ -55,11 +55,13 @@ def _content(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}, "application/xml": {"schema": {"type": "string"}}}
 
 
-def responses_for(errors: tuple[str, ...]) -> dict[int | str, dict[str, Any]]:
+def responses_for(errors: tuple[str, ...], limited: bool = True) -> dict[int | str, dict[str, Any]]:
+    """The documented answers; `limited` False for the operations that are never rate-limited (no token)."""
     out: dict[int | str, dict[str, Any]] = {200: {"description": "Success envelope (code 0)",
                                                   "content": _content(ENVELOPE)}}
     by_status: dict[int, list[str]] = {}
-    for key in (*COMMON_ERRORS, *errors):
+    common = COMMON_ERRORS if limited else tuple(k for k in COMMON_ERRORS if k != "rate_limited")
+    for key in (*common, *errors):
         d = REGISTRY[key]
         by_status.setdefault(d.status, [])
         line = f"{d.code} ({d.messages['en']})"
@@ -103,7 +105,7 @@ def operation_docs(op: Operation, method: str) -> dict[str, Any]:
         "description": description,
         "tags": [op.tag],
         "openapi_extra": extra,
-        "responses": responses_for(op.errors),
+        "responses": responses_for(op.errors, limited=op.auth != "none"),
     }
 
 

@@ -93,7 +93,9 @@ class RateLimiter:
 
     def hit_level(self, operation: str, level: Level, user: str, ip: str, now: datetime) -> Decision:
         """Count one call of a WishPost operation by `user` (from `ip` when the level counts per IP)."""
-        where = f"{operation}@{ip}" if level.by_ip else operation
+        # an IP level counts per endpoint and IP (as WishPost documents its throttles); the per-user level
+        # counts every call of the user, whatever the endpoint
+        where = f"{operation}@{ip}" if level.by_ip else f"level-{level.code}"
         return self._count((user, "wishpost:" + where), user, self.level_quota(user, level), now)
 
     def _count(self, key: tuple[str, str | None], tenant: str, quota: Quota, now: datetime) -> Decision:

@@ -191,8 +191,8 @@ async def handle(op: Operation, request: Request) -> Response:
         fmt = fmt_raw
         explicit_locale = raw.get("locale")
         now = ctx.clock.now()
+        ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]
         with ctx.engine.begin() as conn:
-            ctx.timeline.settle_due(conn, now)  # type: ignore[attr-defined]
             principal = None
             if op.auth != "none":
                 principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,  # type: ignore[attr-defined]
@@ -213,7 +213,7 @@ async def handle(op: Operation, request: Request) -> Response:
         return render_error(ctx, err, fmt, pick_locale(locals().get("explicit_locale"), locale), headers)
     except Exception:  # never a bare 500 page: a well-formed Wish 9000
         ctx.log.exception("unhandled error in %s", op.path)
-        return render_error(ctx, WishError("unknown_error"), fmt, locale)
+        return render_error(ctx, WishError("unknown_error"), fmt, locale, headers)
 
 
 def _endpoint(op: Operation) -> Callable[[Request], Any]:

@@ -181,6 +181,7 @@ async def handle(op: WPOperation, request: Request) -> Response:
             raw = await read_raw(op, request, ctx.settings.max_body_bytes)
             explicit = raw.get("locale")
             locale = wire_v3.pick_locale(explicit, locale)
+            ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]  (what the clock did, committed)
             with ctx.engine.begin() as conn:
                 principal: WishPostPrincipal | None = None
                 basic = None
@@ -235,7 +236,8 @@ def http_error(request: Request, status: int, allow: str) -> Response:
     if status == 405:
         err = WishError("wp_method_not_allowed", method=request.method, allowed=allow.replace(", ", " or "))
         return wire_v3.render_error(err, locale, ctx.clock.now(), {"Allow": allow})
-    return wire_v3.render_error(WishError("wp_endpoint_not_found", path=request.url.path), locale, ctx.clock.now())
+    path = request.scope.get("mockwish.wishpost_port_path", request.url.path)  # as the client sent it
+    return wire_v3.render_error(WishError("wp_endpoint_not_found", path=path), locale, ctx.clock.now())
 
 
 def _endpoint(op: WPOperation) -> Callable[[Request], Any]:

@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mockwish.wishpost.ops import PREFIX
 
 _AS_IS = (PREFIX + "/", "/sandbox/", "/healthz", "/docs", "/openapi.json", "/redoc")
+ORIGINAL_PATH = "mockwish.wishpost_port_path"  # the path the client sent, for messages that quote it
 
 
 class WishPostPort:
@@ -22,6 +23,6 @@ class WishPostPort:
         if scope["type"] == "http" and self.port and (scope.get("server") or (None, None))[1] == self.port:
             path: str = scope["path"]
             if not path.startswith(_AS_IS) and path != PREFIX:
-                scope = {**scope, "path": PREFIX + path,
+                scope = {**scope, "path": PREFIX + path, ORIGINAL_PATH: path,
                          "raw_path": PREFIX.encode() + scope.get("raw_path", path.encode())}
         await self.app(scope, receive, send)

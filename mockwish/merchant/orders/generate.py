@@ -17,7 +17,7 @@ import hashlib
 import math
 import random
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -83,14 +83,17 @@ class _Group:
 
 def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, policy: OrderPolicy,
              seed: int | None = None, states: Mapping[str, float] | None = None,
-             product_ids: Sequence[str] = (), skus: Sequence[str] = (), country: str | None = None,
+             product_ids: Sequence[str] = (), skus: Sequence[str] = (), reserved: Collection[str] = (),
+             country: str | None = None,
              wish_express_share: float = 0.0, combined_share: float = 0.0, fbw_share: float = 0.0,
              confirmed_share: float = 0.5, refund_after_shipping_share: float = 0.5,
              changed_address_share: float = 0.0) -> Generated:
     """Create `count` orders for a merchant (the caller owns the transaction and hands `next_due` to the
     order clock). `states` is a mix of weights ({"APPROVED": 0.7, "SHIPPED": 0.3}; default all APPROVED),
     split exactly (largest remainders); the shares are fractions of orders (of transactions for the
-    per-transaction ones: Wish Express, FBW, confirmed tracking, refund after shipping, changed address)."""
+    per-transaction ones: Wish Express, FBW, confirmed tracking, refund after shipping, changed address).
+    `reserved` products are bought only when a filter names them (the docs' example products keep the
+    inventory the docs show)."""
     if not 1 <= count <= MAX_COUNT:
         raise WishError("out_of_range", param="count", low=1, high=MAX_COUNT, value=str(count))
     shares = {"wish_express_share": wish_express_share, "combined_share": combined_share, "fbw_share": fbw_share,
@@ -104,7 +107,7 @@ def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, p
         raise WishError("invalid_param", value=merchant_id, param="merchant_id")
     counts = _apportion(_mix(states), count)
     countries = _countries(merchant, country)
-    products, variants = _orderable(conn, merchant, product_ids, skus)
+    products, variants = _orderable(conn, merchant, product_ids, skus, reserved)
     rng = random.Random(seed if seed is not None else secrets.randbits(64))
     maker = _Maker(merchant, products, variants, policy, now, rng, AddressBook(rng.getrandbits(64)))
     groups = _groups(counts, combined_share, rng)
@@ -114,6 +117,8 @@ def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, p
         g.express = not g.fbw and rng.random() < wish_express_share
         pool = express_countries if g.express and express_countries and country is None else countries
         g.country = _weighted_country(rng, pool)
+        # Wish Express ships from the merchant's warehouse in the buyer's country; without one, it is standard
+        g.express = g.express and f"EXPRESS-{g.country}" in merchant["warehouses"]
         g.confirmed = rng.random() < confirmed_share
         g.refund_after_shipping = rng.random() < refund_after_shipping_share
         g.changed_address = rng.random() < changed_address_share
@@ -180,8 +185,8 @@ def _countries(merchant: Row, country: str | None) -> list[str]:
     return [cc]
 
 
-def _orderable(conn: Connection, merchant: Row, product_ids: Sequence[str], skus: Sequence[str]
-               ) -> tuple[dict[str, Row], list[Row]]:
+def _orderable(conn: Connection, merchant: Row, product_ids: Sequence[str], skus: Sequence[str],
+               reserved: Collection[str] = ()) -> tuple[dict[str, Row], list[Row]]:
     """The catalogue buyers can order from, narrowed by the filters; a filter naming an unknown product
     or SKU answers not-found, one naming an item buyers cannot order says so."""
     mid = merchant["id"]
@@ -198,8 +203,9 @@ def _orderable(conn: Connection, merchant: Row, product_ids: Sequence[str], skus
             raise WishError("variant_not_found", sku=sku)
         raise WishError("invalid_param", value=sku, param="sku (disabled, or its product is not approved, "
                                                           "disabled or removed: buyers cannot order it)")
+    named = bool(wanted_products or wanted_skus)
     chosen = [v for v in variants if (not wanted_products or v["product_id"] in wanted_products)
-              and (not wanted_skus or v["sku"] in wanted_skus)]
+              and (not wanted_skus or v["sku"] in wanted_skus) and (named or v["product_id"] not in reserved)]
     if not chosen:
         if wanted_skus and wanted_products:
             raise WishError("invalid_param", value=",".join(sorted(wanted_skus)),

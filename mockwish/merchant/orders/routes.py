@@ -24,11 +24,15 @@ WE_ONLY = Bool("wish_express_only", "True: only Wish Express orders")
 TRACKING = (ORDER_ID,
             Str("tracking_provider", "An accepted shipping carrier (see /fulfillment/get-shipping-carriers)",
                 required=True, max_len=100),
-            Str("tracking_number", "The tracking number: letters and digits, no spaces", max_len=100),
-            Str("origin_country_code", "ISO 3166 alpha-2 code of the country the parcel ships from", max_len=8),
+            Str("tracking_number", "The tracking number: letters and digits, no spaces. Required (1001 when "
+                "missing) unless the carrier ships without tracking (none of the accepted carriers does)",
+                max_len=100),
+            Str("origin_country_code", "ISO 3166 alpha-2 code of the country the parcel ships from. Required "
+                "since late 2018 (1001 when missing); MOCKWISH_ORDER_ORIGIN_COUNTRY_REQUIRED=false relaxes it",
+                max_len=8),
             Str("ship_note", "A private note kept with the order", max_len=1000))
 LOOKUP_ERRORS = ("invalid_id", "order_not_found")
-TRACKING_ERRORS = (*LOOKUP_ERRORS, "carrier_not_accepted", "tracking_number_spaces", "confirmed_delivery_carrier",
+TRACKING_ERRORS = (*LOOKUP_ERRORS, "carrier_not_accepted", "invalid_tracking_number", "confirmed_delivery_carrier",
                    "order_already_refunded")
 SUCCESS = {"success": True}
 

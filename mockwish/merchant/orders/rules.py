@@ -126,8 +126,8 @@ def _tracking(provider: str, number: str | None) -> str | None:
         if provider in carriers_without_tracking():
             return None
         raise WishError("missing_param", param="tracking_number")
-    if any(ch.isspace() for ch in number):
-        raise WishError("tracking_number_spaces", value=number)
+    if not (number.isascii() and number.isalnum()):  # alphanumeric, no spaces (supplement 2.5)
+        raise WishError("invalid_tracking_number", value=number)
     return number
 
 
