@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 _EPOCH = datetime(1970, 1, 1)
 
@@ -21,8 +22,7 @@ class Quota:
     window_seconds: int
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):  # a tuple: made on every call of every tenant
     allowed: bool
     remaining: int
     reset_at: datetime  # end of the current window (naive UTC, mock clock)
@@ -56,6 +56,7 @@ class RateLimiter:
         self.forced: dict[str, int] = {}  # tenant -> how many more calls answer 429
         self.wishpost_tenants: set[str] = set()  # tenants of `quotas` that are WishPost users (for listing)
         self._windows: dict[tuple[str, str | None], tuple[int, int]] = {}  # key -> (window index, count)
+        self._frames: dict[int, tuple[int, datetime, datetime]] = {}  # window size -> (index, start, end)
 
     def reset(self) -> None:
         """Back to the configured default; forget counts, overrides and forced answers (sandbox reset, seed)."""
@@ -98,11 +99,21 @@ class RateLimiter:
         where = f"{operation}@{ip}" if level.by_ip else f"level-{level.code}"
         return self._count((user, "wishpost:" + where), user, self.level_quota(user, level), now)
 
+    def _frame(self, now: datetime, window: int) -> tuple[int, datetime]:
+        """(index, end) of the window of `window` seconds holding `now`; kept per window size, so a call
+        inside the current window compares two instants instead of doing the arithmetic."""
+        frame = self._frames.get(window)
+        if frame is not None and frame[1] <= now < frame[2]:
+            return frame[0], frame[2]
+        index = int((now - _EPOCH).total_seconds()) // window
+        start = _EPOCH + timedelta(seconds=index * window)
+        end = start + timedelta(seconds=window)
+        self._frames[window] = (index, start, end)
+        return index, end
+
     def _count(self, key: tuple[str, str | None], tenant: str, quota: Quota, now: datetime) -> Decision:
         # no await between read and write: the event loop makes this atomic for concurrent requests
-        window = max(1, quota.window_seconds)
-        index = int((now - _EPOCH).total_seconds()) // window
-        reset_at = _EPOCH + timedelta(seconds=(index + 1) * window)
+        index, reset_at = self._frame(now, max(1, quota.window_seconds))
         seen_index, count = self._windows.get(key, (index, 0))
         if seen_index != index:
             count = 0
