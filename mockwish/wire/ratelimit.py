@@ -9,7 +9,7 @@ overrides and forced answers apply, with the WishPost user as the tenant."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -36,10 +36,12 @@ class Level:
     code: int
     limit: int | None = None
     window_seconds: int = 60
+    by_ip: bool = field(init=False)  # counted per IP too (the levels whose name has "IP")
+    counter: str = field(init=False)  # the count's key: per endpoint and IP, or one per user for the level
 
-    @property
-    def by_ip(self) -> bool:
-        return self.code in (4290, 4292, 4293, 4294, 4296)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_ip", self.code in (4290, 4292, 4293, 4294, 4296))
+        object.__setattr__(self, "counter", f"wishpost:level-{self.code}")
 
 
 WISHPOST_USER = Level(4291)  # undocumented endpoints: the configured default per user
@@ -57,6 +59,7 @@ class RateLimiter:
         self.wishpost_tenants: set[str] = set()  # tenants of `quotas` that are WishPost users (for listing)
         self._windows: dict[tuple[str, str | None], tuple[int, int]] = {}  # key -> (window index, count)
         self._frames: dict[int, tuple[int, datetime, datetime]] = {}  # window size -> (index, start, end)
+        self._level_quotas: dict[str, Quota] = {}  # the documented quota of each level, made once
 
     def reset(self) -> None:
         """Back to the configured default; forget counts, overrides and forced answers (sandbox reset, seed)."""
@@ -90,14 +93,20 @@ class RateLimiter:
 
     def level_quota(self, user: str, level: Level) -> Quota:
         """A WishPost user's quota on a level: the sandbox override of the user, else the documented one."""
-        return self.quotas.get((user, None)) or Quota(level.limit or self.wishpost_limit, level.window_seconds)
+        override = self.quotas.get((user, None))
+        if override is not None:
+            return override
+        quota = self._level_quotas.get(level.counter)  # a str key: its hash is kept, a dataclass's is not
+        if quota is None:
+            quota = self._level_quotas[level.counter] = Quota(level.limit or self.wishpost_limit, level.window_seconds)
+        return quota
 
     def hit_level(self, operation: str, level: Level, user: str, ip: str, now: datetime) -> Decision:
         """Count one call of a WishPost operation by `user` (from `ip` when the level counts per IP)."""
         # an IP level counts per endpoint and IP (as WishPost documents its throttles); the per-user level
         # counts every call of the user, whatever the endpoint
-        where = f"{operation}@{ip}" if level.by_ip else f"level-{level.code}"
-        return self._count((user, "wishpost:" + where), user, self.level_quota(user, level), now)
+        counter = f"wishpost:{operation}@{ip}" if level.by_ip else level.counter
+        return self._count((user, counter), user, self.level_quota(user, level), now)
 
     def _frame(self, now: datetime, window: int) -> tuple[int, datetime]:
         """(index, end) of the window of `window` seconds holding `now`; kept per window size, so a call

@@ -212,7 +212,8 @@ def _count(ctx: Ctx, op: WPOperation, principal: WishPostPrincipal, request: Req
     limiter = ctx.limiter
     if not limiter.enabled:  # type: ignore[attr-defined]
         return
-    ip = request.client.host if request.client else "unknown"
+    client = request.scope.get("client") if op.level.by_ip else None  # the IP only where the level counts it
+    ip = client[0] if client else "unknown"
     decision = limiter.hit_level(op.path, op.level, principal.user_id, ip, now)  # type: ignore[attr-defined]
     headers[REMAINING] = str(decision.remaining)
     if not decision.allowed:
