@@ -5,10 +5,11 @@ WishPost control routes (mockwish.sandbox.wishpost) are the same code with other
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field, StrictBool, StrictStr
+from pydantic import BaseModel, Field, StrictBool, StrictStr, create_model
 from sqlalchemy import Connection, select
 from starlette.responses import Response
 
@@ -25,50 +26,45 @@ _NOT_FOUND = {404: {"description": "No such app or merchant (code 1004)"},
               400: {"description": "Invalid parameter (code 1000)"}}
 
 
-class AppIn(BaseModel):
-    name: StrictStr = Field(min_length=1, max_length=200)
-    redirect_uri: StrictStr = Field(min_length=1, max_length=2000)
-    public: StrictBool = True
-    merchant_id: StrictStr | None = Field(default=None, min_length=24, max_length=24,
-                                          description="Owner of a private app")
-    scopes: list[StrictStr] | None = Field(default=None, description="Default: every scope")
+@dataclass(frozen=True)
+class Bodies:
+    """The control API's bodies for one realm: the same fields, the tenant named as the realm names it."""
+
+    app_in: type[BaseModel]
+    app_out: type[BaseModel]
+    revoke_in: type[BaseModel]
+    revoke_out: type[BaseModel]
+    code_in: type[BaseModel]
+    code_out: type[BaseModel]
 
 
-class AppOut(BaseModel):
-    client_id: str
-    client_secret: str
-    name: str
-    redirect_uri: str
-    public: bool
-    merchant_id: str | None
-    scopes: list[str]
+def bodies(realm: oauth.Realm, prefix: str, tenant_label: str) -> Bodies:
+    t = realm.tenant
+    return Bodies(
+        create_model(f"{prefix}AppIn", name=(StrictStr, Field(min_length=1, max_length=200)),
+                     redirect_uri=(StrictStr, Field(min_length=1, max_length=2000)), public=(StrictBool, True),
+                     **{t: (StrictStr | None, Field(default=None, min_length=24, max_length=24,
+                                                    description="Owner of a private app"))},
+                     scopes=(list[StrictStr] | None, Field(default=None, description="Default: every scope"))),
+        create_model(f"{prefix}AppOut", client_id=(str, ...), client_secret=(str, ...), name=(str, ...),
+                     redirect_uri=(str, ...), public=(bool, ...), **{t: (str | None, ...)}, scopes=(list[str], ...)),
+        create_model(f"{prefix}RevokeIn", **{t: (StrictStr, Field(min_length=24, max_length=24))}),
+        create_model(f"{prefix}RevokeOut", client_id=(str, ...), **{t: (str, ...)}, revoked_tokens=(int, ...)),
+        create_model(f"{prefix}CodeIn",
+                     client_id=(StrictStr | None, Field(default=None, max_length=64,
+                                                        description="Default: the seeded app")),
+                     **{t: (StrictStr | None, Field(default=None, max_length=24, description=(
+                         f"Default: the {tenant_label} of the Authorization: Bearer token")))},
+                     scopes=(list[StrictStr] | None, Field(default=None, description="Default: the app's scopes"))),
+        create_model(f"{prefix}CodeOut", code=(str, ...), client_id=(str, ...), client_secret=(str, ...),
+                     redirect_uri=(str, ...), **{t: (str, ...)}, scopes=(list[str], ...), expires_at=(str, ...)),
+    )
 
 
-class RevokeIn(BaseModel):
-    merchant_id: StrictStr = Field(min_length=24, max_length=24)
-
-
-class RevokeOut(BaseModel):
-    client_id: str
-    merchant_id: str
-    revoked_tokens: int
-
-
-class CodeIn(BaseModel):
-    client_id: StrictStr | None = Field(default=None, max_length=64, description="Default: the seeded app")
-    merchant_id: StrictStr | None = Field(default=None, max_length=24,
-                                          description="Default: the merchant of the Authorization: Bearer token")
-    scopes: list[StrictStr] | None = Field(default=None, description="Default: the app's scopes")
-
-
-class CodeOut(BaseModel):
-    code: str
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-    merchant_id: str
-    scopes: list[str]
-    expires_at: str
+MERCHANT_BODIES = bodies(oauth.MERCHANT, "", "merchant")
+AppIn, AppOut = MERCHANT_BODIES.app_in, MERCHANT_BODIES.app_out
+RevokeIn, RevokeOut = MERCHANT_BODIES.revoke_in, MERCHANT_BODIES.revoke_out
+CodeIn, CodeOut = MERCHANT_BODIES.code_in, MERCHANT_BODIES.code_out
 
 
 def _ctx(request: Request) -> Ctx:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field, StrictBool, StrictStr
+from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from mockwish.auth import oauth
-from mockwish.sandbox.apps import _NOT_FOUND, _ctx, create_for, delete_for, list_for, mint_for, revoke_for
+from mockwish.sandbox.apps import _NOT_FOUND, _ctx, bodies, create_for, delete_for, list_for, mint_for, revoke_for
 from mockwish.wishpost.ops import V3_AUTH_ERRORS
 from mockwish.wishpost.users import get_user, list_users
 
@@ -27,50 +27,10 @@ class UserOut(BaseModel):
     tokens: list[str]
 
 
-class AppIn(BaseModel):
-    name: StrictStr = Field(min_length=1, max_length=200)
-    redirect_uri: StrictStr = Field(min_length=1, max_length=2000)
-    public: StrictBool = True
-    user_id: StrictStr | None = Field(default=None, min_length=24, max_length=24,
-                                      description="Owner of a private app")
-    scopes: list[StrictStr] | None = Field(default=None, description="Default: every WishPost scope")
-
-
-class AppOut(BaseModel):
-    client_id: str
-    client_secret: str
-    name: str
-    redirect_uri: str
-    public: bool
-    user_id: str | None
-    scopes: list[str]
-
-
-class RevokeIn(BaseModel):
-    user_id: StrictStr = Field(min_length=24, max_length=24)
-
-
-class RevokeOut(BaseModel):
-    client_id: str
-    user_id: str
-    revoked_tokens: int
-
-
-class CodeIn(BaseModel):
-    client_id: StrictStr | None = Field(default=None, max_length=64, description="Default: the seeded app")
-    user_id: StrictStr | None = Field(default=None, max_length=24,
-                                      description="Default: the user of the Authorization: Bearer WishPost token")
-    scopes: list[StrictStr] | None = Field(default=None, description="Default: the app's scopes")
-
-
-class CodeOut(BaseModel):
-    code: str
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-    user_id: str
-    scopes: list[str]
-    expires_at: str
+_BODIES = bodies(REALM, "WishPost", "WishPost user")
+AppIn, AppOut = _BODIES.app_in, _BODIES.app_out
+RevokeIn, RevokeOut = _BODIES.revoke_in, _BODIES.revoke_out
+CodeIn, CodeOut = _BODIES.code_in, _BODIES.code_out
 
 
 def _user_exists(conn: Connection, user_id: str) -> bool:
