@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from client import call
+
 TOKEN = "an_example_access_token"
 POLL_SECONDS = 0.02  # how often the job status is asked while waiting for FINISHED
 
@@ -28,22 +30,11 @@ class Download:
         return self.job_seconds + self.serve_seconds
 
 
-def _call(port: int, method: str, target: str, body: bytes | None = None,
-          headers: dict[str, str] | None = None, timeout: float = 300) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, target, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
 def _ok(port: int, target: str) -> Any:
-    status, body = _call(port, "GET", target)
-    if status != 200:
-        raise RuntimeError(f"GET {target} answered {status}: {body[:300]!r}")
-    return json.loads(body)["data"]
+    answer = call(port, "GET", target)
+    if answer.status != 200:
+        raise RuntimeError(f"GET {target} answered {answer.status}: {answer.body[:300]!r}")
+    return json.loads(answer.body)["data"]
 
 
 def generate(port: int, count: int) -> float:
@@ -52,10 +43,10 @@ def generate(port: int, count: int) -> float:
     body = json.dumps({"count": count}).encode()
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     started = time.perf_counter()
-    status, answer = _call(port, "POST", "/sandbox/api/transactions", body, headers)
+    answer = call(port, "POST", "/sandbox/api/transactions", body, headers)
     seconds = time.perf_counter() - started
-    if status != 200 or json.loads(answer).get("count") != count:
-        raise RuntimeError(f"generating {count} orders answered {status}: {answer[:300]!r}")
+    if answer.status != 200 or json.loads(answer.body).get("count") != count:
+        raise RuntimeError(f"generating {count} orders answered {answer.status}: {answer.body[:300]!r}")
     return seconds
 
 

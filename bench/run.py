@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orders
+from client import call
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -278,16 +279,10 @@ def seed_inprocess_times(env: dict[str, str], runs: int) -> list[float]:
 # ---- the product ids -------------------------------------------------------------------------------------
 
 def get_json(port: int, target: str) -> Any:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", target)
-        response = conn.getresponse()
-        body = response.read()
-    finally:
-        conn.close()
-    if response.status != 200:
-        sys.exit(f"GET {target} answered {response.status}: {body[:300]!r}")
-    return json.loads(body)
+    answer = call(port, "GET", target, timeout=10)
+    if answer.status != 200:
+        sys.exit(f"GET {target} answered {answer.status}: {answer.body[:300]!r}")
+    return json.loads(answer.body)
 
 
 def seeded_ids(port: int) -> list[str]:
@@ -580,16 +575,10 @@ The job status is asked every {orders.POLL_SECONDS * 1000:.0f} ms.
 
 def rate_limit_header(port: int) -> str | None:
     """Wish-Rate-Limit-Remaining of one WishPost token test: present only while the limiter counts."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", WISHPOST_TEST.path, headers={"Authorization": f"Bearer {WISHPOST_TOKEN}"})
-        response = conn.getresponse()
-        body = response.read()
-    finally:
-        conn.close()
-    if response.status != 200:
-        sys.exit(f"WishPost token test answered {response.status}: {body[:300]!r}")
-    return response.getheader("Wish-Rate-Limit-Remaining")
+    answer = call(port, "GET", WISHPOST_TEST.path, headers={"Authorization": f"Bearer {WISHPOST_TOKEN}"}, timeout=10)
+    if answer.status != 200:
+        sys.exit(f"WishPost token test answered {answer.status}: {answer.body[:300]!r}")
+    return answer.headers.get("wish-rate-limit-remaining")
 
 
 def wishpost_section(loadgen: LoadGen) -> str:
