@@ -10,12 +10,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StrictBool, StrictStr, create_model
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from starlette.responses import Response
 
 from mockwish.auth import oauth
 from mockwish.context import Ctx
 from mockwish.errors import WishError
+from mockwish.merchant.catalogue.store import find_merchant
 from mockwish.store.tables import Merchant
 from mockwish.wire.params import RawParams
 from mockwish.wire.v2 import render_error, token_from
@@ -76,8 +77,27 @@ def app_out(app: dict[str, Any], realm: oauth.Realm = oauth.MERCHANT) -> dict[st
                                 "scopes")}
 
 
-def _merchant_exists(conn: Connection, merchant_id: str) -> bool:
-    return conn.execute(select(_M.c.id).where(_M.c.id == merchant_id)).first() is not None
+def merchant_exists(conn: Connection, merchant_id: str) -> bool:
+    return find_merchant(conn, merchant_id) is not None
+
+
+def bearer_merchant(ctx: Ctx) -> TokenTenant:
+    """The merchant of an API token (raising the API's own errors for a bad one)."""
+    def merchant_of(conn: Connection, token: str) -> str:
+        return ctx.auth.authenticate(conn, token, "", ctx.clock.now()).merchant_id  # type: ignore[attr-defined,no-any-return]
+    return merchant_of
+
+
+def named_or_bearer(conn: Connection, request: Request, tenant_id: str | None, exists: Exists,
+                    token_tenant: TokenTenant, param: str) -> str | None:
+    """The tenant a sandbox body names (which must exist), else the owner of the `Authorization: Bearer`
+    token, read as the API reads it; None when neither is given."""
+    if tenant_id is not None:
+        if not exists(conn, tenant_id):
+            raise WishError("invalid_param", value=tenant_id, param=param)
+        return tenant_id
+    token = token_from(request, RawParams([]))
+    return None if token is None else token_tenant(conn, token)
 
 
 def bad_scope(scopes: list[str] | None, realm: oauth.Realm = oauth.MERCHANT) -> str | None:
@@ -134,23 +154,20 @@ def mint_for(ctx: Ctx, realm: oauth.Realm, request: Request, exists: Exists, tok
     if bad is not None:
         return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
     now = ctx.clock.now()
-    with ctx.engine.begin() as conn:
-        app = oauth.get_app(conn, client_id, realm) if client_id else next(iter(oauth.list_apps(conn, realm)), None)
-        if app is None:
-            return render_error(ctx, WishError("invalid_param", value=client_id or "", param="client_id"))
-        if tenant_id is None:
-            token = token_from(request, RawParams([]))  # the same Bearer reading as the API's
-            if token is None:
-                return render_error(ctx, WishError("missing_param", param=realm.tenant))
-            try:
-                tenant_id = token_tenant(conn, token)
-            except WishError as err:
-                return render_error(ctx, err)
-        elif not exists(conn, tenant_id):
-            return render_error(ctx, WishError("invalid_param", value=tenant_id, param=realm.tenant))
-        if not oauth.may_authorize(app, tenant_id, realm):
-            return render_error(ctx, WishError("invalid_param", value=app["client_id"], param="client_id"))
-        code, granted = oauth.mint_code(conn, app, tenant_id, scopes, now, realm)
+    try:
+        with ctx.engine.begin() as conn:
+            app = (oauth.get_app(conn, client_id, realm) if client_id
+                   else next(iter(oauth.list_apps(conn, realm)), None))
+            if app is None:
+                raise WishError("invalid_param", value=client_id or "", param="client_id")
+            tenant_id = named_or_bearer(conn, request, tenant_id, exists, token_tenant, realm.tenant)
+            if tenant_id is None:
+                raise WishError("missing_param", param=realm.tenant)
+            if not oauth.may_authorize(app, tenant_id, realm):
+                raise WishError("invalid_param", value=app["client_id"], param="client_id")
+            code, granted = oauth.mint_code(conn, app, tenant_id, scopes, now, realm)
+    except WishError as err:
+        return render_error(ctx, err)
     return {"code": code, "client_id": app["client_id"], "client_secret": app["client_secret"],
             "redirect_uri": app["redirect_uri"], realm.tenant: tenant_id, "scopes": granted,
             "expires_at": (now + oauth.CODE_TTL).isoformat(timespec="milliseconds") + "Z"}
@@ -165,7 +182,7 @@ def list_apps(request: Request) -> list[dict[str, Any]]:
 
 @router.post("/apps", response_model=AppOut, summary="Create an OAuth app", responses=_NOT_FOUND)
 def create_app(request: Request, body: AppIn) -> Any:
-    return create_for(_ctx(request), oauth.MERCHANT, _merchant_exists, name=body.name,
+    return create_for(_ctx(request), oauth.MERCHANT, merchant_exists, name=body.name,
                       redirect_uri=body.redirect_uri, public=body.public, owner_id=body.merchant_id,
                       scopes=body.scopes)
 
@@ -186,9 +203,5 @@ def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
 def mint_code(request: Request, body: CodeIn | None = None) -> Any:
     ctx = _ctx(request)
     body = body or CodeIn()
-
-    def merchant_of(conn: Connection, token: str) -> str:
-        return ctx.auth.authenticate(conn, token, "", ctx.clock.now()).merchant_id  # type: ignore[attr-defined]
-
-    return mint_for(ctx, oauth.MERCHANT, request, _merchant_exists, merchant_of, client_id=body.client_id,
+    return mint_for(ctx, oauth.MERCHANT, request, merchant_exists, bearer_merchant(ctx), client_id=body.client_id,
                     tenant_id=body.merchant_id, scopes=body.scopes)

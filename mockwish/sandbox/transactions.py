@@ -20,9 +20,9 @@ from mockwish.ids import is_object_id
 from mockwish.merchant.orders import render, rules
 from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.generate import MAX_COUNT, generate
+from mockwish.sandbox.apps import bearer_merchant, merchant_exists, named_or_bearer
 from mockwish.store.tables import Merchant
-from mockwish.wire.params import RawParams
-from mockwish.wire.v2 import render_error, token_from
+from mockwish.wire.v2 import render_error
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
 _M = Merchant.__table__  # type: ignore[attr-defined]
@@ -79,14 +79,7 @@ def _ctx(request: Request) -> Ctx:
 
 def _merchant_id(ctx: Ctx, request: Request, conn: Connection, merchant_id: str | None) -> str | None:
     """The merchant named, or the merchant of the Bearer token; None when neither is given."""
-    if merchant_id is not None:
-        if conn.execute(select(_M.c.id).where(_M.c.id == merchant_id)).first() is None:
-            raise WishError("invalid_param", value=merchant_id, param="merchant_id")
-        return merchant_id
-    token = token_from(request, RawParams([]))  # the same Bearer reading as the API's
-    if token is None:
-        return None
-    return ctx.auth.authenticate(conn, token, "", ctx.clock.now()).merchant_id  # type: ignore[attr-defined]
+    return named_or_bearer(conn, request, merchant_id, merchant_exists, bearer_merchant(ctx), "merchant_id")
 
 
 @router.post("/transactions", response_model=TransactionsOut, responses=_ERRORS,

@@ -60,8 +60,12 @@ _VARIANT_BY_SKU = FastRead(V, "sku = ? AND merchant_id = ?")
 _VARIANTS_OF = FastRead(V, "merchant_id = ? AND product_id IN ({ids})", "ORDER BY product_id, position")
 
 
+def find_merchant(conn: Connection, merchant_id: str) -> Row | None:
+    return _MERCHANT.first(conn, (merchant_id,))
+
+
 def merchant(conn: Connection, merchant_id: str) -> Row:
-    row = _MERCHANT.first(conn, (merchant_id,))
+    row = find_merchant(conn, merchant_id)
     assert row is not None  # the authenticated merchant exists
     return row
 

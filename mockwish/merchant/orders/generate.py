@@ -102,7 +102,7 @@ def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, p
     for name, value in shares.items():
         if not (isinstance(value, int | float) and 0.0 <= value <= 1.0):
             raise WishError("out_of_range", param=name, low=0, high=1, value=str(value))
-    merchant = store.merchant(conn, merchant_id)
+    merchant = catalogue.find_merchant(conn, merchant_id)
     if merchant is None:
         raise WishError("invalid_param", value=merchant_id, param="merchant_id")
     counts = _apportion(_mix(states), count)
@@ -131,7 +131,6 @@ def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, p
         rows.extend(maker.transaction(g, transaction_id))
     store.insert_many(conn, rows)
     store.adjust_stock(conn, merchant_id, maker.moves)
-    store.add_sold(conn, merchant_id, maker.fbw_sold)
     due = [at for r in rows for at in (r["released_at"] if r["state"] == REQUIRE_REVIEW else None,
                                        r["tracking_confirm_at"] if r["state"] == SHIPPED
                                        and not r["tracking_confirmed"] else None) if at is not None]
@@ -291,8 +290,7 @@ class _Maker:
         self.local = merchant["payment_currency"] != "USD"
         self.rate = currency_rates().get(merchant["localized_currency"], 1.0) or 1.0
         self.left: dict[tuple[str, str], int] = {}  # units left per (variant, stock entry) as orders take them
-        self.moves: list[tuple[str, str, int]] = []  # (variant, warehouse, units) for store.adjust_stock
-        self.fbw_sold: dict[str, int] = {}
+        self.moves: list[tuple[str, str | None, int]] = []  # (variant, warehouse, units) for store.adjust_stock
         self.images = {pid: IMAGE_URL.format(pid=pid, buster=hashlib.md5(
             f"{pid}:{p['main_image']}".encode()).hexdigest()) for pid, p in products.items()}
         shipped, unshipped = refund_reason_era(policy.refund_era)
@@ -379,7 +377,7 @@ class _Maker:
         times = g.times
         express = warehouse != STANDARD or g.express
         if g.fbw:
-            self.fbw_sold[v["product_id"]] = self.fbw_sold.get(v["product_id"], 0) + quantity
+            self.moves.append((v["id"], None, quantity))  # Wish's stock: only the number sold moves
         elif not (g.state == REFUNDED and not g.refund_after_shipping):  # a refund before shipping gives units back
             key = self._stock_key(v, warehouse)
             self.left[(v["id"], key)] = max(0, self._units_left(v, warehouse) - quantity)

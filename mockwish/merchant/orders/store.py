@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from mockwish.errors import WishError
 from mockwish.merchant.catalogue.store import FastRead
@@ -95,12 +95,13 @@ def save(conn: Connection, order_id: str, changes: Row) -> None:
     conn.execute(update(T).where(T.c.id == order_id).values(**changes))
 
 
-def adjust_stock(conn: Connection, merchant_id: str, moves: Sequence[tuple[str, str, int]]) -> None:
+def adjust_stock(conn: Connection, merchant_id: str, moves: Sequence[tuple[str, str | None, int]]) -> None:
     """Apply (variant_id, warehouse, units) moves: units leave the variant's inventory in that warehouse
-    (negative units come back) and the product's number sold moves the other way."""
+    (negative units come back) and the product's number sold moves the other way. Warehouse None: only the
+    number sold moves (Fulfilled By Wish: the units are Wish's stock)."""
     if not moves:
         return
-    by_variant: dict[tuple[str, str], int] = {}
+    by_variant: dict[tuple[str, str | None], int] = {}
     for variant_id, warehouse, units in moves:
         by_variant[(variant_id, warehouse)] = by_variant.get((variant_id, warehouse), 0) + units
     ids = list({v for v, _ in by_variant})
@@ -114,10 +115,12 @@ def adjust_stock(conn: Connection, merchant_id: str, moves: Sequence[tuple[str, 
         v = variants.get(variant_id)
         if v is None:
             continue
+        sold[v["product_id"]] = sold.get(v["product_id"], 0) + units
+        if warehouse is None:
+            continue
         entry = dict(v["stock"].get(warehouse) or v["stock"].get("STANDARD") or {"inventory": 0})
         entry["inventory"] = max(0, int(entry.get("inventory", 0)) - units)
         v["stock"] = {**v["stock"], warehouse if warehouse in v["stock"] else "STANDARD": entry}
-        sold[v["product_id"]] = sold.get(v["product_id"], 0) + units
     if variants:
         conn.execute(update(V).where(V.c.id == bindparam("_id")).values(stock=bindparam("stock")),
                      [{"_id": k, "stock": v["stock"]} for k, v in variants.items()])
@@ -208,31 +211,14 @@ def orderable_catalogue(conn: Connection, merchant_id: str) -> tuple[dict[str, R
     return products, variants
 
 
-def add_sold(conn: Connection, merchant_id: str, sold: dict[str, int]) -> None:
-    """num_sold moves without the merchant's inventory (Fulfilled By Wish: the units are Wish's stock)."""
-    if sold:
-        conn.execute(update(P).where(P.c.merchant_id == merchant_id, P.c.id == bindparam("_id")).values(
-            num_sold=P.c.num_sold + bindparam("units")), [{"_id": k, "units": u} for k, u in sold.items()])
-
-
 def owner_of(conn: Connection, order_id: str) -> str | None:
     """The merchant of an order (the sandbox's hooks name an order by id alone; reads then go through get)."""
     return conn.execute(select(T.c.merchant_id).where(T.c.id == order_id)).scalar()
 
 
 def state_counts(conn: Connection, merchant_id: str) -> dict[str, int]:
-    from sqlalchemy import func
-
     return {state: n for state, n in conn.execute(select(T.c.state, func.count()).where(
         T.c.merchant_id == merchant_id).group_by(T.c.state))}
-
-
-def merchant(conn: Connection, merchant_id: str) -> Row | None:
-    from mockwish.store.tables import Merchant
-
-    m = Merchant.__table__  # type: ignore[attr-defined]
-    row = conn.execute(select(m).where(m.c.id == merchant_id)).mappings().first()
-    return dict(row) if row is not None else None
 
 
 _TIMES = ("order_time", "released_at", "last_updated", "we_required_delivery_date", "shipped_at", "tracking_confirm_at",
