@@ -18,6 +18,7 @@ from mockwish.context import Ctx
 from mockwish.errors import WishError
 from mockwish.merchant.catalogue.store import find_merchant
 from mockwish.store.tables import Merchant
+from mockwish.wire.format import iso_ms
 from mockwish.wire.params import RawParams
 from mockwish.wire.v2 import render_error, token_from
 
@@ -170,7 +171,7 @@ def mint_for(ctx: Ctx, realm: oauth.Realm, request: Request, exists: Exists, tok
         return render_error(ctx, err)
     return {"code": code, "client_id": app["client_id"], "client_secret": app["client_secret"],
             "redirect_uri": app["redirect_uri"], realm.tenant: tenant_id, "scopes": granted,
-            "expires_at": (now + oauth.CODE_TTL).isoformat(timespec="milliseconds") + "Z"}
+            "expires_at": iso_ms(now + oauth.CODE_TTL, "Z")}
 
 
 # ---- the Merchant routes -----------------------------------------------------------------------------

@@ -43,9 +43,10 @@ def job_ts(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def iso_ms(value: datetime) -> str:
-    """2021-05-19T16:37:00.000+00:00 (rate-limit reset, v3 expiry)"""
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+00:00"
+def iso_ms(value: datetime, zone: str = "+00:00") -> str:
+    """2021-05-19T16:37:00.000+00:00 (rate-limit reset, v3 expiry); zone "Z" for 2021-03-31T10:20:30.000Z
+    (WishPost token expiry, the sandbox API)"""
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}{zone}"
 
 
 def compact(d: dict[str, object]) -> dict[str, object]:

@@ -161,12 +161,14 @@ def render_error(ctx: Ctx, err: WishError, fmt: str = "json", locale: str | None
     return render(error_body(err, loc, ctx.settings.error_type_field), fmt, err.status, headers)
 
 
-def pick_locale(raw: str | None, default: str) -> str:
+def pick_locale(raw: str | None, default: str, locales: tuple[str, ...] = LOCALES) -> str:
+    """The `locale` a caller sent (its language part: zh_CN -> zh) when the surface speaks it, else the
+    default (itself one of the surface's locales, else en)."""
     if raw:
         low = raw.strip().lower()[:2]
-        if low in LOCALES:
+        if low in locales:
             return low
-    return default
+    return default if default in locales else "en"
 
 
 def token_from(request: Request, raw: RawParams) -> str | None:

@@ -13,11 +13,11 @@ import orjson
 
 from mockwish.auth import oauth
 from mockwish.errors import WishError
+from mockwish.wire.format import iso_ms
 from mockwish.wire.spec import Param, Str, spec
 from mockwish.wishpost import scopes as wp_scopes
 from mockwish.wishpost.ops import WishPostRouter, WPCall
 from mockwish.wishpost.users import get_user
-from mockwish.wishpost.wire_v3 import iso_z
 
 router = WishPostRouter("WishPost OAuth")
 _EPOCH = datetime(1970, 1, 1)
@@ -87,7 +87,7 @@ def token_fields(call: WPCall, pair: oauth.TokenPair) -> dict[str, Any]:
     expires_in = int((pair.expires_at - call.now).total_seconds())
     inner = {"username": user["username"] if user else "", "user_id": pair.tenant_id, "scopes": pair.scopes,
              "access_token": pair.access_token, "refresh_token": pair.refresh_token, "expires_in": expires_in,
-             "expiry_time": iso_z(pair.expires_at)}
+             "expiry_time": iso_ms(pair.expires_at, "Z")}
     return {**inner, "access_token_expires_in": expires_in, "access_token_expiry_time": inner["expiry_time"],
             "data": dict(inner)}
 

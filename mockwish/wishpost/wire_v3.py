@@ -10,6 +10,7 @@ import orjson
 from starlette.responses import Response
 
 from mockwish.errors import WISHPOST_LOCALES, WishError
+from mockwish.wire.v2 import pick_locale as pick_from
 
 JSON = "application/json"
 BEIJING = timedelta(hours=8)
@@ -20,18 +21,9 @@ def beijing(now: datetime, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
     return (now + BEIJING).strftime(fmt)
 
 
-def iso_z(value: datetime) -> str:
-    """2021-03-31T10:20:30.000Z (token expiry_time, WP-V3's date format)"""
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-
-
 def pick_locale(raw: str | None, default: str) -> str:
     """en or zh (also zh_CN, zh-TW, ...); anything else: the default."""
-    if raw:
-        low = raw.strip().lower()[:2]
-        if low in WISHPOST_LOCALES:
-            return low
-    return default if default in WISHPOST_LOCALES else "en"
+    return pick_from(raw, default, WISHPOST_LOCALES)
 
 
 def ok_body(fields: dict[str, Any], now: datetime, message: str = "") -> dict[str, Any]:
