@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mockwish.auth import oauth
 from mockwish.context import Ctx
+from mockwish.merchant.catalogue.store import find_merchant
 from mockwish.store.tables import Merchant
 from mockwish.wishpost import users as wishpost_users
 
@@ -30,16 +31,18 @@ _M = Merchant.__table__  # type: ignore[attr-defined]
 _PASSED = ("client_id", "redirect_uri", "state", "scope", "response_type", "force_login")  # kept across steps
 
 
-def _merchant_sign_in(conn: Connection, username: str, password: str) -> dict[str, Any] | None:
-    row = conn.execute(select(_M).where(_M.c.username == username)).mappings().first()
-    if row is None or not secrets.compare_digest(row["password"].encode(), password.encode()):
-        return None
-    return dict(row)
+SignIn = Callable[[Connection, str, str], dict[str, Any] | None]
 
 
-def _merchant(conn: Connection, merchant_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(_M).where(_M.c.id == merchant_id)).mappings().first()
-    return dict(row) if row else None
+def signs_in(accounts: Any) -> SignIn:
+    """Sign-in against a table of accounts (merchants, WishPost users): the row whose username and password
+    match, or None."""
+    def sign_in(conn: Connection, username: str, password: str) -> dict[str, Any] | None:
+        row = conn.execute(select(accounts).where(accounts.c.username == username)).mappings().first()
+        if row is None or not secrets.compare_digest(row["password"].encode(), password.encode()):
+            return None
+        return dict(row)
+    return sign_in
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class PageRealm:
     realm: oauth.Realm
     paths: tuple[str, ...]
     cookie: str
-    sign_in: Callable[[Connection, str, str], dict[str, Any] | None]
+    sign_in: SignIn
     account: Callable[[Connection, str], dict[str, Any] | None]
     name_field: str  # the account's display name column
     brand: str
@@ -59,11 +62,11 @@ class PageRealm:
     takes_scope: bool = False  # the `scope` parameter narrows the grant (Merchant: ignored, see README)
 
 
-MERCHANT_PAGE = PageRealm(oauth.MERCHANT, PATHS, COOKIE, _merchant_sign_in, _merchant, "name", "Wish Merchant",
+MERCHANT_PAGE = PageRealm(oauth.MERCHANT, PATHS, COOKIE, signs_in(_M), find_merchant, "name", "Wish Merchant",
                           "your store", "/sandbox/api/merchants")
 WISHPOST_PAGE = PageRealm(
     oauth.WISHPOST, ("/wishpost/v3/oauth/authorize", "/wishpost/oauth_v3/authorize", "/wishpost/oauth/authorize"),
-    "mockwish_wishpost_session", wishpost_users.sign_in, wishpost_users.get_user, "display_name", "WishPost",
+    "mockwish_wishpost_session", signs_in(wishpost_users.USER), wishpost_users.get_user, "display_name", "WishPost",
     "your WishPost account", "/sandbox/api/wishpost/users",
     response_type_paths=("/wishpost/v3/oauth/authorize", "/wishpost/oauth_v3/authorize"), takes_scope=True)
 

@@ -1,8 +1,7 @@
-"""WishPost users (domain): who a token belongs to, and sign-in for the authorize page. No HTTP here."""
+"""WishPost users (domain): who a token belongs to, and the seeded accounts. No HTTP here."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,14 +44,6 @@ def load_principal(conn: Connection, token: str) -> WishPostPrincipal | None:
 def get_user(conn: Connection, user_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(USER).where(USER.c.id == user_id)).mappings().first()
     return dict(row) if row else None
-
-
-def sign_in(conn: Connection, username: str, password: str) -> dict[str, Any] | None:
-    """The user with this username and password, or None."""
-    row = conn.execute(select(USER).where(USER.c.username == username)).mappings().first()
-    if row is None or not secrets.compare_digest(row["password"].encode(), password.encode()):
-        return None
-    return dict(row)
 
 
 def list_users(conn: Connection) -> list[dict[str, Any]]:
