@@ -20,6 +20,14 @@ def _settings(**overrides: object) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
+def _app_lines(title: str, authorize: str, apps: list[dict[str, object]] | None) -> list[str]:
+    """The seeded (first) app of a realm: where to authorize it and its credentials."""
+    return [line for a in (apps or [])[:1] for line in (
+        f"{title} (authorize at {authorize}client_id={a['client_id']}):",
+        f"  {a['name']}: client_id {a['client_id']}  client_secret {a['client_secret']}  "
+        f"redirect_uri {a['redirect_uri']}")]
+
+
 def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object]] | None = None,
            wishpost_apps: list[dict[str, object]] | None = None) -> str:
     from mockwish.seed.merchants import PLANS
@@ -41,17 +49,11 @@ def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object
         "Seeded merchants (token / username / password):",
     ]
     lines += [f"  {p.key:<10} {p.token:<32} {p.username} / {p.password}" for p in PLANS]
-    for a in (apps or [])[:1]:
-        lines += ["OAuth app (authorize at " + f"{base}/v3/oauth/authorize?client_id={a['client_id']}):",
-                  f"  {a['name']}: client_id {a['client_id']}  client_secret {a['client_secret']}  "
-                  f"redirect_uri {a['redirect_uri']}"]
+    lines += _app_lines("OAuth app", f"{base}/v3/oauth/authorize?", apps)
     lines.append("Seeded WishPost users (token / username / password):")
     lines += [f"  {p.key:<10} {p.token:<32} {p.username} / {p.password}" for p in WISHPOST_PLANS]
-    for a in (wishpost_apps or [])[:1]:
-        lines += [f"WishPost OAuth app (authorize at {base}/wishpost/v3/oauth/authorize?response_type=code&"
-                  f"client_id={a['client_id']}):",
-                  f"  {a['name']}: client_id {a['client_id']}  client_secret {a['client_secret']}  "
-                  f"redirect_uri {a['redirect_uri']}"]
+    lines += _app_lines("WishPost OAuth app", f"{base}/wishpost/v3/oauth/authorize?response_type=code&",
+                        wishpost_apps)
     lines.append(f"Try: curl '{base}/api/v2/auth_test?access_token={PLANS[0].token}'")
     return "\n".join(lines)
 
