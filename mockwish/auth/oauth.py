@@ -68,10 +68,6 @@ class TokenPair:
     created_at: datetime
     expires_at: datetime
 
-    @property
-    def merchant_id(self) -> str:
-        return self.tenant_id
-
 
 def hex32() -> str:
     return secrets.token_hex(16)
@@ -79,15 +75,13 @@ def hex32() -> str:
 
 # ---- apps ----------------------------------------------------------------------------------------
 
-def create_app(conn: Connection, *, name: str, redirect_uri: str, public: bool, merchant_id: str | None = None,
+def create_app(conn: Connection, *, name: str, redirect_uri: str, public: bool, owner_id: str | None = None,
                scopes: list[str] | None, now: datetime, client_id: str | None = None,
-               client_secret: str | None = None, realm: Realm = MERCHANT,
-               owner_id: str | None = None) -> dict[str, Any]:
-    """A new app; `owner_id` (or, for the Merchant realm, `merchant_id`) owns a private one."""
-    owner = owner_id if owner_id is not None else merchant_id
+               client_secret: str | None = None, realm: Realm = MERCHANT) -> dict[str, Any]:
+    """A new app; the tenant `owner_id` owns a private one."""
     row = {"client_id": client_id or secrets.token_hex(12), "client_secret": client_secret or hex32(),
            "name": name, "redirect_uri": redirect_uri, "public": public,
-           realm.tenant: None if public else owner,
+           realm.tenant: None if public else owner_id,
            "scopes": list(scopes) if scopes else list(realm.scopes), "created_at": now}
     conn.execute(insert(realm.app).values(**row))
     return row

@@ -60,7 +60,7 @@ def _refresh(call: Call, failures: dict[str, str]) -> oauth.TokenPair:
 
 
 def v3_body(pair: oauth.TokenPair) -> dict[str, Any]:
-    return {"access_token": pair.access_token, "scopes": pair.scopes, "merchant_id": pair.merchant_id,
+    return {"access_token": pair.access_token, "scopes": pair.scopes, "merchant_id": pair.tenant_id,
             "expiry_time": iso_ms(pair.expires_at), "refresh_token": pair.refresh_token}
 
 
@@ -70,7 +70,7 @@ def v2_body(pair: oauth.TokenPair, now: datetime, *, with_string: bool = False) 
         "token_type ": "access_token",  # sic: two independent captures show the trailing space
         "access_token": pair.access_token,
         "expires_in": int((pair.expires_at - now).total_seconds()),
-        "merchant_user_id": pair.merchant_id,
+        "merchant_user_id": pair.tenant_id,
         "refresh_token": pair.refresh_token,
     }
     if with_string:

@@ -77,7 +77,7 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
                     policy=order_policy or OrderPolicy(), among=generated)
         n_products += len(products)
         n_variants += len(variants)
-    create_app(conn, name=SEED_APP_NAME, redirect_uri=SEED_APP_REDIRECT_URI, public=True, merchant_id=None,
+    create_app(conn, name=SEED_APP_NAME, redirect_uri=SEED_APP_REDIRECT_URI, public=True,
                scopes=list(ALL_SCOPES), now=ANCHOR, client_id=gen.object_id(),
                client_secret=f"{rng.getrandbits(128):032x}")
     seed_wishpost(conn, rng=rng, fake=fake, object_id=gen.object_id, anchor=ANCHOR)
