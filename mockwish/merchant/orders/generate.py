@@ -31,6 +31,7 @@ from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.orders import rules, store
 from mockwish.merchant.orders.addresses import AddressBook
 from mockwish.merchant.orders.rules import APPROVED, REFUNDED, REQUIRE_REVIEW, SHIPPED, OrderPolicy
+from mockwish.merchant.products.shipping import check_ships_to, express
 from mockwish.reference import (
     accepted_carriers,
     confirmed_delivery_carriers,
@@ -111,14 +112,14 @@ def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, p
     rng = random.Random(seed if seed is not None else secrets.randbits(64))
     maker = _Maker(merchant, products, variants, policy, now, rng, AddressBook(rng.getrandbits(64)))
     groups = _groups(counts, combined_share, rng)
-    express_countries = [cc for cc in countries if f"EXPRESS-{cc}" in merchant["warehouses"]]
+    express_countries = [cc for cc in countries if express(cc) in merchant["warehouses"]]
     for g in groups:
         g.fbw = rng.random() < fbw_share
         g.express = not g.fbw and rng.random() < wish_express_share
         pool = express_countries if g.express and express_countries and country is None else countries
         g.country = _weighted_country(rng, pool)
         # Wish Express ships from the merchant's warehouse in the buyer's country; without one, it is standard
-        g.express = g.express and f"EXPRESS-{g.country}" in merchant["warehouses"]
+        g.express = g.express and express(g.country) in merchant["warehouses"]
         g.confirmed = rng.random() < confirmed_share
         g.refund_after_shipping = rng.random() < refund_after_shipping_share
         g.changed_address = rng.random() < changed_address_share
@@ -177,10 +178,7 @@ def _countries(merchant: Row, country: str | None) -> list[str]:
             raise WishError("invalid_param", value=merchant["id"], param="merchant_id (it ships to no country)")
         return allowed
     cc = country.strip().upper()
-    if cc not in shippable:
-        raise WishError("invalid_param", value=country, param="country")
-    if cc not in allowed:
-        raise WishError("country_not_shipped", country=cc)
+    check_ships_to(merchant, cc)  # the catalogue's own rule (1000 not shippable, country_not_shipped)
     return [cc]
 
 
@@ -298,7 +296,7 @@ class _Maker:
 
     def transaction(self, g: _Group, transaction_id: str) -> list[Row]:
         rng, cc = self.rng, g.country
-        warehouse = f"EXPRESS-{cc}" if g.express and f"EXPRESS-{cc}" in self.merchant["warehouses"] else STANDARD
+        warehouse = express(cc) if g.express else STANDARD  # g.express: the merchant has that warehouse
         address = self.book.address(cc)
         buyer = f"{rng.getrandbits(96):024x}"
         fbw_code = rng.choice(FBW_WAREHOUSES.get(cc, FBW_DEFAULT)) if g.fbw else None
