@@ -7,11 +7,18 @@ import asyncio
 from datetime import datetime
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from mockwish.wire.ratelimit import RateLimiter
-from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish
+from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish, freeze
+
+
+@pytest.fixture(autouse=True)
+def one_window(client: TestClient) -> None:
+    """Counts are per clock window: a wall-clock minute turning mid-test would hand out a fresh quota."""
+    freeze(client)
 
 
 def merchant_id(client: TestClient, token: str) -> str:

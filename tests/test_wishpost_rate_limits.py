@@ -130,6 +130,8 @@ def probe_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 
 
 def test_4292_counts_per_ip_and_user(probe_app: FastAPI) -> None:
+    with TestClient(probe_app) as c:
+        freeze(c)  # one window for all 31 calls
     async def run() -> tuple[list[int], dict[str, Any], int, int]:
         def client(ip: str) -> httpx.AsyncClient:
             return httpx.AsyncClient(transport=httpx.ASGITransport(app=probe_app, client=(ip, 1234)),
