@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import select
+from starlette.testclient import TestClient
 
-from mockwish.app import build_context
+from mockwish.app import build_context, create_app
 from mockwish.config import Settings
 from mockwish.store.tables import Merchant, Product, Variant
+from support import Wish
 
 P = Product.__table__  # type: ignore[attr-defined]
 V = Variant.__table__  # type: ignore[attr-defined]
@@ -53,3 +56,22 @@ def test_catalogue_is_varied(tmp_path: Path) -> None:
     assert {m["payment_currency"] for m in merchants} == {"USD", "CNY"}
     # SKUs are unique per merchant (the store enforces it; the seed must not trip it)
     ctx.engine.dispose()
+
+
+def test_a_data_dir_of_another_version_is_reseeded_with_its_seed(tmp_path: Path) -> None:
+    """A data volume kept across an upgrade: a table missing a column this version writes would make every
+    order query fail; prepare() notices the tables differ and reseeds with the seed the data was made with."""
+    settings = Settings(data_dir=tmp_path, products_per_merchant=5, seed=7)
+    first = build_context(settings)
+    assert first.sandbox.prepare() is not None  # a fresh dir is seeded
+    with sqlite3.connect(settings.db_path) as raw:
+        raw.execute("ALTER TABLE orders DROP COLUMN ship_note")  # as an older release wrote it
+    first.engine.dispose()
+
+    again = build_context(Settings(data_dir=tmp_path, products_per_merchant=5, seed=99))
+    assert again.sandbox.prepare() is not None and again.sandbox.seed == 7
+    with TestClient(create_app(Settings(data_dir=tmp_path, products_per_merchant=5))) as c:
+        r = Wish(c).call("order/multi-get", "GET", limit="5")
+        assert r.status_code == 200 and r.json()["data"], r.text
+    current = build_context(Settings(data_dir=tmp_path, products_per_merchant=5))
+    assert current.sandbox.prepare() is None  # the same version's tables are kept as they are

@@ -3,6 +3,7 @@ database so `reset` is a page copy (milliseconds), not a re-generation."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
 from datetime import datetime
@@ -15,8 +16,10 @@ from mockwish.clock import Clock
 from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.seed import SeedReport, doc_fixtures, seed_database
-from mockwish.store.engine import create_schema, drop_schema
+from mockwish.store.engine import create_schema, drop_schema, schema_is_current
 from mockwish.store.tables import Merchant, SandboxState
+
+log = logging.getLogger("mockwish")
 
 
 class SandboxStore:
@@ -59,11 +62,16 @@ class SandboxStore:
         return int(value) if value else None
 
     def prepare(self) -> SeedReport | None:
-        """Create the schema; seed it when empty (a fresh data dir)."""
+        """Create the schema; seed it when empty (a fresh data dir) or when its tables are another version's
+        (a data volume kept across an upgrade), with the seed it was made with."""
         create_schema(self.engine)
         if self.is_empty():
             return self.reseed(self.seed)
         self.seed = self.stored_seed() or self.seed
+        if not schema_is_current(self.engine):
+            log.warning("the data dir's tables were written by another version of mockwish: reseeding (seed %s)",
+                        self.seed)
+            return self.reseed(self.seed)
         return None
 
     def reseed(self, seed: int) -> SeedReport:

@@ -1,8 +1,11 @@
-"""Engine creation: SQLite in WAL mode with a busy timeout and foreign keys on."""
+"""Engine creation: SQLite in WAL mode with a busy timeout and foreign keys on; and the check that a data
+dir's tables are the ones this version of mockwish writes."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from functools import cache
+
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
@@ -41,3 +44,29 @@ def create_schema(engine: Engine) -> None:
 
 def drop_schema(engine: Engine) -> None:
     SQLModel.metadata.drop_all(engine)
+
+
+_DDL = text("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN :names"
+            ).bindparams(bindparam("names", expanding=True))
+
+
+def _ddl(conn: Connection) -> frozenset[tuple[str, str, str]]:
+    rows = conn.execute(_DDL, {"names": list(SQLModel.metadata.tables)})
+    return frozenset((kind, name, sql) for kind, name, sql in rows)
+
+
+@cache
+def _expected_ddl() -> frozenset[tuple[str, str, str]]:
+    """What create_all writes, read back from a scratch in-memory database once per process."""
+    scratch = create_engine("sqlite://")
+    SQLModel.metadata.create_all(scratch)
+    with scratch.connect() as conn:
+        return _ddl(conn)
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when every table and index of this version exists exactly as it would create them. A data dir
+    written by an older mockwish (a column added since, an index changed) answers False: its data would make
+    queries fail, so the caller reseeds instead."""
+    with engine.connect() as conn:
+        return _ddl(conn) == _expected_ddl()
