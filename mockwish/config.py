@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     order_review_seconds: int = 3600  # REQUIRE_REVIEW orders are released to the merchant after this
     order_fulfill_hours: int = 120  # the fulfilment deadline counted from release (days/hours_to_fulfill)
     order_tracking_confirm_seconds: int = 2 * 86400  # the carrier's first scan after shipping
+    order_delivery_confirm_seconds: int = 5 * 86400  # the carrier confirms delivery this long after that scan
     order_origin_country_required: bool = True  # since late 2018; False for clients of the older API
     order_refund_reasons: Literal["2019", "2017"] = "2019"  # era C (1, 25, 32) or era B (the long list)
     order_confirmed_delivery_min_total: float = 10.0  # USD; orders at or above need a confirmed-delivery carrier

@@ -62,7 +62,10 @@ def test_generated_rows_follow_the_rules(client: TestClient) -> None:
     assert made.order_ids == sorted(made.order_ids) and len(set(made.order_ids)) == 400
     assert made.transaction_ids == sorted(made.transaction_ids)
     assert Counter(r["state"] for r in rows) == dict.fromkeys(rules.STATES, 100)
-    assert made.next_due == min(r["released_at"] for r in rows if r["state"] == "REQUIRE_REVIEW")
+    shipped = [r for r in rows if r["state"] == "SHIPPED"]
+    assert made.next_due == min([r["released_at"] for r in rows if r["state"] == "REQUIRE_REVIEW"]
+                                + [r["tracking_confirm_at"] for r in shipped if not r["tracking_confirmed"]]
+                                + [r["delivery_confirm_at"] for r in shipped if not r["delivery_confirmed"]])
     by_tx = Counter(r["transaction_id"] for r in rows)
     for r in rows:
         assert r["last_updated"] == now and r["order_time"] <= now
@@ -82,6 +85,8 @@ def test_generated_rows_follow_the_rules(client: TestClient) -> None:
             if r["state"] == "SHIPPED":
                 assert r["tracking_confirm_at"] == r["shipped_at"] + policy.tracking_confirm
                 assert r["tracking_confirmed"] == (r["tracking_confirm_at"] <= now)
+                assert r["delivery_confirm_at"] == r["tracking_confirm_at"] + policy.delivery_confirm
+                assert r["delivery_confirmed"] == (r["delivery_confirm_at"] <= now)
         if r["state"] == "REFUNDED":
             assert r["refunded_by"] == rules.REFUNDED_BY_MERCHANT and r["refunded_at"] <= now
             assert r["refund_amount"] == rules.buyer_total(r)
@@ -95,6 +100,7 @@ def test_generated_rows_follow_the_rules(client: TestClient) -> None:
     assert any(r["warehouse"].startswith("EXPRESS-") for r in rows)
     assert {r["state"] for r in rows if r["shipped_at"] and r["state"] == "REFUNDED"}  # refunds after shipping
     assert any(r["state"] == "REFUNDED" and r["shipped_at"] is None for r in rows)  # and before
+    assert {r["delivery_confirmed"] for r in shipped} == {True, False}  # delivered parcels, and some on the way
 
 
 # ---- POST /sandbox/api/transactions -------------------------------------------------------------------

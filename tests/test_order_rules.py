@@ -23,7 +23,8 @@ def order(**over: Any) -> dict[str, Any]:
         "released_at": NOW - timedelta(hours=2), "last_updated": NOW - timedelta(hours=2),
         "requires_delivery_confirmation": False, "shipping_provider": None, "tracking_number": None,
         "origin_country_code": None, "ship_note": None, "shipped_at": None, "tracking_confirm_at": None,
-        "tracking_confirmed": False, "original_shipping_detail": None,
+        "tracking_confirmed": False, "delivery_confirm_at": None, "delivery_confirmed": False,
+        "original_shipping_detail": None,
         "shipping_detail": {"name": "A. Buyer", "street_address1": "Hauptstr. 5", "city": "Bamberg",
                             "zipcode": "96047", "country": "DE", "phone_number": "0900000000"},
     }
@@ -34,7 +35,7 @@ def order(**over: Any) -> dict[str, Any]:
 def shipped(**over: Any) -> dict[str, Any]:
     o = order(state=SHIPPED, shipping_provider="YunExpress", tracking_number="YT1900000000001",
               origin_country_code="CN", shipped_at=NOW - timedelta(hours=1),
-              tracking_confirm_at=NOW + timedelta(days=1))
+              tracking_confirm_at=NOW + timedelta(days=1), delivery_confirm_at=NOW + timedelta(days=6))
     o.update(over)
     return o
 
@@ -226,6 +227,37 @@ def test_carrier_confirms_tracking() -> None:
     later = NOW + timedelta(days=2)
     assert rules.confirm_tracking(o, later) == {"tracking_confirmed": True, "last_updated": o["tracking_confirm_at"]}
     assert rules.confirm_tracking(shipped(tracking_confirmed=True), later) is None
+
+
+def test_carrier_confirms_delivery_after_the_scan() -> None:
+    o = shipped()
+    at = o["delivery_confirm_at"]
+    assert rules.confirm_delivery(o, at + timedelta(days=1)) is None  # the first scan is not in yet
+    scanned = {**o, "tracking_confirmed": True}
+    assert rules.confirm_delivery(scanned, at - timedelta(seconds=1)) is None
+    assert rules.confirm_delivery(scanned, at + timedelta(days=1)) == {"delivery_confirmed": True, "last_updated": at}
+    assert rules.confirm_delivery({**scanned, "delivery_confirmed": True}, at + timedelta(days=1)) is None
+    assert rules.confirm_delivery({**scanned, "state": REFUNDED}, at + timedelta(days=1)) is None
+
+
+def test_shipping_schedules_both_scans_and_new_tracking_starts_them_again() -> None:
+    changes = fulfil(order())
+    assert changes["delivery_confirm_at"] == NOW + POLICY.tracking_confirm + POLICY.delivery_confirm
+    assert changes["delivery_confirmed"] is False
+    delivered = shipped(tracking_confirmed=True, delivery_confirmed=True)
+    again = rules.modify_tracking(delivered, provider="USPS", tracking_number="9400100000000000000001",
+                                  origin_country_code="CN", ship_note=None, now=NOW, policy=POLICY)
+    assert (again["tracking_confirmed"], again["delivery_confirmed"]) == (False, False)
+    assert again["delivery_confirm_at"] == again["tracking_confirm_at"] + POLICY.delivery_confirm
+
+
+def test_a_refund_cancels_the_scans_still_ahead() -> None:
+    pending = rules.refund(shipped(tracking_confirmed=True), reason_code=32, reason_note=None, now=NOW,
+                           policy=POLICY).changes
+    assert pending["delivery_confirm_at"] is None and pending["tracking_confirm_at"] is not None
+    done = shipped(tracking_confirmed=True, delivery_confirmed=True)
+    kept = rules.refund(done, reason_code=32, reason_note=None, now=NOW, policy=POLICY).changes
+    assert kept["delivery_confirm_at"] == done["delivery_confirm_at"]
 
 
 def test_time_to_fulfill_counts_down() -> None:

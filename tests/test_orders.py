@@ -330,7 +330,7 @@ def test_shipped_order_conforms_to_the_supplement_example(client: TestClient, wi
     # 3.1: present for a SHIPPED order when they apply
     documented = {"currency_code", "pay_customer_vat_required", "size", "ship_note", "tracking_confirmed_date",
                   "we_required_delivery_date", "is_fbw", "fbw_warehouse_code", "ShippingDetail.state",
-                  "ShippingDetail.street_address2"}
+                  "ShippingDetail.street_address2", "confirmed_delivery"}  # the last: a Confirmed Delivery order
     assert extras <= documented, extras - documented
     # always there in the mock (2015+ fields the 2018 example leaves out), and here the ship_note given
     assert {"currency_code", "pay_customer_vat_required", "ship_note"} <= extras
@@ -600,6 +600,83 @@ def test_confirmed_delivery_country_needs_a_confirmed_delivery_carrier(client: T
     cheap = next((o for o in orders if o["requires_delivery_confirmation"] == "False"), None)
     if cheap is not None:
         ship(wish, cheap["order_id"], provider="YunExpress", number="YT1900000000002")
+
+
+def test_the_carrier_confirms_delivery_on_the_clock(client: TestClient, wish: Wish, advance: Any,
+                                                    settings: Settings) -> None:
+    """A Confirmed Delivery order: confirmed_delivery "False" once shipped; the first scan, then the delivery
+    scan on the clock, each stamped at its instant; the CSV's two columns say the same. An order outside the
+    policy carries neither key, and its CSV row still shows the carrier's delivery scan."""
+    freeze(client)
+    orders = [get(wish, oid) for oid in tx(client, count=8, country="US", seed=21)]
+    cd = next(o["order_id"] for o in orders if o["requires_delivery_confirmation"] == "True")
+    plain = one(client, seed=4)  # Canada: outside the policy
+    shipped_at = now_of(client)
+    ship(wish, cd)
+    ship(wish, plain, number=USPS_2)
+    o = get(wish, cd)
+    assert o["confirmed_delivery"] == "False" and "date_shipping_carrier_confirmed_delivery" not in o
+    assert "confirmed_delivery" not in get(wish, plain)
+    scan = timedelta(seconds=settings.order_tracking_confirm_seconds)
+    delivery = timedelta(seconds=settings.order_delivery_confirm_seconds)
+    advance(int((scan + delivery).total_seconds()) - 1)  # scanned, not yet delivered
+    o = get(wish, cd)
+    assert (o["tracking_confirmed"], o["confirmed_delivery"]) == ("True", "False")
+    assert o["last_updated"] == stamp(shipped_at + scan)
+    advance(1)
+    o = get(wish, cd)
+    delivered = stamp(shipped_at + scan + delivery)
+    assert (o["confirmed_delivery"], o["date_shipping_carrier_confirmed_delivery"], o["last_updated"]) == (
+        "True", delivered, delivered)
+    assert_order_shape(o)
+    assert cd in ids_of(walk(wish, since=delivered))  # since-polling sees the delivery
+    rows = {r["Order Id"]: r for r in csv_rows(client, finished(wish, advance, create_job(wish))["download_link"])}
+    assert (rows[cd]["Confirmed Delivery"], rows[cd]["Date Shipping Carrier Confirmed Delivery"]) == (
+        "True", delivered)
+    assert rows[plain]["Confirmed Delivery"] == "True"
+    unshipped = next(o["order_id"] for o in orders if o["order_id"] != cd)
+    assert rows[unshipped]["Confirmed Delivery"] == rows[unshipped]["Date Shipping Carrier Confirmed Delivery"] == ""
+
+
+def test_new_tracking_starts_the_scans_again_and_a_refund_stops_them(client: TestClient, wish: Wish,
+                                                                    advance: Any, settings: Settings) -> None:
+    freeze(client)
+    orders = [get(wish, oid) for oid in tx(client, count=8, country="US", seed=21)]
+    first, second = [o["order_id"] for o in orders if o["requires_delivery_confirmation"] == "True"][:2]
+    ship(wish, first)
+    advance(settings.order_tracking_confirm_seconds + settings.order_delivery_confirm_seconds)
+    assert get(wish, first)["confirmed_delivery"] == "True"
+    assert wish.ok("order/modify-tracking", id=first, tracking_provider="USPS", tracking_number=USPS_2,
+                   origin_country_code="CN") == {"success": True}
+    o = get(wish, first)
+    assert (o["tracking_confirmed"], o["confirmed_delivery"]) == ("False", "False")
+    assert "date_shipping_carrier_confirmed_delivery" not in o
+    # returned to sender after the first scan: the delivery scan never comes
+    ship(wish, second, number=USPS_2)
+    advance(settings.order_tracking_confirm_seconds)
+    refund(wish, second, "32")
+    advance(settings.order_delivery_confirm_seconds * 2)
+    o = get(wish, second)
+    assert (o["state"], o["tracking_confirmed"], o["confirmed_delivery"]) == ("REFUNDED", "True", "False")
+    assert "date_shipping_carrier_confirmed_delivery" not in o
+
+
+def test_confirm_delivery_hook(client: TestClient, wish: Wish) -> None:
+    freeze(client)
+    orders = [get(wish, oid) for oid in tx(client, count=8, country="US", seed=21)]
+    oid = next(o["order_id"] for o in orders if o["requires_delivery_confirmation"] == "True")
+    ship(wish, oid)
+    now = stamp(now_of(client))
+    r = client.post(f"/sandbox/api/orders/{oid}/confirm-delivery")  # before the first scan: both at once
+    assert r.status_code == 200, r.text
+    o = get(wish, oid)
+    assert (o["tracking_confirmed"], o["tracking_confirmed_date"], o["confirmed_delivery"],
+            o["date_shipping_carrier_confirmed_delivery"], o["last_updated"]) == ("True", now, "True", now, now)
+    assert r.json()["Order"]["confirmed_delivery"] == "True"
+    assert assert_envelope_error(client.post(f"/sandbox/api/orders/{oid}/confirm-delivery"))["code"] == 1000
+    approved = next(o["order_id"] for o in orders if o["order_id"] != oid)
+    assert assert_envelope_error(client.post(f"/sandbox/api/orders/{approved}/confirm-delivery"))["code"] == 1000
+    assert assert_envelope_error(client.post(f"/sandbox/api/orders/{'f' * 24}/confirm-delivery"))["code"] == 1004
 
 
 def test_change_shipping_to_a_confirmed_delivery_country(client: TestClient, wish: Wish) -> None:

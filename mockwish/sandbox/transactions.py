@@ -112,9 +112,10 @@ async def transactions(request: Request, body: TransactionsIn | None = None) -> 
             "count": len(made.order_ids)}
 
 
-def _hook(request: Request, order_id: str, column: str, check: Callable[[dict[str, Any]], None]) -> Any:
-    """Move one scheduled instant of an order (`released_at`, `tracking_confirm_at`) to now and let the
-    order clock carry out the transition, exactly as it would have at that instant."""
+def _hook(request: Request, order_id: str, check: Callable[[dict[str, Any]], tuple[str, ...]]) -> Any:
+    """Move the scheduled instants of an order that `check` names (`released_at`, `tracking_confirm_at`,
+    `delivery_confirm_at`) to now and let the order clock carry out the transitions, exactly as it would
+    have at that instant."""
     ctx = _ctx(request)
     try:
         if not is_object_id(order_id):
@@ -124,8 +125,8 @@ def _hook(request: Request, order_id: str, column: str, check: Callable[[dict[st
             merchant_id = order_store.owner_of(conn, order_id)
             if merchant_id is None:
                 raise WishError("order_not_found", id=order_id)
-            check(order_store.get(conn, merchant_id, order_id))
-            order_store.save(conn, order_id, {column: now})
+            columns = check(order_store.get(conn, merchant_id, order_id))
+            order_store.save(conn, order_id, dict.fromkeys(columns, now))
             ctx.orders.schedule(now)  # type: ignore[attr-defined]
             ctx.timeline.settle_due(conn, now)  # type: ignore[attr-defined]
             order = order_store.get(conn, merchant_id, order_id)
@@ -134,32 +135,57 @@ def _hook(request: Request, order_id: str, column: str, check: Callable[[dict[st
     return render.order(order, now, ctx.order_policy, show_original=True)  # type: ignore[arg-type]
 
 
-def _under_review(order: dict[str, Any]) -> None:
+def _under_review(order: dict[str, Any]) -> tuple[str, ...]:
     if order["state"] != rules.REQUIRE_REVIEW:
         raise WishError("invalid_param", value=order["state"],
                         param=f"state of order {order['id']} (only a REQUIRE_REVIEW order can be released)")
+    return ("released_at",)
 
 
-def _awaiting_scan(order: dict[str, Any]) -> None:
+def _shipped(order: dict[str, Any]) -> None:
     if order["state"] == rules.REFUNDED:
         raise WishError("order_already_refunded", id=order["id"])
     if order["state"] != rules.SHIPPED:
         raise WishError("order_not_shipped", id=order["id"])
+
+
+def _awaiting_scan(order: dict[str, Any]) -> tuple[str, ...]:
+    _shipped(order)
     if order["tracking_confirmed"]:
         raise WishError("invalid_param", value="True",
                         param=f"tracking_confirmed of order {order['id']} (its tracking is already confirmed)")
+    return ("tracking_confirm_at",)
+
+
+def _awaiting_delivery(order: dict[str, Any]) -> tuple[str, ...]:
+    """A delivery scan implies the first scan: an unconfirmed tracking is confirmed at the same instant."""
+    _shipped(order)
+    if order["delivery_confirmed"]:
+        raise WishError("invalid_param", value="True",
+                        param=f"confirmed_delivery of order {order['id']} (its delivery is already confirmed)")
+    if order["delivery_confirm_at"] is None:
+        raise WishError("invalid_param", value=order["shipping_provider"] or "",
+                        param=f"tracking_number of order {order['id']} (shipped without one: never confirmed)")
+    return ("delivery_confirm_at",) if order["tracking_confirmed"] else ("tracking_confirm_at", "delivery_confirm_at")
 
 
 @router.post("/orders/{order_id}/release", response_model=OrderHookOut, responses=_ERRORS,
              summary="Release a REQUIRE_REVIEW order to the merchant now (APPROVED)")
 async def release(request: Request, order_id: str) -> Any:
-    return _hook(request, order_id, "released_at", _under_review)
+    return _hook(request, order_id, _under_review)
 
 
 @router.post("/orders/{order_id}/confirm-tracking", response_model=OrderHookOut, responses=_ERRORS,
              summary="The carrier's first scan of a SHIPPED order, now (tracking_confirmed True)")
 async def confirm_tracking(request: Request, order_id: str) -> Any:
-    return _hook(request, order_id, "tracking_confirm_at", _awaiting_scan)
+    return _hook(request, order_id, _awaiting_scan)
+
+
+@router.post("/orders/{order_id}/confirm-delivery", response_model=OrderHookOut, responses=_ERRORS,
+             summary="The carrier's delivery scan of a SHIPPED order, now (confirmed_delivery True; the tracking "
+                     "too if it was not yet)")
+async def confirm_delivery(request: Request, order_id: str) -> Any:
+    return _hook(request, order_id, _awaiting_delivery)
 
 
 @router.get("/orders", response_model=OrdersSummaryOut, responses=_ERRORS,

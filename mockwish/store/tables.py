@@ -197,7 +197,8 @@ class SandboxState(SQLModel, table=True):
 class Order(SQLModel, table=True):
     """One order line of a buyer's transaction (several orders can share a transaction_id). The state
     machine lives in mockwish.merchant.orders.rules; scheduled instants (release after review, carrier
-    confirmation of tracking) are settled on the mock's clock by mockwish.merchant.orders.lifecycle."""
+    confirmation of tracking, then of delivery) are settled on the mock's clock by
+    mockwish.merchant.orders.lifecycle."""
 
     __tablename__ = "orders"
     __table_args__ = (
@@ -206,6 +207,7 @@ class Order(SQLModel, table=True):
         Index("ix_orders_merchant_time", "merchant_id", "order_time", "id"),
         Index("ix_orders_review_due", "state", "released_at"),
         Index("ix_orders_confirm_due", "tracking_confirm_at"),
+        Index("ix_orders_delivery_due", "delivery_confirm_at"),
     )
     id: str = Field(primary_key=True, max_length=24)
     merchant_id: str = Field(foreign_key="merchant.id")
@@ -247,6 +249,8 @@ class Order(SQLModel, table=True):
     shipped_at: NaiveDatetime | None = None
     tracking_confirm_at: NaiveDatetime | None = None  # when the carrier's first scan confirms tracking
     tracking_confirmed: bool = False
+    delivery_confirm_at: NaiveDatetime | None = None  # when the carrier confirms delivery (tracked parcels)
+    delivery_confirmed: bool = False
     refunded_at: NaiveDatetime | None = None
     refund_reason_code: int | None = None
     refunded_reason: str | None = None

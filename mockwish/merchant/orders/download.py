@@ -35,7 +35,8 @@ ADDRESS_LINE = ("name", "street_address1", "street_address2", "city", "state", "
 COLUMNS = ("id", "transaction_id", "state", "sku", "product_name", "product_id", "product_image_url", "size", "color",
            "price", "cost", "shipping", "shipping_cost", "quantity", "currency_code", "order_time", "released_at",
            "last_updated", "shipped_at", "shipping_provider", "tracking_number", "tracking_confirmed",
-           "tracking_confirm_at", "shipping_detail", "refund_amount", "merchant_responsible_amount", "refunded_at",
+           "tracking_confirm_at", "delivery_confirmed", "delivery_confirm_at", "shipping_detail", "refund_amount",
+           "merchant_responsible_amount", "refunded_at",
            "refunded_reason", "is_wish_express", "we_required_delivery_date", "requires_delivery_confirmation",
            "is_combined_order")  # what row() reads
 
@@ -90,7 +91,9 @@ def row(o: dict[str, Any], currency_column: bool, countries: dict[str, str]) -> 
         "" if o["quantity"] is None else str(o["quantity"]),
         money(rules.order_total(o)), "0.0",
         o["released_at"] if o["state"] != rules.REQUIRE_REVIEW else "", _day(o["shipped_at"]),
-        "False", "", o["shipping_provider"] if shipped else "", o["tracking_number"] or "" if shipped else "",
+        FLAGS[o["delivery_confirmed"]] if shipped else "",
+        o["delivery_confirm_at"] if shipped and o["delivery_confirmed"] else "",
+        o["shipping_provider"] if shipped else "", o["tracking_number"] or "" if shipped else "",
         FLAGS[o["tracking_confirmed"]] if shipped else "",
         o["tracking_confirm_at"] if shipped and o["tracking_confirmed"] else "",
         one_line, name, first, last, get("street_address1", ""), get("street_address2", ""),

@@ -134,7 +134,9 @@ def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, p
     store.adjust_stock(conn, merchant_id, maker.moves)
     due = [at for r in rows for at in (r["released_at"] if r["state"] == REQUIRE_REVIEW else None,
                                        r["tracking_confirm_at"] if r["state"] == SHIPPED
-                                       and not r["tracking_confirmed"] else None) if at is not None]
+                                       and not r["tracking_confirmed"] else None,
+                                       r["delivery_confirm_at"] if r["state"] == SHIPPED
+                                       and not r["delivery_confirmed"] else None) if at is not None]
     return Generated([r["id"] for r in rows], transactions, min(due) if due else None)
 
 
@@ -251,7 +253,8 @@ def _span(rng: random.Random, low: timedelta, high: timedelta) -> timedelta:
 
 def _timeline(g: _Group, now: datetime, policy: OrderPolicy, rng: random.Random) -> dict[str, datetime]:
     """The instants of a transaction's life, all at or before `now` except the scheduled ones (a review's
-    release, a carrier's first scan). APPROVED orders keep at least 40 % of the fulfilment window."""
+    release, a carrier's scans). APPROVED orders keep at least 40 % of the fulfilment window; a share of the
+    orders whose tracking is confirmed are delivered too."""
     hour, window, scan = timedelta(hours=1), policy.fulfill_window, policy.tracking_confirm
     now_s = now.replace(microsecond=0)
     review_delay = _span(rng, timedelta(minutes=5), 6 * hour)
@@ -261,7 +264,7 @@ def _timeline(g: _Group, now: datetime, policy: OrderPolicy, rng: random.Random)
     t: dict[str, datetime] = {}
     if shipped:
         if g.confirmed:
-            t["shipped_at"] = now_s - scan - _span(rng, timedelta(0), 72 * hour)
+            t["shipped_at"] = now_s - scan - _span(rng, timedelta(0), 72 * hour + policy.delivery_confirm)
         else:  # the scan is still ahead
             t["shipped_at"] = now_s - _span(rng, timedelta(0), scan * 0.9)
         t["released_at"] = t["shipped_at"] - _span(rng, hour, min(window * 0.8, 72 * hour))
@@ -396,7 +399,8 @@ class _Maker:
             "is_combined_order": g.size > 1, "is_fbw": g.fbw, "fbw_warehouse_code": fbw_code, "fine_ids": [],
             "shipping_detail": dict(address), "original_shipping_detail": None, "shipping_provider": None,
             "tracking_number": None, "origin_country_code": None, "ship_note": None, "shipped_at": None,
-            "tracking_confirm_at": None, "tracking_confirmed": False, "refunded_at": None,
+            "tracking_confirm_at": None, "tracking_confirmed": False, "delivery_confirm_at": None,
+            "delivery_confirmed": False, "refunded_at": None,
             "refund_reason_code": None, "refunded_reason": None, "refunded_by": None, "refund_amount": None,
             "merchant_responsible_amount": None,
         }
@@ -422,8 +426,10 @@ class _Maker:
             row.update(rules.fulfill_one(row, provider=carrier, tracking_number=tracking, origin_country_code=ORIGIN,
                                          ship_note=None, now=times["shipped_at"], policy=policy,
                                          by_wish=row["is_fbw"]))
-            if g.confirmed:
-                row.update(rules.confirm_tracking(row, self.now) or {})
+            if g.confirmed:  # scanned (and perhaps delivered) before any refund
+                at = times.get("refunded_at", self.now)
+                row.update(rules.confirm_tracking(row, at) or {})
+                row.update(rules.confirm_delivery(row, at) or {})
         if g.state == REFUNDED:
             assert code is not None
             note = "Buyer cancelled the order" if code == rules.OTHER_REASON else None

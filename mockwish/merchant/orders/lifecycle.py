@@ -1,7 +1,8 @@
 """Orders age on the mock's clock: REQUIRE_REVIEW orders are released at `released_at`, shipped orders'
-tracking is confirmed at `tracking_confirm_at`. The transitions are the rules' `release` and
-`confirm_tracking`, carried out the first time anything reads the store after their instant, and stamped
-with that instant, so advancing the clock walks an order through its life and `since` polling sees it."""
+tracking is confirmed at `tracking_confirm_at` and their delivery at `delivery_confirm_at`. The transitions
+are the rules' `release`, `confirm_tracking` and `confirm_delivery`, carried out the first time anything
+reads the store after their instant, and stamped with that instant, so advancing the clock walks an order
+through its life and `since` polling sees it."""
 
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ from mockwish.store.tables import Order
 
 T = Order.__table__  # type: ignore[attr-defined]
 _NEVER = datetime.max
+_MOVED = ("state", "tracking_confirmed", "delivery_confirmed", "last_updated")  # what the clock's steps change
 _DUE_COLUMNS = (T.c.id, T.c.state, T.c.released_at, T.c.last_updated, T.c.tracking_confirm_at,
-                T.c.tracking_confirmed)
+                T.c.tracking_confirmed, T.c.delivery_confirm_at, T.c.delivery_confirmed)
+_STEPS = (rules.release, rules.confirm_tracking, rules.confirm_delivery)  # in the order a parcel lives them
+_AWAITING_SCAN = (T.c.state == rules.SHIPPED) & T.c.tracking_confirmed.is_(False)
+# delivery is only awaited once the first scan is in (a scan due too is found by _AWAITING_SCAN)
+_AWAITING_DELIVERY = ((T.c.state == rules.SHIPPED) & T.c.tracking_confirmed.is_(True)
+                      & T.c.delivery_confirmed.is_(False))
 
 
 class OrderClock:
@@ -35,21 +42,23 @@ class OrderClock:
             return
         due = conn.execute(select(*_DUE_COLUMNS).where(
             ((T.c.state == rules.REQUIRE_REVIEW) & (T.c.released_at <= now))
-            | ((T.c.state == rules.SHIPPED) & T.c.tracking_confirmed.is_(False) & (T.c.tracking_confirm_at <= now))
+            | (_AWAITING_SCAN & (T.c.tracking_confirm_at <= now))
+            | (_AWAITING_DELIVERY & (T.c.delivery_confirm_at <= now))
         )).mappings().all()
         updates = []
         for row in due:
-            order = dict(row)
-            changes = rules.release(order, now) or rules.confirm_tracking(order, now)
-            if changes:
-                updates.append({"_id": order["id"], "state": changes.get("state", order["state"]),
-                                "tracking_confirmed": changes.get("tracking_confirmed", order["tracking_confirmed"]),
-                                "last_updated": changes["last_updated"]})
+            order, moved = dict(row), False
+            for step in _STEPS:  # a long jump of the clock can be due for a scan and the delivery at once
+                changes = step(order, now)
+                if changes:
+                    order.update(changes)
+                    moved = True
+            if moved:
+                updates.append({"_id": order["id"], **{k: order[k] for k in _MOVED}})
         if updates:
             conn.execute(update(T).where(T.c.id == bindparam("_id")).values(
-                state=bindparam("state"), tracking_confirmed=bindparam("tracking_confirmed"),
-                last_updated=bindparam("last_updated")), updates)
+                {k: bindparam(k) for k in _MOVED}), updates)
         review = conn.execute(select(func.min(T.c.released_at)).where(T.c.state == rules.REQUIRE_REVIEW)).scalar()
-        confirm = conn.execute(select(func.min(T.c.tracking_confirm_at)).where(
-            T.c.state == rules.SHIPPED, T.c.tracking_confirmed.is_(False))).scalar()
-        self.next_due = min(review or _NEVER, confirm or _NEVER)
+        scan = conn.execute(select(func.min(T.c.tracking_confirm_at)).where(_AWAITING_SCAN)).scalar()
+        delivery = conn.execute(select(func.min(T.c.delivery_confirm_at)).where(_AWAITING_DELIVERY)).scalar()
+        self.next_due = min(review or _NEVER, scan or _NEVER, delivery or _NEVER)

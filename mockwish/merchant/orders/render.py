@@ -74,6 +74,7 @@ def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Ren
     shipped = o["shipped_at"] is not None
     refunded = o["state"] == REFUNDED
     approved = o["state"] == APPROVED  # the countdown's keys hold their place; `at` fills them
+    cd_order = o["requires_delivery_confirmation"]
     body: dict[str, Any] = compact({
         "order_id": o["id"], "transaction_id": o["transaction_id"], "buyer_id": o["buyer_id"],
         "state": o["state"], "order_time": ts(o["order_time"]),
@@ -99,6 +100,11 @@ def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Ren
         "ship_note": o["ship_note"] or None,
         "tracking_confirmed": flag(o["tracking_confirmed"]) if shipped else None,
         "tracking_confirmed_date": ts(o["tracking_confirm_at"]) if shipped and o["tracking_confirmed"] else None,
+        # the Confirmed Delivery Policy's own keys: only on the orders it covers (supplement 3.4's SHIPPED
+        # example, requires_delivery_confirmation "False", has neither)
+        "confirmed_delivery": flag(o["delivery_confirmed"]) if shipped and cd_order else None,
+        "date_shipping_carrier_confirmed_delivery":
+            ts(o["delivery_confirm_at"]) if shipped and cd_order and o["delivery_confirmed"] else None,
         "refunded_by": o["refunded_by"] if refunded else None,
         "refunded_reason": o["refunded_reason"] if refunded else None,
         "refunded_time": _date(o["refunded_at"]) if refunded else None,

@@ -3,6 +3,7 @@
     REQUIRE_REVIEW --(released on the clock)--> APPROVED --fulfill_one--> SHIPPED --modify_tracking--> SHIPPED
     APPROVED / SHIPPED --refund--> REFUNDED
     SHIPPED: tracking_confirmed False --(carrier scan on the clock)--> True
+             delivery_confirmed False --(carrier's delivery scan on the clock, tracked parcels only)--> True
 
 Each transition is a function that takes the order row (a dict) and answers the changes to store, or raises
 the documented WishError. Every transition moves `last_updated`, which is what multi-get's since/upto read."""
@@ -45,6 +46,7 @@ class OrderPolicy:
     review: timedelta = timedelta(hours=1)
     fulfill_window: timedelta = timedelta(hours=120)
     tracking_confirm: timedelta = timedelta(days=2)
+    delivery_confirm: timedelta = timedelta(days=5)  # after the first scan
     origin_country_required: bool = True
     refund_era: str = "2019"
     confirmed_delivery_min_total: float = 10.0
@@ -54,6 +56,7 @@ class OrderPolicy:
         return cls(commission=s.order_commission, review=timedelta(seconds=s.order_review_seconds),
                    fulfill_window=timedelta(hours=s.order_fulfill_hours),
                    tracking_confirm=timedelta(seconds=s.order_tracking_confirm_seconds),
+                   delivery_confirm=timedelta(seconds=s.order_delivery_confirm_seconds),
                    origin_country_required=s.order_origin_country_required, refund_era=s.order_refund_reasons,
                    confirmed_delivery_min_total=s.order_confirmed_delivery_min_total)
 
@@ -153,9 +156,13 @@ def _tracking_changes(order: Row, provider: str, number: str | None, origin: str
     tracking = _tracking(carrier, number)
     origin_code = _origin(origin, policy)
     _confirmed_delivery(order, carrier)
+    scan = now + policy.tracking_confirm
     changes: Row = {"shipping_provider": carrier, "tracking_number": tracking,
                     "origin_country_code": origin_code or order.get("origin_country_code"),
-                    "tracking_confirmed": False, "tracking_confirm_at": now + policy.tracking_confirm,
+                    "tracking_confirmed": False, "tracking_confirm_at": scan,
+                    # a parcel without a tracking number is never confirmed delivered
+                    "delivery_confirmed": False,
+                    "delivery_confirm_at": scan + policy.delivery_confirm if tracking is not None else None,
                     "last_updated": now}
     if note is not None:
         changes["ship_note"] = note
@@ -220,10 +227,13 @@ def refund(order: Row, *, reason_code: int, reason_note: str | None, now: dateti
     if reason_code == OTHER_REASON and not note:
         raise WishError("missing_param", param="reason_note")
     text = note if reason_code == OTHER_REASON else refund_reasons()[reason_code]
+    delivered = order.get("delivery_confirmed")
     changes: Row = {"state": REFUNDED, "refunded_at": now, "refund_reason_code": reason_code,
                     "refunded_reason": text, "refunded_by": REFUNDED_BY_MERCHANT,
                     "refund_amount": buyer_total(order), "merchant_responsible_amount": order_total(order),
-                    "tracking_confirm_at": None if not order["tracking_confirmed"] else order["tracking_confirm_at"],
+                    # what the carrier has not scanned yet never will be
+                    "tracking_confirm_at": order["tracking_confirm_at"] if order["tracking_confirmed"] else None,
+                    "delivery_confirm_at": order.get("delivery_confirm_at") if delivered else None,
                     "last_updated": now}
     return Refund(changes, restock=not shipped)
 
@@ -266,3 +276,13 @@ def confirm_tracking(order: Row, now: datetime) -> Row | None:
     if order["state"] != SHIPPED or order["tracking_confirmed"] or at is None or at > now:
         return None
     return {"tracking_confirmed": True, "last_updated": max(order["last_updated"], at)}
+
+
+def confirm_delivery(order: Row, now: datetime) -> Row | None:
+    """The carrier's delivery scan: delivery_confirmed becomes True at delivery_confirm_at, after the first
+    scan has confirmed the tracking."""
+    at = order.get("delivery_confirm_at")
+    if (order["state"] != SHIPPED or not order["tracking_confirmed"] or order.get("delivery_confirmed")
+            or at is None or at > now):
+        return None
+    return {"delivery_confirmed": True, "last_updated": max(order["last_updated"], at)}
