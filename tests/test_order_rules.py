@@ -270,3 +270,10 @@ def test_time_to_fulfill_counts_down() -> None:
 def test_wish_fulfils_its_own_fbw_orders() -> None:
     err = error_of(fulfil, order(is_fbw=True))
     assert (err.definition.key, err.code, err.status) == ("order_fulfilled_by_wish", 1000, 400)
+
+
+def test_fbw_fees_per_unit_and_per_order_in_the_orders_currency() -> None:
+    fees = {fee["fee_type"]: amount for fee, amount in rules.fbw_fees(order(quantity=3))}
+    assert fees == {"1": 4.5, "2": 0.3}
+    local = {fee["fee_type"]: amount for fee, amount in rules.fbw_fees(order(quantity=2, currency_code="CNY"))}
+    assert local == {"1": 18.0, "2": 1.8}

@@ -175,7 +175,7 @@ def assert_order_shape(o: dict[str, Any]) -> None:
     for key in ("order_id", "transaction_id", "buyer_id", "product_id", "variant_id"):
         assert OBJECT_ID.match(o[key]), key
     for key in ("order_time", "last_updated", "released_to_merchant_time", "expected_ship_date",
-                "we_required_delivery_date", "tracking_confirmed_date"):
+                "we_required_delivery_date", "tracking_confirmed_date", "date_shipping_carrier_confirmed_delivery"):
         if key in o:
             assert TIMESTAMP.match(o[key]), (key, o[key])
     for key in ("shipped_date", "refunded_time"):
@@ -214,6 +214,12 @@ def assert_order_shape(o: dict[str, Any]) -> None:
         assert "released_to_merchant_time" not in o
     if o["is_wish_express"] == "False":
         assert "we_required_delivery_date" not in o
+    assert ("fbw_fees" in o) == ("is_fbw" in o)
+    for fee in o.get("fbw_fees", []):
+        assert set(fee) == {"FBWFee"} and set(fee["FBWFee"]) == {"currency", "amount", "fee_name", "fee_type_text",
+                                                                 "fee_type"}
+        assert all(isinstance(v, str) for v in fee["FBWFee"].values()) and float(fee["FBWFee"]["amount"]) > 0
+        assert fee["FBWFee"]["currency"] == o["currency_code"]
 
 
 # ---- the Order object ------------------------------------------------------------------------------------
@@ -451,6 +457,13 @@ def test_wish_express_only_and_fbw(client: TestClient, wish: Wish) -> None:
     assert not set(plain) & set(ids_of(walk(wish, "order/get-fulfill", wish_express_only="True")))
     fbw_order = get(wish, fbw[0])
     assert fbw_order["is_fbw"] == "True" and fbw_order["fbw_warehouse_code"]
+    assert_order_shape(fbw_order)
+    fees = {f["FBWFee"]["fee_name"]: f["FBWFee"] for f in fbw_order["fbw_fees"]}
+    assert fees["FBW_FULFILLMENT_FEE"]["amount"] == str(1.5 * int(fbw_order["quantity"]))  # per unit, USD
+    assert fees["FBW_PACKING_FEE"]["amount"] == "0.3"  # per order
+    cny = get(Wish(client, SECOND_TOKEN), tx(client, SECOND_TOKEN, count=1, fbw_share=1.0, seed=2)[0])
+    assert {f["FBWFee"]["currency"] for f in cny["fbw_fees"]} == {"CNY"}  # in the order's currency
+    assert next(f["FBWFee"]["amount"] for f in cny["fbw_fees"] if f["FBWFee"]["fee_type"] == "2") == "1.8"
     assert "is_fbw" not in get(wish, plain[0])
     # Wish ships its own warehouse's orders: they never await the merchant, who cannot fulfil them
     assert not set(fbw) & set(ids_of(walk(wish, "order/get-fulfill")))

@@ -42,6 +42,12 @@ def currency_rates() -> dict[str, float]:
 
 
 @cache
+def fbw_fee_schedule() -> tuple[dict[str, Any], ...]:
+    """The fees an FBW order carries: fee_type, fee_name, fee_type_text, usd, per ("unit" or "order")."""
+    return tuple(_load("fbw_fees.json")["fees"])
+
+
+@cache
 def refund_reasons() -> dict[int, str]:
     """Refund reason code -> the text an order's refunded_reason shows."""
     return {int(k): v for k, v in _load("refund_reasons.json")["reasons"].items()}

@@ -119,6 +119,9 @@ def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Ren
         body["is_fbw"] = "True"
         if o["fbw_warehouse_code"]:
             body["fbw_warehouse_code"] = o["fbw_warehouse_code"]
+        body["fbw_fees"] = [{"FBWFee": {
+            "currency": o["currency_code"], "amount": money(amount), "fee_name": fee["fee_name"],
+            "fee_type_text": fee["fee_type_text"], "fee_type": fee["fee_type"]}} for fee, amount in rules.fbw_fees(o)]
     body["ShippingDetail"] = address(o["shipping_detail"])
     if show_original and o["original_shipping_detail"]:
         body["OriginalShippingDetail"] = address(o["original_shipping_detail"])

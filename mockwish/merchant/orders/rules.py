@@ -23,6 +23,7 @@ from mockwish.reference import (
     confirmed_delivery_carriers,
     confirmed_delivery_countries,
     currency_rates,
+    fbw_fee_schedule,
     iso_countries,
     refund_reason_era,
     refund_reasons,
@@ -76,6 +77,14 @@ def order_total(order: Row) -> float:
 def buyer_total(order: Row) -> float:
     """What the buyer paid: quantity x (price + shipping); what a full refund gives back."""
     return round(order["quantity"] * (order["price"] + order["shipping"]), 2)
+
+
+def fbw_fees(order: Row) -> list[tuple[dict[str, Any], float]]:
+    """What Wish charges for fulfilling an FBW order from its warehouse: (fee, amount in the order's
+    currency) per fee of the schedule, per unit or per order."""
+    rate = currency_rates().get(order["currency_code"]) or 1.0
+    return [(fee, round(fee["usd"] * rate * (order["quantity"] if fee["per"] == "unit" else 1), 2))
+            for fee in fbw_fee_schedule()]
 
 
 def needs_confirmed_delivery(country: str, buyer_total_usd: float, policy: OrderPolicy) -> bool:
