@@ -87,6 +87,10 @@ def test_generated_rows_follow_the_rules(client: TestClient) -> None:
                 assert r["tracking_confirmed"] == (r["tracking_confirm_at"] <= now)
                 assert r["delivery_confirm_at"] == r["tracking_confirm_at"] + policy.delivery_confirm
                 assert r["delivery_confirmed"] == (r["delivery_confirm_at"] <= now)
+                # a scan still ahead is at least a tenth of its delay ahead: nothing moves right after generating
+                for at, delay in ((r["tracking_confirm_at"], policy.tracking_confirm),
+                                  (r["delivery_confirm_at"], policy.delivery_confirm)):
+                    assert at <= now or at - now >= delay / 10
         if r["state"] == "REFUNDED":
             assert r["refunded_by"] == rules.REFUNDED_BY_MERCHANT and r["refunded_at"] <= now
             assert r["refund_amount"] == rules.buyer_total(r)

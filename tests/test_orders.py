@@ -674,6 +674,23 @@ def test_new_tracking_starts_the_scans_again_and_a_refund_stops_them(client: Tes
     assert "date_shipping_carrier_confirmed_delivery" not in o
 
 
+def test_the_delivery_scan_keeps_its_delay_after_a_hooked_first_scan(client: TestClient, wish: Wish, advance: Any,
+                                                                     settings: Settings) -> None:
+    freeze(client)
+    orders = [get(wish, oid) for oid in tx(client, count=8, country="US", seed=21)]
+    oid = next(o["order_id"] for o in orders if o["requires_delivery_confirmation"] == "True")
+    ship(wish, oid)
+    advance(60)
+    scanned = now_of(client)
+    assert client.post(f"/sandbox/api/orders/{oid}/confirm-tracking").status_code == 200
+    advance(settings.order_delivery_confirm_seconds - 1)
+    assert get(wish, oid)["confirmed_delivery"] == "False"
+    advance(1)
+    o = get(wish, oid)
+    delivered = stamp(scanned + timedelta(seconds=settings.order_delivery_confirm_seconds))
+    assert (o["confirmed_delivery"], o["date_shipping_carrier_confirmed_delivery"]) == ("True", delivered)
+
+
 def test_confirm_delivery_hook(client: TestClient, wish: Wish) -> None:
     freeze(client)
     orders = [get(wish, oid) for oid in tx(client, count=8, country="US", seed=21)]

@@ -75,3 +75,14 @@ def test_a_data_dir_of_another_version_is_reseeded_with_its_seed(tmp_path: Path)
         assert r.status_code == 200 and r.json()["data"], r.text
     current = build_context(Settings(data_dir=tmp_path, products_per_merchant=5))
     assert current.sandbox.prepare() is None  # the same version's tables are kept as they are
+
+
+def test_a_data_dir_whose_seed_cannot_be_read_is_reseeded_with_the_configured_seed(tmp_path: Path) -> None:
+    first = build_context(Settings(data_dir=tmp_path, products_per_merchant=5, seed=7))
+    first.sandbox.prepare()
+    first.engine.dispose()
+    with sqlite3.connect(tmp_path / "mockwish.db") as raw:
+        raw.execute("ALTER TABLE sandbox_state RENAME COLUMN value TO old_value")
+    again = build_context(Settings(data_dir=tmp_path, products_per_merchant=5, seed=99))
+    assert again.sandbox.prepare() is not None and again.sandbox.seed == 99
+    assert again.sandbox.stored_seed() == 99

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from mockwish.clock import Clock
 from mockwish.merchant.orders import store as order_store
@@ -63,15 +64,19 @@ class SandboxStore:
 
     def prepare(self) -> SeedReport | None:
         """Create the schema; seed it when empty (a fresh data dir) or when its tables are another version's
-        (a data volume kept across an upgrade), with the seed it was made with."""
+        (a data volume kept across an upgrade: with the seed it was made with, if it can still be read)."""
         create_schema(self.engine)
-        if self.is_empty():
-            return self.reseed(self.seed)
-        self.seed = self.stored_seed() or self.seed
         if not schema_is_current(self.engine):
+            try:
+                self.seed = self.stored_seed() or self.seed
+            except SQLAlchemyError:  # the old sandbox_state table is unreadable too
+                pass
             log.warning("the data dir's tables were written by another version of mockwish: reseeding (seed %s)",
                         self.seed)
             return self.reseed(self.seed)
+        if self.is_empty():
+            return self.reseed(self.seed)
+        self.seed = self.stored_seed() or self.seed
         return None
 
     def reseed(self, seed: int) -> SeedReport:

@@ -8,6 +8,7 @@ generation in the threadpool would interleave its transaction with the requests 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +21,7 @@ from mockwish.ids import is_object_id
 from mockwish.merchant.orders import render, rules
 from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.generate import MAX_COUNT, generate
+from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.sandbox.apps import bearer_merchant, merchant_exists, named_or_bearer
 from mockwish.store.tables import Merchant
 from mockwish.wire.v2 import render_error
@@ -112,10 +114,13 @@ async def transactions(request: Request, body: TransactionsIn | None = None) -> 
             "count": len(made.order_ids)}
 
 
-def _hook(request: Request, order_id: str, check: Callable[[dict[str, Any]], tuple[str, ...]]) -> Any:
-    """Move the scheduled instants of an order that `check` names (`released_at`, `tracking_confirm_at`,
-    `delivery_confirm_at`) to now and let the order clock carry out the transitions, exactly as it would
-    have at that instant."""
+Reschedule = Callable[[dict[str, Any], datetime, OrderPolicy], dict[str, datetime]]
+
+
+def _hook(request: Request, order_id: str, check: Reschedule) -> Any:
+    """Move the scheduled instants of an order that `check` answers (`released_at`, `tracking_confirm_at`,
+    `delivery_confirm_at`; now, or counted from now) and let the order clock carry out the transitions due,
+    exactly as it would have at that instant."""
     ctx = _ctx(request)
     try:
         if not is_object_id(order_id):
@@ -125,8 +130,8 @@ def _hook(request: Request, order_id: str, check: Callable[[dict[str, Any]], tup
             merchant_id = order_store.owner_of(conn, order_id)
             if merchant_id is None:
                 raise WishError("order_not_found", id=order_id)
-            columns = check(order_store.get(conn, merchant_id, order_id))
-            order_store.save(conn, order_id, dict.fromkeys(columns, now))
+            order_store.save(conn, order_id, check(order_store.get(conn, merchant_id, order_id), now,
+                                                   ctx.order_policy))  # type: ignore[arg-type]
             ctx.orders.schedule(now)  # type: ignore[attr-defined]
             ctx.timeline.settle_due(conn, now)  # type: ignore[attr-defined]
             order = order_store.get(conn, merchant_id, order_id)
@@ -135,11 +140,11 @@ def _hook(request: Request, order_id: str, check: Callable[[dict[str, Any]], tup
     return render.order(order, now, ctx.order_policy, show_original=True)  # type: ignore[arg-type]
 
 
-def _under_review(order: dict[str, Any]) -> tuple[str, ...]:
+def _under_review(order: dict[str, Any], now: datetime, _policy: OrderPolicy) -> dict[str, datetime]:
     if order["state"] != rules.REQUIRE_REVIEW:
         raise WishError("invalid_param", value=order["state"],
                         param=f"state of order {order['id']} (only a REQUIRE_REVIEW order can be released)")
-    return ("released_at",)
+    return {"released_at": now}
 
 
 def _shipped(order: dict[str, Any]) -> None:
@@ -149,24 +154,31 @@ def _shipped(order: dict[str, Any]) -> None:
         raise WishError("order_not_shipped", id=order["id"])
 
 
-def _awaiting_scan(order: dict[str, Any]) -> tuple[str, ...]:
+def _awaiting_scan(order: dict[str, Any], now: datetime, policy: OrderPolicy) -> dict[str, datetime]:
+    """The first scan now; the delivery scan keeps its delay after it, as on the clock."""
     _shipped(order)
     if order["tracking_confirmed"]:
         raise WishError("invalid_param", value="True",
                         param=f"tracking_confirmed of order {order['id']} (its tracking is already confirmed)")
-    return ("tracking_confirm_at",)
+    moved = {"tracking_confirm_at": now}
+    if order["delivery_confirm_at"] is not None:
+        moved["delivery_confirm_at"] = now + policy.delivery_confirm
+    return moved
 
 
-def _awaiting_delivery(order: dict[str, Any]) -> tuple[str, ...]:
+def _awaiting_delivery(order: dict[str, Any], now: datetime, _policy: OrderPolicy) -> dict[str, datetime]:
     """A delivery scan implies the first scan: an unconfirmed tracking is confirmed at the same instant."""
     _shipped(order)
     if order["delivery_confirmed"]:
         raise WishError("invalid_param", value="True",
                         param=f"confirmed_delivery of order {order['id']} (its delivery is already confirmed)")
     if order["delivery_confirm_at"] is None:
-        raise WishError("invalid_param", value=order["shipping_provider"] or "",
+        raise WishError("invalid_param", value="",
                         param=f"tracking_number of order {order['id']} (shipped without one: never confirmed)")
-    return ("delivery_confirm_at",) if order["tracking_confirmed"] else ("tracking_confirm_at", "delivery_confirm_at")
+    moved = {"delivery_confirm_at": now}
+    if not order["tracking_confirmed"]:
+        moved["tracking_confirm_at"] = now
+    return moved
 
 
 @router.post("/orders/{order_id}/release", response_model=OrderHookOut, responses=_ERRORS,

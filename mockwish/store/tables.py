@@ -206,8 +206,9 @@ class Order(SQLModel, table=True):
         Index("ix_orders_merchant_state", "merchant_id", "state", "is_fbw", "order_time", "id"),
         Index("ix_orders_merchant_time", "merchant_id", "order_time", "id"),
         Index("ix_orders_review_due", "state", "released_at"),
-        Index("ix_orders_confirm_due", "tracking_confirm_at"),
-        Index("ix_orders_delivery_due", "delivery_confirm_at"),
+        # the order clock's searches (lifecycle.py): each a range at the end of equal columns
+        Index("ix_orders_scan_due", "state", "tracking_confirmed", "tracking_confirm_at"),
+        Index("ix_orders_delivery_due", "state", "tracking_confirmed", "delivery_confirmed", "delivery_confirm_at"),
     )
     id: str = Field(primary_key=True, max_length=24)
     merchant_id: str = Field(foreign_key="merchant.id")

@@ -253,9 +253,11 @@ def _span(rng: random.Random, low: timedelta, high: timedelta) -> timedelta:
 
 def _timeline(g: _Group, now: datetime, policy: OrderPolicy, rng: random.Random) -> dict[str, datetime]:
     """The instants of a transaction's life, all at or before `now` except the scheduled ones (a review's
-    release, a carrier's scans). APPROVED orders keep at least 40 % of the fulfilment window; a share of the
-    orders whose tracking is confirmed are delivered too."""
+    release, a carrier's scans). APPROVED orders keep at least 40 % of the fulfilment window; half the orders
+    whose tracking is confirmed are delivered too. A scan still ahead is at least a tenth of its delay ahead,
+    so nothing generated changes in the moments after."""
     hour, window, scan = timedelta(hours=1), policy.fulfill_window, policy.tracking_confirm
+    delivery = policy.delivery_confirm
     now_s = now.replace(microsecond=0)
     review_delay = _span(rng, timedelta(minutes=5), 6 * hour)
     if g.state == REQUIRE_REVIEW:  # just placed: under review for policy.review from now
@@ -264,7 +266,10 @@ def _timeline(g: _Group, now: datetime, policy: OrderPolicy, rng: random.Random)
     t: dict[str, datetime] = {}
     if shipped:
         if g.confirmed:
-            t["shipped_at"] = now_s - scan - _span(rng, timedelta(0), 72 * hour + policy.delivery_confirm)
+            delivered = rng.random() < 0.5
+            since_scan = (_span(rng, delivery, delivery + 72 * hour) if delivered
+                          else _span(rng, timedelta(0), min(72 * hour, delivery * 0.9)))
+            t["shipped_at"] = now_s - scan - since_scan
         else:  # the scan is still ahead
             t["shipped_at"] = now_s - _span(rng, timedelta(0), scan * 0.9)
         t["released_at"] = t["shipped_at"] - _span(rng, hour, min(window * 0.8, 72 * hour))
