@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import http.client
+import json
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,3 +24,11 @@ def call(port: int, method: str, target: str, body: bytes | None = None, headers
         return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
     finally:
         conn.close()
+
+
+def get_json(port: int, target: str, timeout: float = 300) -> Any:
+    """GET `target` and its JSON body; anything but 200 stops the benchmark with the answer's start."""
+    answer = call(port, "GET", target, timeout=timeout)
+    if answer.status != 200:
+        raise RuntimeError(f"GET {target} answered {answer.status}: {answer.body[:300]!r}")
+    return json.loads(answer.body)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from client import call
+from client import call, get_json
 
 TOKEN = "an_example_access_token"
 POLL_SECONDS = 0.02  # how often the job status is asked while waiting for FINISHED
@@ -31,10 +31,7 @@ class Download:
 
 
 def _ok(port: int, target: str) -> Any:
-    answer = call(port, "GET", target)
-    if answer.status != 200:
-        raise RuntimeError(f"GET {target} answered {answer.status}: {answer.body[:300]!r}")
-    return json.loads(answer.body)["data"]
+    return get_json(port, target)["data"]
 
 
 def generate(port: int, count: int) -> float:

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata, util
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import orders
-from client import call
+from client import call, get_json
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -278,25 +278,18 @@ def seed_inprocess_times(env: dict[str, str], runs: int) -> list[float]:
 
 # ---- the product ids -------------------------------------------------------------------------------------
 
-def get_json(port: int, target: str) -> Any:
-    answer = call(port, "GET", target, timeout=10)
-    if answer.status != 200:
-        sys.exit(f"GET {target} answered {answer.status}: {answer.body[:300]!r}")
-    return json.loads(answer.body)
-
-
 def seeded_ids(port: int) -> list[str]:
     """Every product id of the default merchant, read page by page through multi-get."""
     ids: list[str] = []
     while True:
-        page = get_json(port, f"{PRODUCT_PATH}/multi-get?limit=250&start={len(ids)}&access_token={TOKEN}")["data"]
+        page = get_json(port, f"{PRODUCT_PATH}/multi-get?limit=250&start={len(ids)}&access_token={TOKEN}", 10)["data"]
         ids += [p["Product"]["id"] for p in page]
         if len(page) < 250:
             return ids
 
 
 def check_product_read(port: int, product_id: str) -> None:
-    body = get_json(port, f"{PRODUCT_PATH}?id={product_id}&access_token={TOKEN}")
+    body = get_json(port, f"{PRODUCT_PATH}?id={product_id}&access_token={TOKEN}", 10)
     if body.get("code") != 0 or body["data"]["Product"]["id"] != product_id:
         sys.exit(f"product read did not answer the product: {str(body)[:300]}")
 
