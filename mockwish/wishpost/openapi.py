@@ -19,13 +19,15 @@ V3_ERROR = {**V3_BODY, "properties": {**V3_BODY["properties"], "code": {"type": 
 LOCALE = {"name": "locale", "description": "Language of error messages: en or zh (others: the default)",
           "schema": {"type": "string"}}
 COMMON_V3 = ("wp_missing_param", "wp_invalid_param", "wp_body_too_large", "wp_invalid_body", "wp_unknown_error")
-TOKEN_ERRORS = ("wp_token_unknown", "wp_bad_auth_header", "wp_token_expired", "wp_token_revoked")
 
 
 def _error_keys(op: WPOperation) -> list[str]:
+    from mockwish.wishpost.ops import V3_AUTH_ERRORS, XML_AUTH_ERRORS  # ops imports this module
+
     keys = [*COMMON_V3, *op.errors]
-    if op.auth != "none":
-        keys += [*TOKEN_ERRORS, f"wp_rate_limited_{op.level.code}"]
+    if op.auth != "none":  # the token errors the pipeline raises for this wire
+        token_errors = (V3_AUTH_ERRORS if op.wire == "v3" else XML_AUTH_ERRORS).values()
+        keys += [*token_errors, "wp_bad_auth_header", f"wp_rate_limited_{op.level.code}"]
         if op.scope:
             keys.append("wp_insufficient_scope")
     return list(dict.fromkeys(keys))
