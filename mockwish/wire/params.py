@@ -45,12 +45,15 @@ class RawParams(dict[str, str]):
             self[k] = v
 
 
+def query_pairs(request: Request) -> list[tuple[str, str]]:
+    """The query string's parameters, in order."""
+    query = request.scope.get("query_string", b"").decode("utf-8", "replace")  # no URL object: hot path
+    return [(k, _unquote(v)) for k, v in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")]
+
+
 async def read_params(request: Request, max_body: int) -> RawParams:
     """All parameters of a request; raises WishError for bodies that cannot be read."""
-    query = request.scope.get("query_string", b"").decode("utf-8", "replace")  # no URL object: hot path
-    pairs: list[tuple[str, str]] = [
-        (k, _unquote(v)) for k, v in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")
-    ]
+    pairs = query_pairs(request)
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > max_body:

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from mockwish.errors import WishError
 from mockwish.wire.dispatch import Routes
 from mockwish.wire.format import iso_ms
-from mockwish.wire.params import RawParams, read_params
+from mockwish.wire.params import RawParams, query_pairs, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
 from mockwish.wire.spec import Spec
 from mockwish.wire.v2 import REMAINING, RESET
@@ -116,18 +116,12 @@ async def read_raw(op: WPOperation, request: Request, max_body: int) -> RawParam
     if op.wire == "v3":
         return await read_params(request, max_body)
     # XML: the query string plus the root's children (a body without XML is read as a form, for curl users)
-    query = await read_params(_without_body(request), max_body)
     body = await request.body()
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if body.strip()[:1] != b"<" and ctype in ("application/x-www-form-urlencoded", "application/json"):
         return await read_params(request, max_body)
     root = wire_xml.parse(body, max_body)
-    return RawParams([*query.pairs, *wire_xml.fields(root).items()])
-
-
-def _without_body(request: Request) -> Request:
-    scope = {**request.scope, "method": "GET"}
-    return Request(scope)
+    return RawParams([*query_pairs(request), *wire_xml.fields(root).items()])
 
 
 def authorization(request: Request) -> tuple[str, str] | None:
