@@ -14,7 +14,7 @@ import orjson
 from mockwish.auth import oauth
 from mockwish.errors import WishError
 from mockwish.wire.format import iso_ms
-from mockwish.wire.spec import Param, Str, spec
+from mockwish.wire.spec import CsvList, Str, spec
 from mockwish.wishpost import scopes as wp_scopes
 from mockwish.wishpost.ops import WishPostRouter, WPCall
 from mockwish.wishpost.users import get_user
@@ -49,20 +49,20 @@ OLD_REFRESH = spec(Str("client_id", "The app's client id", required=True, **_TEX
 
 
 @dataclass(frozen=True)
-class NameList(Param):
+class NameList(CsvList):
     """A list of names: a JSON array (the docs' body) or a comma separated string (a query string)."""
 
     def convert(self, raw: str) -> list[str]:
         text = raw.strip()
-        if text.startswith("["):
-            try:
-                value = orjson.loads(text)
-            except orjson.JSONDecodeError as exc:
-                raise self.invalid(raw) from exc
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise self.invalid(raw)
-            return value
-        return [p.strip() for p in text.split(",") if p.strip()]
+        if not text.startswith("["):
+            return super().convert(text)
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise self.invalid(raw) from exc
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.invalid(raw)
+        return value
 
 
 def _fail(f: oauth.OAuthFailure, grant_type: str | None = None) -> WishError:
