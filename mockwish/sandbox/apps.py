@@ -17,13 +17,11 @@ from mockwish.auth import oauth
 from mockwish.context import Ctx
 from mockwish.errors import WishError
 from mockwish.merchant.catalogue.store import find_merchant
-from mockwish.store.tables import Merchant
 from mockwish.wire.format import iso_ms
 from mockwish.wire.params import RawParams
 from mockwish.wire.v2 import render_error, token_from
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
-_M = Merchant.__table__  # type: ignore[attr-defined]
 _NOT_FOUND = {404: {"description": "No such app or merchant (code 1004)"},
               400: {"description": "Invalid parameter (code 1000)"}}
 

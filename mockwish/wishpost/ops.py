@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from mockwish.context import Ctx
 
 PREFIX = "/wishpost"
+ORIGINAL_PATH = "mockwish.wishpost_port_path"  # scope key: the path the client sent to the WishPost port
 # which registry entry each token state answers, per wire (supplement-wishpost.md 3.2 and 6)
 V3_AUTH_ERRORS = {"missing": "wp_missing_param", "unknown": "wp_token_unknown", "revoked": "wp_token_revoked",
                   "expired": "wp_token_expired", "scope": "wp_insufficient_scope"}
@@ -231,7 +232,7 @@ def http_error(request: Request, status: int, allow: str) -> Response:
     if status == 405:
         err = WishError("wp_method_not_allowed", method=request.method, allowed=allow.replace(", ", " or "))
         return wire_v3.render_error(err, locale, ctx.clock.now(), {"Allow": allow})
-    path = request.scope.get("mockwish.wishpost_port_path", request.url.path)  # as the client sent it
+    path = request.scope.get(ORIGINAL_PATH, request.url.path)  # as the client sent it
     return wire_v3.render_error(WishError("wp_endpoint_not_found", path=path), locale, ctx.clock.now())
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockwish.wishpost.ops import PREFIX
+from mockwish.wishpost.ops import ORIGINAL_PATH, PREFIX
 
 _AS_IS = (PREFIX + "/", "/sandbox/", "/healthz", "/docs", "/openapi.json", "/redoc")
-ORIGINAL_PATH = "mockwish.wishpost_port_path"  # the path the client sent, for messages that quote it
 
 
 class WishPostPort:
