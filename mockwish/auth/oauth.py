@@ -43,6 +43,10 @@ class Realm:
     tenant: str  # the tenant column of every table above
     scopes: tuple[str, ...]
 
+    def unknown_scope(self, asked: list[str] | None) -> str | None:
+        """The first asked scope this realm does not have, if any."""
+        return next((s for s in asked or [] if s not in self.scopes), None)
+
 
 MERCHANT = Realm("merchant", App.__table__, AuthCode.__table__, RefreshToken.__table__,  # type: ignore[attr-defined]
                  AccessToken.__table__, "merchant_id", ALL_SCOPES)  # type: ignore[attr-defined]

@@ -121,8 +121,7 @@ def _asked_scopes(page: PageRealm, f: dict[str, str]) -> tuple[list[str] | None,
     if not page.takes_scope or not f.get("scope", "").strip():
         return None, None
     asked = [s for s in f["scope"].replace(",", " ").split() if s]
-    bad = next((s for s in asked if s not in page.realm.scopes), None)
-    return asked, bad
+    return asked, page.realm.unknown_scope(asked)
 
 
 async def authorize(request: Request, page: PageRealm) -> Response:

@@ -99,10 +99,6 @@ def named_or_bearer(conn: Connection, request: Request, tenant_id: str | None, e
     return None if token is None else token_tenant(conn, token)
 
 
-def bad_scope(scopes: list[str] | None, realm: oauth.Realm = oauth.MERCHANT) -> str | None:
-    return next((s for s in scopes or [] if s not in realm.scopes), None)
-
-
 Exists = Callable[[Connection, str], bool]
 TokenTenant = Callable[[Connection, str], str]  # a Bearer token -> its tenant id (raises its WishError)
 
@@ -114,7 +110,7 @@ def list_for(ctx: Ctx, realm: oauth.Realm) -> list[dict[str, Any]]:
 
 def create_for(ctx: Ctx, realm: oauth.Realm, exists: Exists, *, name: str, redirect_uri: str, public: bool,
                owner_id: str | None, scopes: list[str] | None) -> Any:
-    bad = bad_scope(scopes, realm)
+    bad = realm.unknown_scope(scopes)
     if bad is not None:
         return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
     if not public and owner_id is None:
@@ -149,7 +145,7 @@ def mint_for(ctx: Ctx, realm: oauth.Realm, request: Request, exists: Exists, tok
              client_id: str | None, tenant_id: str | None, scopes: list[str] | None) -> dict[str, Any] | Response:
     """A code for (app, tenant, scopes): the app defaults to the seeded one (the first created), the tenant to
     the owner of the `Authorization: Bearer` token."""
-    bad = bad_scope(scopes, realm)
+    bad = realm.unknown_scope(scopes)
     if bad is not None:
         return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
     now = ctx.clock.now()
