@@ -316,8 +316,6 @@ REGISTRY.update({e.key: e for e in [
         "Badly formatted authorization header", "授权标头格式错误"),
     _wp("wp_insufficient_scope", 1103, 403, "unauthorized",
         "The wishpost user does not have sufficient roles to use this API", "该 WishPost 用户没有足够的权限使用此 API"),
-    _wp("wp_unauthorized", 4000, 401, "unauthorized",
-        "Unauthorized access on this API", "无权访问此 API"),
     # the XML surface's request-level failure (<status>1</status>, WP-DOC's example)
     _wp("wp_unauthorized_request", 1, 401, "unauthorized",
         "Unauthorized Request", "未经授权的请求"),

@@ -77,12 +77,12 @@ class Sessions:
     def __init__(self) -> None:
         self._by_id: dict[str, tuple[str, str]] = {}
 
-    def start(self, tenant_id: str, realm: str = "merchant") -> str:
+    def start(self, tenant_id: str, realm: str) -> str:
         sid = secrets.token_urlsafe(24)
         self._by_id[sid] = (realm, tenant_id)
         return sid
 
-    def tenant(self, sid: str | None, realm: str = "merchant") -> str | None:
+    def tenant(self, sid: str | None, realm: str) -> str | None:
         found = self._by_id.get(sid) if sid else None
         return found[1] if found and found[0] == realm else None
 

@@ -71,7 +71,7 @@ def _ctx(request: Request) -> Ctx:
     return request.app.state.ctx
 
 
-def app_out(app: dict[str, Any], realm: oauth.Realm = oauth.MERCHANT) -> dict[str, Any]:
+def app_out(app: dict[str, Any], realm: oauth.Realm) -> dict[str, Any]:
     return {k: app[k] for k in ("client_id", "client_secret", "name", "redirect_uri", "public", realm.tenant,
                                 "scopes")}
 
