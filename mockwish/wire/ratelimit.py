@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from mockwish.wire.format import iso_ms
+
 _EPOCH = datetime(1970, 1, 1)
+REMAINING, RESET = "Wish-Rate-Limit-Remaining", "Wish-Rate-Limit-Reset"
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,13 @@ class Decision(NamedTuple):  # a tuple: made on every call of every tenant
     allowed: bool
     remaining: int
     reset_at: datetime  # end of the current window (naive UTC, mock clock)
+
+    def into(self, headers: dict[str, str]) -> bool:
+        """Write the answer's rate-limit headers (the reset only on a 429); whether the call may go on."""
+        headers[REMAINING] = str(self.remaining)
+        if not self.allowed:
+            headers[RESET] = iso_ms(self.reset_at)
+        return self.allowed
 
 
 @dataclass(frozen=True)

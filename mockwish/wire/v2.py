@@ -17,7 +17,6 @@ from starlette.responses import Response
 
 from mockwish.errors import LOCALES, WishError
 from mockwish.wire.dispatch import Routes
-from mockwish.wire.format import iso_ms
 from mockwish.wire.params import RawParams, read_params
 from mockwish.wire.spec import Spec
 from mockwish.wire.xml import to_xml
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 JSON = "application/json"
 XML = "application/xml"
 PREFIXES = ("/api/v2", "/v2")  # /v2 is the alias the docs' sandbox section uses
-REMAINING, RESET = "Wish-Rate-Limit-Remaining", "Wish-Rate-Limit-Reset"
 
 
 @dataclass
@@ -202,9 +200,7 @@ async def handle(op: Operation, request: Request) -> Response:
                 locale = pick_locale(explicit_locale, principal.locale)
                 if ctx.limiter.enabled:  # type: ignore[attr-defined]
                     decision = ctx.limiter.hit(principal.merchant_id, principal.app_id, now)  # type: ignore[attr-defined]
-                    headers[REMAINING] = str(decision.remaining)
-                    if not decision.allowed:
-                        headers[RESET] = iso_ms(decision.reset_at)
+                    if not decision.into(headers):
                         raise WishError("rate_limited")
             else:
                 locale = pick_locale(explicit_locale, locale)

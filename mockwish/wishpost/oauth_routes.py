@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from mockwish.auth import oauth
+from mockwish.auth.scopes import NONE
 from mockwish.errors import WishError
 from mockwish.wire.format import iso_ms
 from mockwish.wire.spec import CsvList, Str, spec
@@ -129,7 +130,7 @@ def refresh_token(call: WPCall) -> dict[str, Any]:
     return _token(call)
 
 
-@router.op("/api/v3/oauth/test", scope=wp_scopes.NONE, spec=spec(), summary="Test an access token")
+@router.op("/api/v3/oauth/test", scope=NONE, spec=spec(), summary="Test an access token")
 def oauth_test(call: WPCall) -> dict[str, Any]:
     """`data: {"user_id"}` (and the username) when the Bearer token can be used."""
     assert call.principal is not None

@@ -19,11 +19,9 @@ from starlette.responses import Response
 
 from mockwish.errors import WishError
 from mockwish.wire.dispatch import Routes
-from mockwish.wire.format import iso_ms
 from mockwish.wire.params import RawParams, query_pairs, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
 from mockwish.wire.spec import Spec
-from mockwish.wire.v2 import REMAINING, RESET
 from mockwish.wishpost import wire_v3, wire_xml
 from mockwish.wishpost.users import WishPostPrincipal
 
@@ -210,9 +208,7 @@ def _count(ctx: Ctx, op: WPOperation, principal: WishPostPrincipal, request: Req
     client = request.scope.get("client") if op.level.by_ip else None  # the IP only where the level counts it
     ip = client[0] if client else "unknown"
     decision = limiter.hit_level(op.path, op.level, principal.user_id, ip, now)  # type: ignore[attr-defined]
-    headers[REMAINING] = str(decision.remaining)
-    if not decision.allowed:
-        headers[RESET] = iso_ms(decision.reset_at)
+    if not decision.into(headers):
         quota = limiter.level_quota(principal.user_id, op.level)  # type: ignore[attr-defined]
         per, per_zh = _per(quota.window_seconds)
         raise WishError(f"wp_rate_limited_{op.level.code}", limit=quota.limit, per=per, per_zh=per_zh)

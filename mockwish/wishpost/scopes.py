@@ -6,7 +6,6 @@ WISHPOST_SCOPES: tuple[str, ...] = (
     "user.scope.read", "user.label.read", "user.payment.read", "user.tracking.read", "user.order.write",
     "user.order.read", "user.announcement.read",
 )
-NONE = ""  # operations that only need a valid token (/api/v3/oauth/test, /api/v2/auth_test)
 
 # /api/v3/scopes: what each scope covers. The three WP-DOC shows are copied; the other four follow their
 # pattern (their api lists name the endpoints the supplement assigns to them).
