@@ -223,6 +223,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(Dispatcher, routes=fast_routes)
     # the WishPost port answers at its root (never the main port itself)
-    app.add_middleware(WishPostPort, port=0 if settings.wishpost_port == settings.port else settings.wishpost_port)
+    app.add_middleware(WishPostPort, port=settings.own_wishpost_port)
     app.add_middleware(RequestIdMiddleware)  # added last: outermost, so every response carries the id
     return app

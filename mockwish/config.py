@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     error_type_field: bool = False  # add SPEC's `type` string to error bodies
 
     @property
+    def own_wishpost_port(self) -> int:
+        """The port WishPost answers at the root of, when it is not the main one; 0 when there is none."""
+        return 0 if self.wishpost_port == self.port else self.wishpost_port
+
+    @property
     def db_url(self) -> str:
         if self.database_url:
             return self.database_url

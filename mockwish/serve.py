@@ -51,7 +51,7 @@ async def _serve_both(main: uvicorn.Server, main_sock: socket.socket, wishpost: 
 def serve(app: FastAPI, settings: Settings) -> None:
     main_sock = _bind(settings.host, settings.port)
     wp_sock = None
-    if settings.wishpost_port and settings.wishpost_port != settings.port:
+    if settings.own_wishpost_port:
         try:
             wp_sock = _bind(settings.host, settings.wishpost_port)
         except OSError as exc:

@@ -72,6 +72,10 @@ class TokenPair:
     created_at: datetime
     expires_at: datetime
 
+    def expires_in(self, now: datetime) -> int:
+        """Whole seconds the access token has left at `now`."""
+        return int((self.expires_at - now).total_seconds())
+
 
 def hex32() -> str:
     return secrets.token_hex(16)

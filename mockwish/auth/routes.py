@@ -10,12 +10,11 @@ from typing import Any
 
 from mockwish.auth import oauth
 from mockwish.errors import WishError
-from mockwish.wire.format import iso_ms
+from mockwish.wire.format import epoch_seconds, iso_ms
 from mockwish.wire.spec import Str, spec
 from mockwish.wire.v2 import PREFIXES, Call, V2Result, V2Router
 
 router = V2Router("OAuth")
-_EPOCH = datetime(1970, 1, 1)
 
 CLIENT = (Str("client_id", "The app's client id", required=True, max_len=64),
           Str("client_secret", "The app's client secret", required=True, max_len=64))
@@ -66,10 +65,10 @@ def v3_body(pair: oauth.TokenPair) -> dict[str, Any]:
 
 def v2_body(pair: oauth.TokenPair, now: datetime, *, with_string: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "expiry_time": int((pair.expires_at - _EPOCH).total_seconds()),
+        "expiry_time": epoch_seconds(pair.expires_at),
         "token_type ": "access_token",  # sic: two independent captures show the trailing space
         "access_token": pair.access_token,
-        "expires_in": int((pair.expires_at - now).total_seconds()),
+        "expires_in": pair.expires_in(now),
         "merchant_user_id": pair.tenant_id,
         "refresh_token": pair.refresh_token,
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+_EPOCH = datetime(1970, 1, 1)
+
 _MONEY: dict[float, str] = {}  # prices repeat across reads; the rendering of each is kept (bounded below)
 
 
@@ -41,6 +43,11 @@ def ts(value: datetime | None) -> str | None:
 def job_ts(value: datetime | None) -> str | None:
     """2016-08-18 02:40:25.238000 (download jobs use this form)"""
     return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def epoch_seconds(value: datetime) -> int:
+    """Whole seconds since 1970 of a naive UTC instant (the old OAuth's integer expiry_time)."""
+    return int((value - _EPOCH).total_seconds())
 
 
 def iso_ms(value: datetime, zone: str = "+00:00") -> str:

@@ -14,14 +14,13 @@ import orjson
 from mockwish.auth import oauth
 from mockwish.auth.scopes import NONE
 from mockwish.errors import WishError
-from mockwish.wire.format import iso_ms
+from mockwish.wire.format import epoch_seconds, iso_ms
 from mockwish.wire.spec import CsvList, Str, spec
 from mockwish.wishpost import scopes as wp_scopes
 from mockwish.wishpost.ops import WishPostRouter, WPCall
 from mockwish.wishpost.users import get_user
 
 router = WishPostRouter("WishPost OAuth")
-_EPOCH = datetime(1970, 1, 1)
 
 FAILURES = {"bad_grant": "wp_invalid_param", "bad_client": "wp_bad_client", "bad_redirect": "wp_bad_redirect",
             "bad_code": "wp_bad_code", "code_redeemed": "wp_code_redeemed", "code_expired": "wp_code_expired",
@@ -85,7 +84,7 @@ def _credentials(call: WPCall) -> tuple[str, str]:
 def token_fields(call: WPCall, pair: oauth.TokenPair) -> dict[str, Any]:
     """The superset of WP-V3's sample and the keys LB reads (supplement 7.2's Mock JSON)."""
     user = get_user(call.conn, pair.tenant_id)
-    expires_in = int((pair.expires_at - call.now).total_seconds())
+    expires_in = pair.expires_in(call.now)
     inner = {"username": user["username"] if user else "", "user_id": pair.tenant_id, "scopes": pair.scopes,
              "access_token": pair.access_token, "refresh_token": pair.refresh_token, "expires_in": expires_in,
              "expiry_time": iso_ms(pair.expires_at, "Z")}
@@ -149,8 +148,8 @@ def scopes(call: WPCall) -> dict[str, Any]:
 
 def xml_token_fields(pair: oauth.TokenPair, now: datetime) -> dict[str, Any]:
     return {"user_id": pair.tenant_id, "token_type": "access_token", "access_token": pair.access_token,
-            "expires_in": int((pair.expires_at - now).total_seconds()),
-            "expiry_time": int((pair.expires_at - _EPOCH).total_seconds()), "refresh_token": pair.refresh_token}
+            "expires_in": pair.expires_in(now), "expiry_time": epoch_seconds(pair.expires_at),
+            "refresh_token": pair.refresh_token}
 
 
 @router.op("/api/v2/oauth/access_token", scope="", auth="none", wire="xml", methods=("POST",), spec=OLD_EXCHANGE,
