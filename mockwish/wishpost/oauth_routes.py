@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from mockwish.auth import oauth
+from mockwish.auth.routes import CLIENT  # the same client credentials as the Merchant's old OAuth
 from mockwish.auth.scopes import NONE
 from mockwish.errors import WishError
 from mockwish.wire.format import epoch_seconds, iso_ms
@@ -37,14 +38,10 @@ TOKEN_SPEC = spec(
                       "code or refresh_token is sent", **_TEXT),
     Str("redirect_uri", "Must equal the app's registered redirect URI when sent", max_len=2000),
 )
-OLD_EXCHANGE = spec(Str("client_id", "The app's client id", required=True, **_TEXT),
-                    Str("client_secret", "The app's client secret", required=True, **_TEXT),
-                    Str("code", "The authorization code", required=True, **_TEXT),
+OLD_EXCHANGE = spec(*CLIENT, Str("code", "The authorization code", required=True, **_TEXT),
                     Str("grant_type", "'authorization_code'", **_TEXT),
                     Str("redirect_uri", "The app's redirect URI", max_len=2000))
-OLD_REFRESH = spec(Str("client_id", "The app's client id", required=True, **_TEXT),
-                   Str("client_secret", "The app's client secret", required=True, **_TEXT),
-                   Str("refresh_token", "The refresh token", required=True, **_TEXT),
+OLD_REFRESH = spec(*CLIENT, Str("refresh_token", "The refresh token", required=True, **_TEXT),
                    Str("grant_type", "'refresh_token'", **_TEXT))
 
 
