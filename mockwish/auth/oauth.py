@@ -105,6 +105,16 @@ def list_apps(conn: Connection, realm: Realm = MERCHANT) -> list[dict[str, Any]]
     return [dict(r) for r in conn.execute(select(a).order_by(a.c.created_at, a.c.name)).mappings()]
 
 
+def live_tokens(conn: Connection, realm: Realm) -> dict[str, list[str]]:
+    """Tenant id -> its access tokens not revoked, oldest first (what the sandbox lists with each tenant)."""
+    t = realm.token
+    by_tenant: dict[str, list[str]] = {}
+    for tenant, token in conn.execute(select(t.c[realm.tenant], t.c.token).where(t.c.revoked_at.is_(None))
+                                      .order_by(t.c.created_at, t.c.token)):
+        by_tenant.setdefault(tenant, []).append(token)
+    return by_tenant
+
+
 def delete_app(conn: Connection, client_id: str, now: datetime, realm: Realm = MERCHANT) -> bool:
     """Deleting an app revokes every token issued to it."""
     if get_app(conn, client_id, realm) is None:

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from sqlalchemy import select
 
+from mockwish.auth import oauth
 from mockwish.clock import utcnow
 from mockwish.context import Ctx
 from mockwish.errors import WishError
-from mockwish.store.tables import AccessToken, Merchant
+from mockwish.store.tables import Merchant
 from mockwish.wire.v2 import render_error
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
@@ -72,14 +73,10 @@ class ClockOut(BaseModel):
 @router.get("/merchants", response_model=list[MerchantOut], summary="Seeded merchants and their tokens")
 def merchants(request: Request) -> list[dict[str, Any]]:
     ctx = _ctx(request)
-    m, t = Merchant.__table__, AccessToken.__table__  # type: ignore[attr-defined]
+    m = Merchant.__table__  # type: ignore[attr-defined]
     with ctx.engine.connect() as conn:
         rows = conn.execute(select(m).order_by(m.c.created_at, m.c.username)).mappings().all()
-        tokens = conn.execute(select(t.c.merchant_id, t.c.token).where(t.c.revoked_at.is_(None))
-                              .order_by(t.c.created_at, t.c.token)).all()
-    by_merchant: dict[str, list[str]] = {}
-    for mid, token in tokens:
-        by_merchant.setdefault(mid, []).append(token)
+        by_merchant = oauth.live_tokens(conn, oauth.MERCHANT)
     return [{**{k: r[k] for k in ("id", "name", "username", "password", "payment_currency",
                                   "localized_currency", "ships_worldwide")},
              "tokens": by_merchant.get(r["id"], [])} for r in rows]

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from mockwish.auth import oauth
 from mockwish.store.tables import WishPostAccessToken, WishPostUser
 
 USER = WishPostUser.__table__  # type: ignore[attr-defined]
@@ -49,9 +50,5 @@ def get_user(conn: Connection, user_id: str) -> dict[str, Any] | None:
 def list_users(conn: Connection) -> list[dict[str, Any]]:
     """Every user with the tokens that still work (not revoked), oldest first."""
     users = [dict(r) for r in conn.execute(select(USER).order_by(USER.c.created_at, USER.c.username)).mappings()]
-    tokens = conn.execute(select(TOKEN.c.user_id, TOKEN.c.token).where(TOKEN.c.revoked_at.is_(None))
-                          .order_by(TOKEN.c.created_at, TOKEN.c.token)).all()
-    by_user: dict[str, list[str]] = {}
-    for uid, tok in tokens:
-        by_user.setdefault(uid, []).append(tok)
+    by_user = oauth.live_tokens(conn, oauth.WISHPOST)
     return [{**u, "tokens": by_user.get(u["id"], [])} for u in users]
