@@ -59,13 +59,16 @@ def test_generated_rows_follow_the_rules(client: TestClient) -> None:
                         combined_share=0.3, wish_express_share=0.3, fbw_share=0.1, changed_address_share=0.1)
         query = select(ORDERS).where(ORDERS.c.id.in_(made.order_ids)).order_by(ORDERS.c.id)
         rows = [dict(r) for r in conn.execute(query).mappings()]
+        ctx.orders.reset()  # as the sandbox does after generating: the order clock looks again
+        ctx.orders.settle_due(conn, now)
     assert made.order_ids == sorted(made.order_ids) and len(set(made.order_ids)) == 400
     assert made.transaction_ids == sorted(made.transaction_ids)
     assert Counter(r["state"] for r in rows) == dict.fromkeys(rules.STATES, 100)
     shipped = [r for r in rows if r["state"] == "SHIPPED"]
-    assert made.next_due == min([r["released_at"] for r in rows if r["state"] == "REQUIRE_REVIEW"]
-                                + [r["tracking_confirm_at"] for r in shipped if not r["tracking_confirmed"]]
-                                + [r["delivery_confirm_at"] for r in shipped if not r["delivery_confirmed"]])
+    # the earliest instant the order clock acts at is the earliest the new orders scheduled
+    assert ctx.orders.next_due == min([r["released_at"] for r in rows if r["state"] == "REQUIRE_REVIEW"]
+                                      + [r["tracking_confirm_at"] for r in shipped if not r["tracking_confirmed"]]
+                                      + [r["delivery_confirm_at"] for r in shipped if not r["delivery_confirmed"]])
     by_tx = Counter(r["transaction_id"] for r in rows)
     for r in rows:
         assert r["last_updated"] == now and r["order_time"] <= now

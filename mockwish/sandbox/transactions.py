@@ -109,7 +109,7 @@ async def transactions(request: Request, body: TransactionsIn | None = None) -> 
                             changed_address_share=body.changed_address_share)
     except WishError as err:
         return render_error(ctx, err)
-    ctx.orders.schedule(made.next_due)  # type: ignore[attr-defined]
+    ctx.orders.reset()  # type: ignore[attr-defined]  # the next settle finds the new orders' instants itself
     return {"merchant_id": merchant_id, "order_ids": made.order_ids, "transaction_ids": made.transaction_ids,
             "count": len(made.order_ids)}
 

@@ -64,7 +64,6 @@ FBW_DEFAULT = ("FBW-AMS",)
 class Generated:
     order_ids: list[str]
     transaction_ids: list[str]  # one per buyer transaction, in creation order
-    next_due: datetime | None  # the earliest instant the order clock must act at (release, tracking scan)
 
 
 @dataclass
@@ -89,8 +88,8 @@ def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, p
              wish_express_share: float = 0.0, combined_share: float = 0.0, fbw_share: float = 0.0,
              confirmed_share: float = 0.5, refund_after_shipping_share: float = 0.5,
              changed_address_share: float = 0.0) -> Generated:
-    """Create `count` orders for a merchant (the caller owns the transaction and hands `next_due` to the
-    order clock). `states` is a mix of weights ({"APPROVED": 0.7, "SHIPPED": 0.3}; default all APPROVED),
+    """Create `count` orders for a merchant (the caller owns the transaction and tells the order clock to
+    look again). `states` is a mix of weights ({"APPROVED": 0.7, "SHIPPED": 0.3}; default all APPROVED),
     split exactly (largest remainders); the shares are fractions of orders (of transactions for the
     per-transaction ones: Wish Express, FBW, confirmed tracking, refund after shipping, changed address).
     `reserved` products are bought only when a filter names them (the docs' example products keep the
@@ -132,12 +131,7 @@ def generate(conn: Connection, *, merchant_id: str, count: int, now: datetime, p
         rows.extend(maker.transaction(g, transaction_id))
     store.insert_many(conn, rows)
     store.adjust_stock(conn, merchant_id, maker.moves)
-    due = [at for r in rows for at in (r["released_at"] if r["state"] == REQUIRE_REVIEW else None,
-                                       r["tracking_confirm_at"] if r["state"] == SHIPPED
-                                       and not r["tracking_confirmed"] else None,
-                                       r["delivery_confirm_at"] if r["state"] == SHIPPED
-                                       and not r["delivery_confirmed"] else None) if at is not None]
-    return Generated([r["id"] for r in rows], transactions, min(due) if due else None)
+    return Generated([r["id"] for r in rows], transactions)
 
 
 # ---- inputs --------------------------------------------------------------------------------------------
