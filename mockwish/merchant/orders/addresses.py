@@ -80,9 +80,10 @@ def _phone(fake: Faker) -> str:
     return fake.phone_number().split("x")[0].strip()
 
 
-def _pattern(rng: random.Random, pattern: str) -> str:
+def pattern(rng: random.Random, template: str) -> str:
+    """A random text of a pattern: '#' a digit, '?' a capital letter, anything else as it is."""
     return "".join(str(rng.randrange(10)) if ch == "#" else chr(65 + rng.randrange(26)) if ch == "?" else ch
-                   for ch in pattern)
+                   for ch in template)
 
 
 class AddressBook:
@@ -132,7 +133,7 @@ class AddressBook:
         rng = self.rng
         if key == "street":
             return f"{rng.choice(small.streets)} {rng.randint(1, 220)}", None
-        return rng.choice(small.cities), None, _pattern(rng, small.postcode)
+        return rng.choice(small.cities), None, pattern(rng, small.postcode)
 
     def _street(self, fake: Faker, country: str) -> tuple[str, str | None]:
         if country == "JP":

@@ -29,7 +29,7 @@ from mockwish.ids import ordered_id
 from mockwish.merchant.catalogue import store as catalogue
 from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.orders import rules, store
-from mockwish.merchant.orders.addresses import AddressBook
+from mockwish.merchant.orders.addresses import AddressBook, pattern
 from mockwish.merchant.orders.rules import APPROVED, REFUNDED, REQUIRE_REVIEW, SHIPPED, OrderPolicy
 from mockwish.merchant.products.shipping import check_ships_to, express
 from mockwish.reference import (
@@ -311,7 +311,7 @@ class _Maker:
         carrier = tracking = None
         if g.state == SHIPPED or (g.state == REFUNDED and g.refund_after_shipping):
             carrier = self._carrier(cc, any(r["requires_delivery_confirmation"] for r in rows))
-            tracking = _pattern(rng, CARRIERS.get(carrier, DEFAULT_TRACKING))
+            tracking = pattern(rng, CARRIERS.get(carrier, DEFAULT_TRACKING))
         code = None
         if g.state == REFUNDED:
             code = rng.choice(self.refund_codes[1 if carrier else 0])
@@ -445,7 +445,3 @@ def _usual_carriers() -> list[str]:
         _USUAL.extend(c for c in CARRIERS if c in accepted)
     return _USUAL
 
-
-def _pattern(rng: random.Random, pattern: str) -> str:
-    return "".join(str(rng.randrange(10)) if ch == "#" else chr(65 + rng.randrange(26)) if ch == "?" else ch
-                   for ch in pattern)
