@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockwish.errors import WishError
 from mockwish.merchant import download_jobs
 from mockwish.merchant.orders import download, render, rules, store
 from mockwish.wire.spec import Bool, Enum, Id, Int, Str, When, spec
@@ -62,8 +63,8 @@ def _orders(call: Call, ids: list[str]) -> list[Any]:
     out = []
     for oid in ids:
         entry = book.get(oid)
-        if entry is None:  # not the merchant's: store.get answers 1004
-            entry = render.Entry(render.rendered(store.get(call.conn, mid, oid), _policy(call), show_original=show))
+        if entry is None:  # by_ids found no such order of the merchant's
+            raise WishError("order_not_found", id=oid)
         out.append(entry.as_json(now) if as_json else render.at(entry.rendered, now))
     return out
 
@@ -77,7 +78,7 @@ def _listing(call: Call, kind: str, load: Any, start: int, limit: int, **filters
     key = ("order-ids", kind, call.merchant_id, *sorted(filters.items()))
     ids = entries.get(key)
     if ids is None:
-        ids = load(call.conn, call.merchant_id, start=0, limit=-1, **filters)
+        ids = load(call.conn, call.merchant_id, **filters)
         cache.keep(entries, key, ids)  # type: ignore[attr-defined]
     return ids[start:start + limit + 1]  # type: ignore[no-any-return]
 
@@ -129,7 +130,7 @@ def get_fulfill(call: Call) -> V2Result:
     return _page(call, ids, start, limit)
 
 
-def _shipped(call: Call, rule: Any) -> dict[str, Any]:
+def _shipped(call: Call, rule: Any) -> None:
     p = call.params
     o = store.get(call.conn, call.merchant_id, p["id"])
     changes = rule(o, provider=p["tracking_provider"], tracking_number=p.get("tracking_number"),
@@ -137,7 +138,6 @@ def _shipped(call: Call, rule: Any) -> dict[str, Any]:
                    policy=_policy(call))
     store.save(call.conn, o["id"], changes)
     call.ctx.orders.schedule(changes["tracking_confirm_at"])  # type: ignore[attr-defined]
-    return o
 
 
 @router.op("/order/fulfill-one", scope=WRITE, summary="Fulfill an Order", spec=spec(*TRACKING),

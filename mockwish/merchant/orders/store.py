@@ -22,9 +22,9 @@ V = Variant.__table__  # type: ignore[attr-defined]
 Row = dict[str, Any]
 
 _BY_ID = FastRead(T, "id = ? AND merchant_id = ?")
-_CHANGED = "SELECT id FROM orders WHERE merchant_id = ? {extra} ORDER BY last_updated, id LIMIT ? OFFSET ?"
+_CHANGED = "SELECT id FROM orders WHERE merchant_id = ? {extra} ORDER BY last_updated, id"
 _TO_FULFILL = (f"SELECT id FROM orders WHERE merchant_id = ? AND state = '{APPROVED}' AND is_fbw = 0 {{extra}} "
-               "ORDER BY order_time, id LIMIT ? OFFSET ?")
+               "ORDER BY order_time, id")
 _BY_IDS = FastRead(T, "merchant_id = ? AND id IN ({ids})")
 
 
@@ -67,20 +67,20 @@ def _ids(conn: Connection, sql: str, params: Sequence[Any]) -> list[str]:
     return [r[0] for r in conn.connection.driver_connection.execute(sql, params)]  # type: ignore[union-attr]
 
 
-def list_changed(conn: Connection, merchant_id: str, *, start: int, limit: int, since: datetime | None = None,
-                 upto: datetime | None = None, we_only: bool = False, fbw_only: bool = False) -> list[str]:
+def list_changed(conn: Connection, merchant_id: str, *, since: datetime | None = None, upto: datetime | None = None,
+                 we_only: bool = False, fbw_only: bool = False) -> list[str]:
     """Ids of the orders updated in [since, upto], by last_updated then order id: a stable order for paging,
     in which new and newly changed orders come last (the index holds the answer: no row is read)."""
     extra, params = _filters(since, upto, we_only, fbw_only)
-    return _ids(conn, _CHANGED.format(extra=extra), (merchant_id, *params, limit, start))
+    return _ids(conn, _CHANGED.format(extra=extra), (merchant_id, *params))
 
 
-def list_to_fulfill(conn: Connection, merchant_id: str, *, start: int, limit: int, since: datetime | None = None,
+def list_to_fulfill(conn: Connection, merchant_id: str, *, since: datetime | None = None,
                     we_only: bool = False) -> list[str]:
     """Ids of the APPROVED orders the merchant ships (the ones awaiting fulfilment; FBW orders are Wish's),
     oldest first."""
     extra, params = _filters(since, None, we_only, False)
-    return _ids(conn, _TO_FULFILL.format(extra=extra), (merchant_id, *params, limit, start))
+    return _ids(conn, _TO_FULFILL.format(extra=extra), (merchant_id, *params))
 
 
 def by_ids(conn: Connection, merchant_id: str, ids: Sequence[str]) -> dict[str, Row]:
