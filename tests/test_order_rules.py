@@ -262,9 +262,10 @@ def test_a_refund_cancels_the_scans_still_ahead() -> None:
 
 def test_time_to_fulfill_counts_down() -> None:
     o = order(released_at=NOW - timedelta(hours=71, minutes=30))  # 120 h window: 48.5 h left
-    assert rules.time_to_fulfill(o, NOW, POLICY) == (2, 48)
-    assert rules.time_to_fulfill(o, NOW + timedelta(days=10), POLICY) == (0, 0)
-    assert rules.time_to_fulfill(shipped(), NOW, POLICY) is None
+    due = rules.deadline(o, POLICY)
+    assert due is not None and rules.countdown(due, NOW) == (2, 48)
+    assert rules.countdown(due, NOW + timedelta(days=10)) == (0, 0)
+    assert rules.deadline(shipped(), POLICY) is None
 
 
 def test_wish_fulfils_its_own_fbw_orders() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from mockwish.merchant.orders import rules
-from mockwish.merchant.orders.rules import APPROVED, REFUNDED, OrderPolicy
+from mockwish.merchant.orders.rules import REFUNDED, OrderPolicy
 from mockwish.wire.format import compact, count, flag, money, ts
 
 Row = dict[str, Any]
@@ -73,7 +73,8 @@ class Entry:
 def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Rendered:
     shipped = o["shipped_at"] is not None
     refunded = o["state"] == REFUNDED
-    approved = o["state"] == APPROVED  # the countdown's keys hold their place; `at` fills them
+    due = rules.deadline(o, policy)
+    approved = due is not None  # the countdown's keys hold their place; `at` fills them
     cd_order = o["requires_delivery_confirmation"]
     body: dict[str, Any] = compact({
         "order_id": o["id"], "transaction_id": o["transaction_id"], "buyer_id": o["buyer_id"],
@@ -89,7 +90,7 @@ def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Ren
         "pay_customer_vat_required": "False",
         "days_to_fulfill": "" if approved else None,
         "hours_to_fulfill": "" if approved else None,
-        "expected_ship_date": ts(rules.deadline(o, policy)) if approved else None,
+        "expected_ship_date": ts(due),
         "requires_delivery_confirmation": flag(o["requires_delivery_confirmation"]),
         "is_wish_express": flag(o["is_wish_express"]),
         "we_required_delivery_date": ts(o["we_required_delivery_date"]) if o["is_wish_express"] else None,
@@ -125,4 +126,4 @@ def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Ren
     body["ShippingDetail"] = address(o["shipping_detail"])
     if show_original and o["original_shipping_detail"]:
         body["OriginalShippingDetail"] = address(o["original_shipping_detail"])
-    return Rendered({"Order": body}, rules.deadline(o, policy) if approved else None)
+    return Rendered({"Order": body}, due)

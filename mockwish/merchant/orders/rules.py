@@ -99,22 +99,16 @@ def escape_name(name: str) -> str:
 
 # ---- the fulfilment clock ---------------------------------------------------------------------------------
 
-def deadline(order: Row, policy: OrderPolicy) -> datetime:
-    return order["released_at"] + policy.fulfill_window
+def deadline(order: Row, policy: OrderPolicy) -> datetime | None:
+    """When an APPROVED order must be shipped by; None in any other state (no countdown: the keys are
+    omitted)."""
+    return order["released_at"] + policy.fulfill_window if order["state"] == APPROVED else None
 
 
 def countdown(due: datetime, now: datetime) -> tuple[int, int]:
     """(days, hours) left to a deadline: whole hours (never negative) and those hours in whole days."""
     hours = max(0, int((due - now).total_seconds() // 3600))
     return hours // 24, hours
-
-
-def time_to_fulfill(order: Row, now: datetime, policy: OrderPolicy) -> tuple[int, int] | None:
-    """(days_to_fulfill, hours_to_fulfill) of an APPROVED order; None for any other state (the keys are
-    omitted)."""
-    if order["state"] != APPROVED:
-        return None
-    return countdown(deadline(order, policy), now)
 
 
 # ---- preconditions shared by fulfil and modify-tracking -----------------------------------------------------
