@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mockwish.errors import WishError
-from mockwish.merchant.orders import rules
+from mockwish.merchant.orders import render, rules
 from mockwish.merchant.orders.rules import APPROVED, REFUNDED, REQUIRE_REVIEW, SHIPPED, OrderPolicy
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
@@ -64,7 +64,7 @@ def test_money_relations() -> None:
 
 
 def test_product_names_are_html_escaped() -> None:
-    assert rules.escape_name("Women's <Shoes> & more") == "Women&#39;s &lt;Shoes&gt; &amp; more"
+    assert render.escape_name("Women's <Shoes> & more") == "Women&#39;s &lt;Shoes&gt; &amp; more"
 
 
 def test_confirmed_delivery_needs_country_and_threshold() -> None:

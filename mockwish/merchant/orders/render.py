@@ -4,6 +4,7 @@ JSON array, ShippingDetail without empty keys."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,11 @@ Row = dict[str, Any]
 
 def _date(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%d")
+
+
+def escape_name(name: str) -> str:
+    """Product names are HTML-entity-escaped on the wire (Women&#39;s), as live payloads show."""
+    return html.escape(name, quote=True).replace("&#x27;", "&#39;")
 
 
 def address(detail: dict[str, Any] | None) -> dict[str, str]:
@@ -82,7 +88,7 @@ def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Ren
         "released_to_merchant_time": ts(o["released_at"]) if o["state"] != rules.REQUIRE_REVIEW else None,
         "last_updated": ts(o["last_updated"]),
         "product_id": o["product_id"], "variant_id": o["variant_id"],
-        "product_name": rules.escape_name(o["product_name"]), "product_image_url": o["product_image_url"],
+        "product_name": escape_name(o["product_name"]), "product_image_url": o["product_image_url"],
         "sku": o["sku"], "color": o["color"] or None, "size": o["size"] or None,
         "quantity": count(o["quantity"]), "price": money(o["price"]), "cost": money(o["cost"]),
         "shipping": money(o["shipping"]), "shipping_cost": money(o["shipping_cost"]),

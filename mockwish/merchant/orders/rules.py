@@ -10,7 +10,6 @@ the documented WishError. Every transition moves `last_updated`, which is what m
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,11 +89,6 @@ def fbw_fees(order: Row) -> list[tuple[dict[str, Any], float]]:
 def needs_confirmed_delivery(country: str, buyer_total_usd: float, policy: OrderPolicy) -> bool:
     """The Confirmed Delivery Policy: orders to the listed countries at or above the threshold."""
     return country in confirmed_delivery_countries() and buyer_total_usd >= policy.confirmed_delivery_min_total
-
-
-def escape_name(name: str) -> str:
-    """Product names are HTML-entity-escaped on the wire (Women&#39;s), as live payloads show."""
-    return html.escape(name, quote=True).replace("&#x27;", "&#39;")
 
 
 # ---- the fulfilment clock ---------------------------------------------------------------------------------
