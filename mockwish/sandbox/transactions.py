@@ -147,16 +147,9 @@ def _under_review(order: dict[str, Any], now: datetime, _policy: OrderPolicy) ->
     return {"released_at": now}
 
 
-def _shipped(order: dict[str, Any]) -> None:
-    if order["state"] == rules.REFUNDED:
-        raise WishError("order_already_refunded", id=order["id"])
-    if order["state"] != rules.SHIPPED:
-        raise WishError("order_not_shipped", id=order["id"])
-
-
 def _awaiting_scan(order: dict[str, Any], now: datetime, policy: OrderPolicy) -> dict[str, datetime]:
     """The first scan now; the delivery scan keeps its delay after it, as on the clock."""
-    _shipped(order)
+    rules.require_shipped(order)
     if order["tracking_confirmed"]:
         raise WishError("invalid_param", value="True",
                         param=f"tracking_confirmed of order {order['id']} (its tracking is already confirmed)")
@@ -168,7 +161,7 @@ def _awaiting_scan(order: dict[str, Any], now: datetime, policy: OrderPolicy) ->
 
 def _awaiting_delivery(order: dict[str, Any], now: datetime, _policy: OrderPolicy) -> dict[str, datetime]:
     """A delivery scan implies the first scan: an unconfirmed tracking is confirmed at the same instant."""
-    _shipped(order)
+    rules.require_shipped(order)
     if order["delivery_confirmed"]:
         raise WishError("invalid_param", value="True",
                         param=f"confirmed_delivery of order {order['id']} (its delivery is already confirmed)")

@@ -185,13 +185,18 @@ def fulfill_one(order: Row, *, provider: str, tracking_number: str | None, origi
     return changes
 
 
-def modify_tracking(order: Row, *, provider: str, tracking_number: str | None, origin_country_code: str | None,
-                    ship_note: str | None, now: datetime, policy: OrderPolicy) -> Row:
-    """SHIPPED -> SHIPPED with new tracking (/order/modify-tracking); the carrier confirms it again."""
+def require_shipped(order: Row) -> None:
+    """A SHIPPED order (what its tracking and its carrier's scans need)."""
     if order["state"] == REFUNDED:
         raise WishError("order_already_refunded", id=order["id"])
     if order["state"] != SHIPPED:
         raise WishError("order_not_shipped", id=order["id"])
+
+
+def modify_tracking(order: Row, *, provider: str, tracking_number: str | None, origin_country_code: str | None,
+                    ship_note: str | None, now: datetime, policy: OrderPolicy) -> Row:
+    """SHIPPED -> SHIPPED with new tracking (/order/modify-tracking); the carrier confirms it again."""
+    require_shipped(order)
     changes = _tracking_changes(order, provider, tracking_number, origin_country_code, ship_note, now, policy)
     same_origin = origin_country_code is None or changes["origin_country_code"] == order["origin_country_code"]
     if (changes["shipping_provider"] == order["shipping_provider"]
