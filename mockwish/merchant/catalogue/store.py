@@ -31,12 +31,9 @@ class FastRead:
 
     def rows(self, conn: Connection, params: Sequence[Any], sql: str | None = None) -> list[Row]:
         cursor = conn.connection.driver_connection.execute(sql or self.sql, params)  # type: ignore[union-attr]
-        return self.convert_rows(cursor.fetchall())
-
-    def convert_rows(self, raw: Iterable[Sequence[Any]]) -> list[Row]:
         names, convert = self.names, self.convert
         return [{n: (f(v) if f is not None and v is not None else v) for n, f, v in zip(names, convert, r, strict=True)}
-                for r in raw]
+                for r in cursor.fetchall()]
 
     def first(self, conn: Connection, params: Sequence[Any]) -> Row | None:
         found = self.rows(conn, params)
