@@ -25,9 +25,9 @@ log = logging.getLogger("mockwish")
 
 class SandboxStore:
     def __init__(self, engine: Engine, *, seed: int, products_per_merchant: int, fixtures_dir: Path | None,
-                 clock: Clock | None = None, order_policy: OrderPolicy | None = None) -> None:
+                 clock: Clock, order_policy: OrderPolicy) -> None:
         self.engine = engine
-        self.clock = clock or Clock()  # seeded orders are placed relative to its instant of seeding
+        self.clock = clock  # seeded orders are placed relative to its instant of seeding
         self.order_policy = order_policy
         self._seeded_at: datetime | None = None
         self.seed = seed

@@ -46,9 +46,9 @@ def _merchant_row(plan: MerchantPlan, gen: CatalogueGenerator, fake: Faker) -> d
 
 
 def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fixtures_dir: Path | None,
-                  now: datetime | None = None, order_policy: OrderPolicy | None = None) -> SeedReport:
+                  now: datetime, order_policy: OrderPolicy) -> SeedReport:
     """Fill an empty schema. The caller owns the transaction. Orders are placed relative to `now` (the
-    mock's clock at seeding; default ANCHOR), everything else relative to ANCHOR."""
+    mock's clock at seeding), everything else relative to ANCHOR."""
     rng = random.Random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
@@ -73,8 +73,8 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
             conn.execute(insert(_T["variant"]), variants)
         if jobs:
             conn.execute(insert(_T["job"]), jobs)
-        seed_orders(conn, merchant_id=merchant["id"], seed=seed * 10 + PLANS.index(plan), now=now or ANCHOR,
-                    policy=order_policy or OrderPolicy(), among=generated)
+        seed_orders(conn, merchant_id=merchant["id"], seed=seed * 10 + PLANS.index(plan), now=now,
+                    policy=order_policy, among=generated)
         n_products += len(products)
         n_variants += len(variants)
     create_app(conn, name=SEED_APP_NAME, redirect_uri=SEED_APP_REDIRECT_URI, public=True,
