@@ -126,12 +126,11 @@ class JobMachine:
     def create(self, conn: Connection, merchant_id: str, kind: str, params: dict[str, Any], now: datetime,
                total_count: int, job_id: str | None = None) -> str:
         job_id = job_id or new_id()
-        conn.execute(insert(_JOB).values(
-            id=job_id, merchant_id=merchant_id, kind=kind, params=params, created_at=now,
-            pending_seconds=self.pending_seconds, running_seconds=self.running_seconds,
-            cancelled_at=None, settled=False, total_count=total_count, result=None))
-        self.next_due = min(self.next_due, now + timedelta(
-            seconds=self.pending_seconds + (0 if self.kinds[kind].snapshot_at_start else self.running_seconds)))
+        row = {"id": job_id, "merchant_id": merchant_id, "kind": kind, "params": params, "created_at": now,
+               "pending_seconds": self.pending_seconds, "running_seconds": self.running_seconds,
+               "cancelled_at": None, "settled": False, "total_count": total_count, "result": None}
+        conn.execute(insert(_JOB).values(**row))
+        self.next_due = min(self.next_due, self._due(row))
         return job_id
 
     def settle_due(self, conn: Connection, now: datetime) -> None:
