@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockwish import __version__
+from mockwish import __version__, docs_pages
 from mockwish.auth import page as authorize_page
 from mockwish.auth import routes as oauth_routes
 from mockwish.auth.page import Sessions
@@ -42,8 +44,10 @@ from mockwish.sandbox import apps as sandbox_apps
 from mockwish.sandbox import routes as sandbox_routes
 from mockwish.sandbox import transactions as sandbox_transactions
 from mockwish.sandbox import wishpost as sandbox_wishpost
+from mockwish.sandbox.guard import SandboxGuard
 from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
+from mockwish.store.owner import StoreOwner
 from mockwish.store.read_cache import ReadCache
 from mockwish.timeline import Timeline
 from mockwish.wire.dispatch import Dispatcher
@@ -85,7 +89,8 @@ def default_fixtures_dir() -> Path | None:
 def build_context(settings: Settings) -> Ctx:
     engine = make_engine(settings)
     clock = Clock(settings.db_path.with_suffix(".clock.json") if settings.db_path is not None else None)
-    ctx = Ctx(settings=settings, engine=engine, clock=clock, log=logging.getLogger("mockwish"))
+    ctx = Ctx(settings=settings, engine=engine, clock=clock, owner=StoreOwner(engine),
+              log=logging.getLogger("mockwish"))
     ctx.auth = Authenticator(settings.default_locale)
     jobs = JobMachine(settings.job_pending_seconds, settings.job_running_seconds)
     for kind in (download.JOB, bulk.JOB, order_download.JOB):
@@ -125,6 +130,32 @@ def allowed_methods(request: Request) -> str:
     return "GET, POST"
 
 
+def validation_wish_error(errors: Sequence[Any]) -> WishError:
+    """A sandbox body that FastAPI's models refuse, as one Wish error in plain words: which field is wrong
+    and why (the first problem found), never pydantic's own locations and codes."""
+    first = errors[0] if errors else {}
+    kind = first.get("type", "")
+    loc = [str(x) for x in first.get("loc", ()) if x != "body"]
+    if kind == "json_invalid":  # loc is ("body", <character position>)
+        reason = str(first.get("ctx", {}).get("error", "")) or "malformed"
+        return WishError("json_body_invalid", reason=reason, position=loc[0] if loc else "0")
+    field = ".".join(loc)
+    if not field:  # the body as a whole: a list, a string, a number where an object is expected
+        return WishError("body_not_object")
+    if kind == "missing":
+        return WishError("missing_param", param=field)
+    if kind == "extra_forbidden":
+        return WishError("unknown_field", param=field)
+    given = first.get("input")
+    try:
+        shown = given.decode("utf-8", "replace") if isinstance(given, bytes) else orjson.dumps(given).decode()
+    except TypeError:
+        shown = repr(given)
+    reason = str(first.get("msg", "")).removeprefix("Value error, ")
+    return WishError("invalid_field", param=field, reason=reason,
+                     value=shown if len(shown) <= 80 else shown[:77] + "...")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Wish envelopes for what the router itself rejects; never FastAPI's default bodies."""
 
@@ -150,18 +181,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {}
-        loc = ".".join(str(x) for x in first.get("loc", ()) if x != "body") or "body"
-        if first.get("type") == "missing":
-            return render_error(ctx_of(request), WishError("missing_param", param=loc))
-        given = first.get("input")
-        try:
-            shown = given.decode("utf-8", "replace") if isinstance(given, bytes) else orjson.dumps(given).decode()
-        except TypeError:
-            shown = repr(given)
-        reason = str(first.get("msg", "")).removeprefix("Value error, ")
-        return render_error(ctx_of(request), WishError("invalid_field", param=loc, reason=reason,
-                                                       value=shown if len(shown) <= 80 else shown[:77] + "..."))
+        return render_error(ctx_of(request), validation_wish_error(exc.errors()))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
@@ -185,6 +205,18 @@ def declare_validation_as_400(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def owner_lifespan(ctx: Ctx) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """While the app serves, the loop's thread owns the store (mockwish.store.owner)."""
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ctx.owner.bind()
+        try:
+            yield
+        finally:
+            ctx.owner.release()
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = build_context(settings)
@@ -194,7 +226,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ctx.log.info("seeded %s merchants, %s products, %s variants (seed %s) in %.2fs", report.merchants,
                      report.products, report.variants, report.seed, time.perf_counter() - started)
 
-    app = FastAPI(title="mockwish", version=__version__,
+    app = FastAPI(title="mockwish", version=__version__, lifespan=owner_lifespan(ctx), docs_url=None, redoc_url=None,
                   description="Offline sandbox of the Wish Merchant API v2 and the WishPost API (under /wishpost). "
                               "Every Merchant v2 operation accepts GET and POST; see the README.")
     app.state.ctx = ctx
@@ -209,9 +241,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [wishpost_oauth_routes.router])}
 
     @app.get("/healthz", tags=["Sandbox control"], summary="Liveness")
+    @app.head("/healthz", include_in_schema=False)  # HEAD answers like GET, without the body
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__}
 
+    docs_pages.mount(app, settings)  # /docs, /redoc (offline assets) and the landing page /
     install_error_handlers(app)
 
     def openapi() -> dict[str, Any]:
@@ -221,8 +255,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(Dispatcher, routes=fast_routes)
+    app.add_middleware(Dispatcher, routes=fast_routes, max_body=settings.max_body_bytes)
     # the WishPost port answers at its root (never the main port itself)
     app.add_middleware(WishPostPort, port=settings.own_wishpost_port)
+    app.add_middleware(SandboxGuard, ctx=ctx)  # who may call /sandbox, on either port (sees the path as sent)
     app.add_middleware(RequestIdMiddleware)  # added last: outermost, so every response carries the id
     return app

@@ -63,45 +63,53 @@ class Clock:
     def frozen(self) -> bool:
         return self._frozen is not None
 
-    def freeze(self, at: datetime | None = None) -> datetime:
+    def apply(self, *, reset: bool = False, at: datetime | None = None, freeze: bool | None = None,
+              advance_seconds: float = 0.0) -> datetime:
+        """Every change in one step, under one reading of wall time: back to wall time (reset), then land on
+        `at`, freeze or unfreeze there, then move forward. Setting and freezing together lands exactly on
+        `at` (two readings of wall time would freeze it at `at` plus the time between them)."""
         with self._lock:
-            self._frozen = at if at is not None else self.now()
+            wall = utcnow()
+            offset, frozen = (timedelta(0), None) if reset else (self._offset, self._frozen)
+            current = frozen if frozen is not None else wall + offset
+            if at is not None:
+                current = at
+            freeze_now = frozen is not None if freeze is None else freeze
+            current += timedelta(seconds=advance_seconds)
+            if freeze_now:
+                self._frozen, self._offset = current, offset
+            else:
+                self._frozen, self._offset = None, current - wall
             self._save()
-            return self._frozen
+            return current
+
+    def freeze(self, at: datetime | None = None) -> datetime:
+        return self.apply(at=at, freeze=True)
 
     def unfreeze(self) -> datetime:
-        with self._lock:
-            if self._frozen is not None:
-                self._offset = self._frozen - utcnow()
-                self._frozen = None
-                self._save()
-            return self.now()
+        return self.apply(freeze=False)
 
     def set(self, at: datetime) -> datetime:
-        with self._lock:
-            if self._frozen is not None:
-                self._frozen = at
-            else:
-                self._offset = at - utcnow()
-            self._save()
-            return at
+        return self.apply(at=at)
 
     def advance(self, seconds: float) -> datetime:
-        with self._lock:
-            delta = timedelta(seconds=seconds)
-            if self._frozen is not None:
-                self._frozen = self._frozen + delta
-            else:
-                self._offset += delta
-            self._save()
-            return self.now()
+        return self.apply(advance_seconds=seconds)
 
     def reset(self) -> None:
-        with self._lock:
-            self._offset = timedelta(0)
-            self._frozen = None
-            self._save()
+        self.apply(reset=True)
 
     def state(self) -> dict[str, object]:
-        return {"now": self.now().isoformat(timespec="milliseconds") + "Z", "frozen": self.frozen,
-                "offset_seconds": self._offset.total_seconds()}
+        """What the sandbox reports, from one reading of wall time: the instant, whether it is frozen (and
+        where), and the offset from wall time at this moment (a frozen clock's offset grows as wall time
+        passes; it is computed now, never kept)."""
+        with self._lock:
+            wall = utcnow()
+            frozen = self._frozen
+            now = frozen if frozen is not None else wall + self._offset
+        return {"now": iso_ms(now), "frozen": frozen is not None,
+                "frozen_at": iso_ms(frozen) if frozen is not None else None,
+                "offset_seconds": round((now - wall).total_seconds(), 3)}
+
+
+def iso_ms(at: datetime) -> str:
+    return at.isoformat(timespec="milliseconds") + "Z"

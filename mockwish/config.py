@@ -24,6 +24,16 @@ class Settings(BaseSettings):
     log_level: str = "info"
     access_log: bool = False
     max_body_bytes: int = 16 * 1024 * 1024  # a 5 MB image, base64 and form-encoded, must fit
+    # XML bodies are parsed with bounded work: the docs give no maximum of <order> elements per create_order,
+    # so the mock fixes one, and the element budget of any XML body is sized from it
+    wishpost_max_orders_per_request: int = 1000
+    xml_max_depth: int = 32
+
+    # the sandbox control API (/sandbox/api): who may call it. Host names accepted besides localhost,
+    # 127.0.0.1, [::1] and the public URL's host ("*": any, as in the Docker image whose port is published
+    # on purpose); a token every control call must present in X-Sandbox-Token when set (a shared sandbox)
+    sandbox_allowed_hosts: str = ""
+    sandbox_token: str | None = None
 
     # asynchronous jobs: seconds spent PENDING, then RUNNING (progress is derived from the clock)
     job_pending_seconds: float = 2.0
@@ -49,7 +59,9 @@ class Settings(BaseSettings):
     order_csv_currency_column: bool = False  # the 2020 CSV layout (Currency Code after Color)
 
     # wire choices where the docs disagree (see README "Wire choices")
-    paging_back_link: Literal["prev", "previous"] = "prev"
+    # the merchant doc's examples and the supplement say `previous` (the PHP SDK's pager reads it); `prev`
+    # is what the doc's overview prose says, kept for clients written against it
+    paging_back_link: Literal["prev", "previous"] = "previous"
     error_type_field: bool = False  # add SPEC's `type` string to error bodies
 
     @property

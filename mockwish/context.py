@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from mockwish.clock import Clock
 from mockwish.config import Settings
+from mockwish.store.owner import StoreOwner
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Ctx:
     settings: Settings
     engine: Engine
     clock: Clock
+    owner: StoreOwner  # the one owner of the live connection: its guard refuses any other thread
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("mockwish"))
     # filled by create_app (they need the ctx themselves)
     auth: object = None

@@ -58,6 +58,17 @@ REGISTRY: dict[str, ErrorDef] = {e.key: e for e in [
        "The request body could not be parsed as {kind}", "无法将请求正文解析为 {kind}",
        "Le corps de la requête n'a pas pu être lu comme {kind}",
        "Der Anfragetext konnte nicht als {kind} gelesen werden"),
+    _d("json_body_invalid", 1000, 400, "invalid_param",
+       "The request body is not valid JSON ({reason} at character {position})",
+       "请求正文不是有效的 JSON（第 {position} 个字符处：{reason}）",
+       "Le corps de la requête n'est pas un JSON valide ({reason} au caractère {position})",
+       "Der Anfragetext ist kein gültiges JSON ({reason} bei Zeichen {position})"),
+    _d("body_not_object", 1000, 400, "invalid_param",
+       "The request body must be a JSON object", "请求正文必须是 JSON 对象",
+       "Le corps de la requête doit être un objet JSON", "Der Anfragetext muss ein JSON-Objekt sein"),
+    _d("unknown_field", 1000, 400, "invalid_param",
+       "'{param}' is not a field of this request", "'{param}' 不是此请求的字段",
+       "'{param}' n'est pas un champ de cette requête", "'{param}' ist kein Feld dieser Anfrage"),
     _d("body_too_large", 1000, 413, "invalid_param",
        "Request body exceeds the maximum size of {limit} bytes", "请求正文超过最大大小 {limit} 字节",
        "Le corps de la requête dépasse la taille maximale de {limit} octets",
@@ -277,6 +288,25 @@ REGISTRY: dict[str, ErrorDef] = {e.key: e for e in [
        "Too many requests.", "请求过多。", "Trop de requêtes.", "Zu viele Anfragen."),
     _d("unknown_error", 9000, 500, "unknown",
        "Unknown error", "未知错误", "Erreur inconnue", "Unbekannter Fehler"),
+    # --- the sandbox control API's guard (mockwish.sandbox.guard; not Wish's: 4000, Wish's code for refused
+    # access, with the HTTP status that says why) ---------------------------------------------------------
+    _d("sandbox_host_refused", 4000, 403, "unauthorized",
+       "Host '{host}' may not call the sandbox control API; allow it with MOCKWISH_SANDBOX_ALLOWED_HOSTS",
+       "主机 '{host}' 无权调用沙箱控制 API；请通过 MOCKWISH_SANDBOX_ALLOWED_HOSTS 允许它",
+       "L'hôte '{host}' ne peut pas appeler l'API de contrôle du bac à sable ; autorisez-le avec "
+       "MOCKWISH_SANDBOX_ALLOWED_HOSTS",
+       "Host '{host}' darf die Sandbox-Steuer-API nicht aufrufen; erlauben Sie ihn mit "
+       "MOCKWISH_SANDBOX_ALLOWED_HOSTS"),
+    _d("sandbox_origin_refused", 4000, 403, "unauthorized",
+       "Cross-origin request refused: a page from '{origin}' may not change the sandbox",
+       "已拒绝跨源请求：来自 '{origin}' 的页面无权更改沙箱",
+       "Requête d'origine croisée refusée : une page de '{origin}' ne peut pas modifier le bac à sable",
+       "Ursprungsübergreifende Anfrage abgelehnt: eine Seite von '{origin}' darf die Sandbox nicht ändern"),
+    _d("sandbox_token_required", 4000, 401, "unauthorized",
+       "The sandbox control API requires the sandbox token in the X-Sandbox-Token header",
+       "沙箱控制 API 需要在 X-Sandbox-Token 标头中提供沙箱令牌",
+       "L'API de contrôle du bac à sable exige le jeton du bac à sable dans l'en-tête X-Sandbox-Token",
+       "Die Sandbox-Steuer-API erfordert das Sandbox-Token im Header X-Sandbox-Token"),
 ]}
 
 

@@ -20,7 +20,7 @@ TEST_PRODUCTS_PER_MERCHANT = 40
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data: Path = tmp_path_factory.mktemp("data")
     return Settings(data_dir=data, products_per_merchant=TEST_PRODUCTS_PER_MERCHANT, seed=42,
-                    job_pending_seconds=2, job_running_seconds=5)
+                    job_pending_seconds=2, job_running_seconds=5, sandbox_allowed_hosts="testserver")
 
 
 @pytest.fixture(scope="session")

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import Connection
 from starlette.testclient import TestClient
 
 from mockwish.seed.merchants import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN
 
 __all__ = ["DEFAULT_TOKEN", "SECOND_TOKEN", "WORLDWIDE_TOKEN", "Wish", "assert_envelope_error", "check_answer",
-           "freeze", "minted_token"]
+           "freeze", "minted_token", "on_store"]
+
+T = TypeVar("T")
+
+
+def on_store(client: TestClient, fn: Callable[[Connection], T]) -> T:
+    """fn(conn) inside one transaction, run by the store's owner: while a client serves, the event loop's
+    thread owns the live connection and the test's thread may not touch it (mockwish.store.owner)."""
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+
+    def run() -> T:
+        with ctx.engine.begin() as conn:
+            return fn(conn)
+    return ctx.owner.call(run)  # type: ignore[no-any-return]
 
 
 class Wish:

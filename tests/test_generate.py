@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -23,7 +23,7 @@ from mockwish.merchant.orders.generate import generate
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.reference import accepted_carriers, iso_countries
 from mockwish.store.tables import Merchant, Order
-from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish, assert_envelope_error, freeze
+from support import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN, Wish, assert_envelope_error, freeze, on_store
 
 ORDERS = Order.__table__  # type: ignore[attr-defined]
 TX = "/sandbox/api/transactions"
@@ -53,7 +53,8 @@ def test_generated_rows_follow_the_rules(client: TestClient) -> None:
     policy: OrderPolicy = ctx.order_policy
     mid = _merchants(client)[DEFAULT_TOKEN]
     now = datetime(2026, 6, 1, 12, 0, 0, 500000)
-    with ctx.engine.begin() as conn:
+
+    def make(conn: Connection) -> tuple[Any, list[dict[str, Any]]]:
         made = generate(conn, merchant_id=mid, count=400, now=now, policy=policy, seed=3,
                         states={"APPROVED": 1, "SHIPPED": 1, "REFUNDED": 1, "REQUIRE_REVIEW": 1},
                         combined_share=0.3, wish_express_share=0.3, fbw_share=0.1, changed_address_share=0.1)
@@ -61,6 +62,8 @@ def test_generated_rows_follow_the_rules(client: TestClient) -> None:
         rows = [dict(r) for r in conn.execute(query).mappings()]
         ctx.orders.reset()  # as the sandbox does after generating: the order clock looks again
         ctx.orders.settle_due(conn, now)
+        return made, rows
+    made, rows = on_store(client, make)
     assert made.order_ids == sorted(made.order_ids) and len(set(made.order_ids)) == 400
     assert made.transaction_ids == sorted(made.transaction_ids)
     assert Counter(r["state"] for r in rows) == dict.fromkeys(rules.STATES, 100)
@@ -252,11 +255,10 @@ def test_merchant_errors(client: TestClient) -> None:
     r = client.post(TX, json={"country": "JP"}, headers={"Authorization": f"Bearer {SECOND_TOKEN}"})
     assert r.status_code == 400 and assert_envelope_error(r)["code"] == 1000
     # a product buyers cannot order (not approved or disabled) is refused with a clear message
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
     from mockwish.store.tables import Product
     p = Product.__table__  # type: ignore[attr-defined]
-    with ctx.engine.connect() as conn:
-        pending = conn.execute(select(p.c.id).where(p.c.review_status == "pending").limit(1)).scalar()
+    pending = on_store(client, lambda conn: conn.execute(
+        select(p.c.id).where(p.c.review_status == "pending").limit(1)).scalar())
     body = assert_envelope_error(client.post(TX, json={"product_id": pending},
                                              headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"}))
     assert body["code"] in (1000, 1004) and ("cannot order" in body["message"] or "No 'Product'" in body["message"])
@@ -295,10 +297,9 @@ def test_seed_holds_every_state_for_every_merchant(client: TestClient, wish: Wis
     assert len(summary) == 3
     for m in summary:
         assert all(m["counts"][s] > 0 for s in rules.STATES), m
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
-    with ctx.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(select(ORDERS)).mappings()]
-        warehouses = dict(conn.execute(select(Merchant.__table__.c.id, Merchant.__table__.c.warehouses)).all())  # type: ignore[attr-defined]
+    rows = on_store(client, lambda conn: [dict(r) for r in conn.execute(select(ORDERS)).mappings()])
+    warehouses = dict(on_store(client, lambda conn: conn.execute(
+        select(Merchant.__table__.c.id, Merchant.__table__.c.warehouses)).all()))  # type: ignore[attr-defined]
     for mid in {m["merchant_id"] for m in summary}:
         mine = [r for r in rows if r["merchant_id"] == mid]
         shipped = [r for r in mine if r["state"] == "SHIPPED"]
@@ -379,7 +380,7 @@ def test_cli_generate(tmp_path: Path) -> None:
 def test_cli_generate_beside_a_server_uses_its_clock(tmp_path: Path) -> None:
     """`mockwish generate` next to a serving mockwish whose clock was moved: the server serves the new
     orders at once, stamped with its mock time, and its `since` polling finds them."""
-    settings = Settings(data_dir=tmp_path, products_per_merchant=10)
+    settings = Settings(data_dir=tmp_path, products_per_merchant=10, sandbox_allowed_hosts="testserver")
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         moved = c.post("/sandbox/api/clock", json={"set": "2031-06-01T12:00:00Z", "freeze": True}).json()
         assert moved["now"].startswith("2031-06-01T12:00:00")

@@ -397,7 +397,8 @@ def test_multi_get_paging_links(client: TestClient, wish: Wish) -> None:
         if start == 0:
             assert "prev" not in paging and "previous" not in paging
         else:
-            prev = parse_qs(urlsplit(paging["prev"]).query)
+            assert "prev" not in paging
+            prev = parse_qs(urlsplit(paging["previous"]).query)
             assert prev["start"] == [str(start - 3)]
         if "next" not in paging:
             break

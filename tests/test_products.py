@@ -207,7 +207,7 @@ def test_multi_get_docs_example_and_paging_links(wish: Wish) -> None:
     assert r.status_code == 200 and body["code"] == 0 and len(body["data"]) == 2
     for entity in body["data"]:
         assert_product_shape(entity)
-    nxt, prev = body["paging"]["next"], body["paging"]["prev"]
+    nxt, prev = body["paging"]["next"], body["paging"]["previous"]
     assert nxt.startswith("http://testserver/api/v2/product/multi-get?")
     assert "start=22" in nxt and "limit=2" in nxt and "since=2014-10-15" in nxt
     assert f"access_token={DEFAULT_TOKEN}" in nxt

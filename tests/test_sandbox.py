@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from mockwish.app import build_context, create_app
@@ -86,6 +87,38 @@ class TestClock:
         r = client.post("/sandbox/api/clock", json={"freeze": True, "set": "2030-01-02T10:00:00+08:00"}).json()
         assert r["now"] == "2030-01-02T02:00:00.000Z"
 
+    @pytest.fixture
+    def ticking(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Wall time that moves 3 ms at every reading, as on a busy machine: any step that reads it twice
+        where once was meant shows up in the answer."""
+        from mockwish import clock as clock_module
+        state = {"t": datetime(2026, 1, 1)}
+
+        def tick() -> datetime:
+            state["t"] += timedelta(milliseconds=3)
+            return state["t"]
+        monkeypatch.setattr(clock_module, "utcnow", tick)
+
+    @pytest.mark.usefixtures("ticking")
+    def test_set_and_freeze_land_exactly_on_the_instant(self, client: TestClient) -> None:
+        for _ in range(3):  # from a running clock each time
+            client.post("/sandbox/api/clock", json={"reset": True})
+            r = client.post("/sandbox/api/clock", json={"freeze": True, "set": "2030-01-02T10:00:00+08:00"}).json()
+            assert r["now"] == r["frozen_at"] == "2030-01-02T02:00:00.000Z" and r["frozen"] is True
+        r = client.post("/sandbox/api/clock", json={"set": "2030-01-02T02:00:00Z", "freeze": True,
+                                                     "advance_seconds": 60}).json()
+        assert r["now"] == "2030-01-02T02:01:00.000Z"
+
+    @pytest.mark.usefixtures("ticking")
+    def test_frozen_state_is_self_consistent(self, client: TestClient) -> None:
+        first = client.post("/sandbox/api/clock", json={"freeze": True, "set": "2030-01-02T00:00:00Z"}).json()
+        later = client.get("/sandbox/api/clock").json()
+        assert later["now"] == later["frozen_at"] == first["now"]
+        # the offset is now minus wall time at the moment of reading: wall time moved, the frozen instant did not
+        assert later["offset_seconds"] < first["offset_seconds"]
+        running = client.post("/sandbox/api/clock", json={"freeze": False}).json()
+        assert running["frozen"] is False and running["frozen_at"] is None
+
     def test_bad_clock_bodies(self, client: TestClient) -> None:
         for body in ({"set": "yesterday"}, {"advance_seconds": -5}, {"freeze": "yes"}, {"set": 12}):
             r = client.post("/sandbox/api/clock", json=body)
@@ -115,7 +148,7 @@ def test_clock_stays_in_a_sane_range(client: TestClient) -> None:
 
 def test_a_reseed_by_another_process_is_seen_by_the_server(tmp_path: Path) -> None:
     """`mockwish seed` run beside a serving mockwish: tokens, cached reads and reset follow the new data."""
-    settings = Settings(data_dir=tmp_path, products_per_merchant=5, seed=42)
+    settings = Settings(data_dir=tmp_path, products_per_merchant=5, seed=42, sandbox_allowed_hosts="testserver")
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         before = Wish(c).ok("auth_test", "GET")["merchant_id"]
         outside = build_context(settings)  # another process on the same data dir
@@ -127,3 +160,31 @@ def test_a_reseed_by_another_process_is_seen_by_the_server(tmp_path: Path) -> No
                              if m["username"] == "merchant@example.com")
         assert c.post("/sandbox/api/reset").json()["seed"] == 7  # not this process's older seed-42 snapshot
         assert Wish(c).ok("auth_test", "GET")["merchant_id"] == after
+
+
+class TestPlainWordErrors:
+    """Every sandbox validation error names the field that is wrong and says why (issue: `{"count": ` once
+    answered "10 is invalid (JSON decode error): {}")."""
+
+    def test_truncated_json(self, client: TestClient) -> None:
+        r = client.post("/sandbox/api/transactions", content=b'{"count": ',
+                        headers={"Content-Type": "application/json", "Authorization": f"Bearer {DEFAULT_TOKEN}"})
+        body = r.json()
+        assert r.status_code == 400 and body["code"] == 1000
+        assert body["message"].startswith("The request body is not valid JSON (") and "character 10" in body["message"]
+        assert "{}" not in body["message"]
+
+    def test_field_named_with_the_reason(self, client: TestClient) -> None:
+        bearer = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
+        r = client.post("/sandbox/api/transactions", json={"count": 0}, headers=bearer)
+        assert r.status_code == 400 and r.json()["message"].startswith("count is invalid (")
+        r = client.post("/sandbox/api/transactions", json={"cuont": 3}, headers=bearer)
+        assert r.json()["message"] == "'cuont' is not a field of this request"
+        r = client.post("/sandbox/api/transactions", json=[1])
+        assert r.status_code == 400 and r.json()["message"] == "The request body must be a JSON object"
+
+    def test_transactions_without_a_merchant_say_what_is_needed(self, client: TestClient) -> None:
+        r = client.post("/sandbox/api/transactions", json={"count": 1})
+        body = r.json()
+        assert r.status_code == 400 and body["code"] == 1001
+        assert "merchant_id" in body["message"] and "Bearer" in body["message"]

@@ -29,7 +29,7 @@ CONFIG = SchemathesisConfig.from_dict({
 # its own app and data dir: the run creates and changes data freely (schemathesis' pytest fixture loader
 # does not support pytest 9 yet, so the schema is loaded at import)
 APP: FastAPI = create_app(Settings(data_dir=Path(tempfile.mkdtemp(prefix="mockwish-st-")),
-                                   products_per_merchant=20))
+                                   products_per_merchant=20, sandbox_allowed_hosts="testserver"))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
 

@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Connection
 from starlette.testclient import TestClient
 
 from mockwish.errors import message
 from mockwish.merchant.catalogue import store
-from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish, assert_envelope_error, freeze
+from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish, assert_envelope_error, freeze, on_store
 
 DOC_JOB = "59e00339b2d5b8367ac3e8bd"  # the docs' job: seeded FINISHED with 10 successes and 10 failures
 PRODUCT_JOB = "57bb5803ba2a1f181de31b01"  # a product download job: not a bulk update
@@ -124,7 +125,7 @@ def test_docs_job_results_and_paging(wish: Wish, client: TestClient) -> None:
         f"fake_sku{i}")} for i in (1, 2, 3)]
     assert body["paging"]["next"].startswith(
         "http://testserver/api/v2/variant/get-bulk-update-job-failures?start=3&limit=3&")
-    assert "prev" not in body["paging"]
+    assert "previous" not in body["paging"] and "prev" not in body["paging"]
     body = wish.call("variant/get-bulk-update-job-successes", job_id=DOC_JOB, limit="5").json()
     assert body["data"]["successes"] == ["aaa", "bbb", "red-shoe-8", "aaa", "bbb"]
     assert body["paging"]["next"].startswith(
@@ -141,7 +142,7 @@ def test_docs_job_results_and_paging(wish: Wish, client: TestClient) -> None:
     assert successes(wish, DOC_JOB) == done and len(failures(wish, DOC_JOB)) == 10
     middle = wish.call("variant/get-bulk-update-job-successes", job_id=DOC_JOB, start="4", limit="4").json()
     assert middle["data"]["successes"] == done[4:8]
-    assert "start=0&limit=4" in middle["paging"]["prev"] and "start=8&limit=4" in middle["paging"]["next"]
+    assert "start=0&limit=4" in middle["paging"]["previous"] and "start=8&limit=4" in middle["paging"]["next"]
     assert successes(wish, DOC_JOB, start="10") == [] and successes(wish, DOC_JOB, start="1000") == []
     assert len(successes(wish, DOC_JOB, limit="250")) == 10
 
@@ -272,12 +273,13 @@ def test_per_sku_failures(wish: Wish, client: TestClient, advance: Any) -> None:
 def test_removed_variations_fail(wish: Wish, client: TestClient, advance: Any) -> None:
     """A variation removed by Wish "cannot be re-enabled", and a product removed by the merchant cannot be
     edited: in a bulk update as with /variant/update, they are failures, not silent successes."""
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
     mid = wish.ok("auth_test")["merchant_id"]
-    with ctx.engine.begin() as conn:  # only Wish's policy team sets removed_by_wish
+
+    def remove_by_wish(conn: Connection) -> None:  # only Wish's policy team sets removed_by_wish
         row = store.variant_by_sku(conn, mid, "productsku")
         assert row is not None
         store.update_variant(conn, mid, row["id"], {"removed_by_wish": True, "enabled": False})
+    on_store(client, remove_by_wish)
     wish.ok("product/remove", id=RED_SHOE)
     removed_sku = next(v["Variant"]["sku"] for v in wish.ok("product", "GET", id=RED_SHOE)["Product"]["variants"]
                        if v["Variant"]["sku"].startswith("aaa-"))

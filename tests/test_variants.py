@@ -14,12 +14,13 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import Connection
 from starlette.testclient import TestClient
 
 from mockwish.errors import message
 from mockwish.merchant.catalogue import store
 from mockwish.merchant.variants.routes import router
-from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish, assert_envelope_error, check_answer
+from support import DEFAULT_TOKEN, SECOND_TOKEN, Wish, assert_envelope_error, check_answer, on_store
 
 RED_SHOE = "57bb5803ba2a1f181de31b01"  # parent_sku ML-SZ52019: red-shoe-8 (red/8), aaa (red/9), bbb (red/10)
 SHOE = "123456789009876543211234"  # parent_sku blue-shoe: blue-shoe-11 (blue/11), blue-shoe-10, productsku (navy/11)
@@ -97,19 +98,18 @@ def product_variants(w: Wish, pid: str) -> dict[str, dict[str, Any]]:
 
 def db_set_variant(client: TestClient, token: str, sku: str, **values: Any) -> None:
     """Set store columns no Wish endpoint sets (e.g. removed_by_wish, which only Wish's policy team sets)."""
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
     mid = Wish(client, token).ok("auth_test")["merchant_id"]
-    with ctx.engine.begin() as conn:
+
+    def update(conn: Connection) -> None:
         row = store.variant_by_sku(conn, mid, sku)
         assert row is not None, sku
         store.update_variant(conn, mid, row["id"], values)
+    on_store(client, update)
 
 
 def db_set_product(client: TestClient, token: str, pid: str, **values: Any) -> None:
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
     mid = Wish(client, token).ok("auth_test")["merchant_id"]
-    with ctx.engine.begin() as conn:
-        store.update_product(conn, mid, pid, values)
+    on_store(client, lambda conn: store.update_product(conn, mid, pid, values))
 
 
 def removed_red_shoe(w: Wish) -> tuple[str, str]:
@@ -193,7 +193,7 @@ def test_multi_get_docs_example_and_paging_links(wish: Wish, client: TestClient)
     assert body["code"] == 0 and body["message"] == "" and len(body["data"]) == 2
     for entity in body["data"]:
         assert_variant_shape(entity)
-    nxt, prev = body["paging"]["next"], body["paging"]["prev"]
+    nxt, prev = body["paging"]["next"], body["paging"]["previous"]
     assert nxt.startswith("http://testserver/api/v2/variant/multi-get?start=22&limit=2&")
     assert prev.startswith("http://testserver/api/v2/variant/multi-get?start=18&limit=2&")
     assert f"access_token={DEFAULT_TOKEN}" in nxt
@@ -391,14 +391,15 @@ def test_add_color_only_and_trimmed(wish: Wish) -> None:
 
 def test_add_too_many_variations(wish: Wish, client: TestClient) -> None:
     # "The number of variations of a product must not exceed 400": fill the hat up to 399 in the store
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
     mid = wish.ok("auth_test")["merchant_id"]
-    with ctx.engine.begin() as conn:
+
+    def fill(conn: Connection) -> None:
         template = store.variant_by_sku(conn, mid, "summer-hat-m")
         assert template is not None
         for i in range(398):
             store.insert_variant(conn, {**template, "id": f"{i + 1:024x}", "sku": f"hat-{i}", "size": f"S{i}",
                                         "position": i + 1})
+    on_store(client, fill)
     wish.ok("variant/add", parent_sku="summer-hat", sku="hat-400", size="S400", inventory="1", price="1")
     body = wish.err("variant/add", 1000, 400, parent_sku="summer-hat", sku="hat-401", size="S401", inventory="1",
                     price="1")

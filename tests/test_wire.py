@@ -145,11 +145,11 @@ class TestPaging:
         assert paging["next"].startswith("http://testserver/api/v2/product/multi-get?")
         assert "start=4" in paging["next"] and "limit=2" in paging["next"]
         assert "since=2014-10-15" in paging["next"] and f"access_token={DEFAULT_TOKEN}" in paging["next"]
-        assert "start=0" in paging["prev"]
+        assert "start=0" in paging["previous"] and "prev" not in paging
 
     def test_first_page_has_no_back_link_and_last_page_no_next(self, wish: Wish) -> None:
         first = wish.call("product/multi-get", "GET", start=0, limit=2).json()
-        assert "prev" not in first["paging"] and "next" in first["paging"]
+        assert set(first["paging"]) == {"next"}  # no back link (`previous` nor `prev`) on the first page
         last = wish.call("product/multi-get", "GET", start=10000, limit=2).json()
         assert last["data"] == [] and "next" not in (last.get("paging") or {})
 
@@ -178,3 +178,14 @@ def test_openapi_declares_every_operation(client: TestClient) -> None:
     assert {"200", "400", "401"} <= set(op["responses"])
     assert op["x-wish-scope"] == "products:read"
     assert "422" not in json.dumps(doc["paths"]).replace('"4220', "")
+
+
+def test_openapi_paging_declares_previous(client: TestClient) -> None:
+    """The back link is `previous` (the docs' example responses); `prev` is the name the setting can choose
+    instead, never sent beside it."""
+    ok = client.get("/openapi.json").json()["paths"]["/api/v2/product/multi-get"]["get"]["responses"]["200"]
+    paging = ok["content"]["application/json"]["schema"]["properties"]["paging"]
+    assert set(paging["properties"]) == {"next", "previous", "prev"}
+    assert "default" in paging["properties"]["previous"]["description"]
+    assert "MOCKWISH_PAGING_BACK_LINK=prev" in paging["properties"]["prev"]["description"]
+    assert paging["not"] == {"required": ["previous", "prev"]}

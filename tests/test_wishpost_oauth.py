@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
@@ -294,7 +295,8 @@ def test_old_xml_refuses_get_with_4005(client: TestClient) -> None:
 @pytest.fixture(scope="module")
 def small_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     data: Path = tmp_path_factory.mktemp("wp-small")
-    return create_mockwish(Settings(data_dir=data, products_per_merchant=0, max_body_bytes=2048, wishpost_port=8001))
+    return create_mockwish(Settings(data_dir=data, products_per_merchant=0, max_body_bytes=2048, wishpost_port=8001,
+                                    sandbox_allowed_hosts="testserver"))
 
 
 def test_oversized_bodies(small_app: FastAPI) -> None:
@@ -306,8 +308,23 @@ def test_oversized_bodies(small_app: FastAPI) -> None:
         assert (r.status_code, r.json()["code"]) == (413, 1101)
 
 
+class PortClient:
+    """Requests of a TestClient sent to another port of the same server."""
+
+    def __init__(self, client: TestClient, base: str) -> None:
+        self.client, self.base = client, base
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.client.get(self.base + path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self.client.post(self.base + path, **kw)
+
+
 def test_second_port_serves_wishpost_at_its_root(small_app: FastAPI) -> None:
-    with TestClient(small_app, base_url="http://testserver:8001") as wp, TestClient(small_app) as main:
+    # one client (one serving loop, as `mockwish serve` runs both ports on one loop), two ports
+    with TestClient(small_app) as main:
+        wp = PortClient(main, "http://testserver:8001")
         r = wp.get("/api/v3/oauth/test", headers=bearer(DEFAULT_WISHPOST_TOKEN))
         assert r.status_code == 200 and r.json()["code"] == 0
         assert wp.get("/wishpost/api/v3/oauth/test", headers=bearer(DEFAULT_WISHPOST_TOKEN)).json()["code"] == 0

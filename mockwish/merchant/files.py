@@ -21,7 +21,7 @@ _NOT_FOUND = {404: {"description": "Unknown or expired link"}}
 
 
 @router.get("/sweeper-production-merchant-export/{name}", responses=_NOT_FOUND)
-def job_file(name: str, request: Request) -> Response:
+async def job_file(name: str, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
     now = ctx.clock.now()
     ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]
@@ -34,7 +34,7 @@ def job_file(name: str, request: Request) -> Response:
 
 
 @router.get("/tmp-uploads/{name}", responses=_NOT_FOUND)
-def temp_image(name: str, request: Request) -> Response:
+async def temp_image(name: str, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
     now = ctx.clock.now()
     image_id = name.removesuffix(".jpg")

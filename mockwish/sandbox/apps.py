@@ -157,7 +157,7 @@ def mint_for(ctx: Ctx, realm: oauth.Realm, request: Request, exists: Exists, tok
                 raise WishError("invalid_param", value=client_id or "", param="client_id")
             tenant_id = named_or_bearer(conn, request, tenant_id, exists, token_tenant, realm.tenant)
             if tenant_id is None:
-                raise WishError("missing_param", param=realm.tenant)
+                raise WishError("missing_either", a=realm.tenant, b="Authorization: Bearer <token>")
             if not oauth.may_authorize(app, tenant_id, realm):
                 raise WishError("invalid_param", value=app["client_id"], param="client_id")
             code, granted = oauth.mint_code(conn, app, tenant_id, scopes, now, realm)
@@ -171,31 +171,31 @@ def mint_for(ctx: Ctx, realm: oauth.Realm, request: Request, exists: Exists, tok
 # ---- the Merchant routes -----------------------------------------------------------------------------
 
 @router.get("/apps", response_model=list[AppOut], summary="OAuth apps")
-def list_apps(request: Request) -> list[dict[str, Any]]:
+async def list_apps(request: Request) -> list[dict[str, Any]]:
     return list_for(_ctx(request), oauth.MERCHANT)
 
 
 @router.post("/apps", response_model=AppOut, summary="Create an OAuth app", responses=_NOT_FOUND)
-def create_app(request: Request, body: AppIn) -> Any:
+async def create_app(request: Request, body: AppIn) -> Any:
     return create_for(_ctx(request), oauth.MERCHANT, merchant_exists, name=body.name,
                       redirect_uri=body.redirect_uri, public=body.public, owner_id=body.merchant_id,
                       scopes=body.scopes)
 
 
 @router.delete("/apps/{client_id}", summary="Delete an OAuth app (its tokens are revoked)", responses=_NOT_FOUND)
-def delete_app(request: Request, client_id: str) -> Any:
+async def delete_app(request: Request, client_id: str) -> Any:
     return delete_for(_ctx(request), oauth.MERCHANT, client_id, request.url.path)
 
 
 @router.post("/apps/{client_id}/revoke", response_model=RevokeOut, responses=_NOT_FOUND,
              summary="A merchant removes an app: its tokens for that merchant are revoked")
-def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
+async def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
     return revoke_for(_ctx(request), oauth.MERCHANT, client_id, body.merchant_id, request.url.path)
 
 
 @router.post("/oauth/codes", response_model=CodeOut, responses={**_NOT_FOUND, 401: {"description": "No merchant"}},
              summary="Mint an authorization code without the authorize page")
-def mint_code(request: Request, body: CodeIn | None = None) -> Any:
+async def mint_code(request: Request, body: CodeIn | None = None) -> Any:
     ctx = _ctx(request)
     body = body or CodeIn()
     return mint_for(ctx, oauth.MERCHANT, request, merchant_exists, bearer_merchant(ctx), client_id=body.client_id,

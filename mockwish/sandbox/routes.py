@@ -67,11 +67,12 @@ class ClockIn(BaseModel):
 class ClockOut(BaseModel):
     now: str
     frozen: bool
-    offset_seconds: float
+    frozen_at: str | None = Field(description="The frozen instant (as `now`), null when the clock runs")
+    offset_seconds: float = Field(description="now minus wall time, computed at the moment of reading")
 
 
 @router.get("/merchants", response_model=list[MerchantOut], summary="Seeded merchants and their tokens")
-def merchants(request: Request) -> list[dict[str, Any]]:
+async def merchants(request: Request) -> list[dict[str, Any]]:
     ctx = _ctx(request)
     m = Merchant.__table__  # type: ignore[attr-defined]
     with ctx.engine.connect() as conn:
@@ -83,31 +84,31 @@ def merchants(request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")
-def reset(request: Request) -> dict[str, Any]:
+async def reset(request: Request) -> dict[str, Any]:
     ctx = _ctx(request)
-    ctx.sandbox.reset()  # type: ignore[attr-defined]
+    await ctx.sandbox.reset_async()  # type: ignore[attr-defined]
     ctx.store_replaced()
     return {"seed": ctx.sandbox.seed, "reset": True}  # type: ignore[attr-defined]
 
 
 @router.post("/seed", response_model=SeedOut, summary="Regenerate all data from a seed")
-def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
+async def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
     ctx = _ctx(request)
     number = body.seed if body and body.seed is not None else ctx.sandbox.seed  # type: ignore[attr-defined]
-    report = ctx.sandbox.reseed(number)  # type: ignore[attr-defined]
+    report = await ctx.sandbox.reseed_async(number)  # type: ignore[attr-defined]
     ctx.store_replaced()
     return {"seed": report.seed, "merchants": report.merchants, "products": report.products,
             "variants": report.variants}
 
 
 @router.get("/clock", response_model=ClockOut, summary="The mock's clock")
-def get_clock(request: Request) -> dict[str, Any]:
+async def get_clock(request: Request) -> dict[str, Any]:
     return _ctx(request).clock.state()
 
 
 @router.post("/clock", response_model=ClockOut, summary="Freeze, set or advance the mock's clock",
              responses={400: {"description": "Invalid parameter (code 1000)"}})
-def set_clock(request: Request, body: ClockIn) -> Any:
+async def set_clock(request: Request, body: ClockIn) -> Any:
     ctx = _ctx(request)
     clock = ctx.clock
     at: datetime | None = None
@@ -120,22 +121,13 @@ def set_clock(request: Request, body: ClockIn) -> Any:
             at = None
         if at is None or not CLOCK_RANGE[0] <= at <= CLOCK_RANGE[1]:
             return render_error(ctx, WishError("invalid_param", value=body.set, param="set"))
-    start = at or (utcnow() if body.reset else clock.now())
+    start = at or (utcnow() if body.reset else clock.now())  # for the range check only
     if body.advance_seconds and start + timedelta(seconds=body.advance_seconds) > CLOCK_RANGE[1]:
         return render_error(ctx, WishError("out_of_range", param="advance_seconds", low=0,
                                            high=int((CLOCK_RANGE[1] - start).total_seconds()),
                                            value=str(body.advance_seconds)))
-    if body.reset:
-        clock.reset()
-    if at is not None:
-        clock.set(at)
-    if body.freeze is True:
-        clock.freeze()
-    elif body.freeze is False:
-        clock.unfreeze()
-    if body.advance_seconds:
-        clock.advance(body.advance_seconds)
-    return _ctx(request).clock.state()
+    clock.apply(reset=bool(body.reset), at=at, freeze=body.freeze, advance_seconds=body.advance_seconds or 0.0)
+    return clock.state()
 
 
 class RateLimitIn(BaseModel):
@@ -182,12 +174,12 @@ def _limits_out(ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/rate-limits", response_model=RateLimitsOut, summary="Rate-limit quotas and forced 429s")
-def get_rate_limits(request: Request) -> dict[str, Any]:
+async def get_rate_limits(request: Request) -> dict[str, Any]:
     return _limits_out(_ctx(request))
 
 
 @router.post("/rate-limits", response_model=RateLimitsOut, summary="Set quotas, force 429s, or reset limits")
-def set_rate_limits(request: Request, body: RateLimitIn) -> dict[str, Any]:
+async def set_rate_limits(request: Request, body: RateLimitIn) -> dict[str, Any]:
     ctx = _ctx(request)
     lim = ctx.limiter
     wishpost = body.wishpost_user_id is not None

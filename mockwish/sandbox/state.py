@@ -1,11 +1,18 @@
-"""Seeding and resetting the store. The first seed in a process keeps an in-memory snapshot of the
-database so `reset` is a page copy (milliseconds), not a re-generation."""
+"""Seeding and resetting the store, each one atomic for every other request.
+
+A seed is built on a private in-memory database, off the event loop (it takes seconds), and swapped into
+the live database in one page copy on the owner's thread (milliseconds, between two requests): requests in
+flight finish against the old state, the next ones see the new one, none sees half of one, and a seed that
+fails leaves the old data as it was. The built database is kept as the snapshot of the seeded state, so a
+reset is the same page copy."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -17,10 +24,27 @@ from mockwish.clock import Clock
 from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.seed import SeedReport, doc_fixtures, seed_database
-from mockwish.store.engine import create_schema, drop_schema, schema_is_current
+from mockwish.store.engine import create_schema, make_private_engine, schema_is_current
 from mockwish.store.tables import Merchant, SandboxState
 
 log = logging.getLogger("mockwish")
+
+
+@dataclass
+class Built:
+    """A seeded database not yet live: its private engine (which keeps the in-memory database alive)."""
+
+    engine: Engine
+    report: SeedReport
+    seeded_at: datetime
+    run: str  # the mark of this seeding, also stored in the database (see reset)
+
+    def copy_into(self, target: sqlite3.Connection) -> None:
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+        finally:
+            raw.close()
 
 
 class SandboxStore:
@@ -29,13 +53,12 @@ class SandboxStore:
         self.engine = engine
         self.clock = clock  # seeded orders are placed relative to its instant of seeding
         self.order_policy = order_policy
-        self._seeded_at: datetime | None = None
         self.seed = seed
         self.products_per_merchant = products_per_merchant
         self.fixtures_dir = fixtures_dir
-        self._pristine: sqlite3.Connection | None = None  # snapshot of the seeded state
-        self._pristine_seed: int | None = None
-        self._pristine_run: str | None = None  # which seeding the snapshot is of (see reseed)
+        self._pristine: Built | None = None  # the seeded state, to reset to
+        self._lock: asyncio.Lock | None = None  # seeds and resets one at a time (per serving loop)
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
 
     @cached_property
     def doc_product_ids(self) -> frozenset[str]:
@@ -44,9 +67,6 @@ class SandboxStore:
         if self.fixtures_dir is None or not (self.fixtures_dir / "doc_catalogue.json").exists():
             return frozenset()
         return frozenset(p["id"] for p in doc_fixtures.load(self.fixtures_dir)["products"])
-
-    def _raw(self) -> sqlite3.Connection:
-        return self.engine.raw_connection().driver_connection  # type: ignore[return-value]
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
@@ -79,39 +99,80 @@ class SandboxStore:
         self.seed = self.stored_seed() or self.seed
         return None
 
-    def reseed(self, seed: int) -> SeedReport:
-        """Drop everything and generate the data of `seed`."""
-        drop_schema(self.engine)
-        create_schema(self.engine)
-        with self.engine.begin() as conn:
-            self._seeded_at = self.clock.now()
+    # ---- building and swapping ---------------------------------------------------------------------
+
+    def build(self, seed: int) -> Built:
+        """The data of `seed` in a private database. Touches nothing live: safe on any thread."""
+        engine = make_private_engine()
+        create_schema(engine)
+        with engine.begin() as conn:
+            seeded_at = self.clock.now()
             report = seed_database(conn, seed=seed, products_per_merchant=self.products_per_merchant,
-                                   fixtures_dir=self.fixtures_dir, now=self._seeded_at,
-                                   order_policy=self.order_policy)
+                                   fixtures_dir=self.fixtures_dir, now=seeded_at, order_policy=self.order_policy)
             # a mark of this seeding: a `mockwish seed` run by another process while serving leaves another
             # one, and a reset then seeds again instead of restoring this process's older snapshot
-            self._pristine_run = secrets.token_hex(8)
-            conn.execute(insert(SandboxState.__table__).values(key="seed_run", value=self._pristine_run))  # type: ignore[attr-defined]
-        self.seed = seed
-        self._snapshot()
-        return report
+            run = secrets.token_hex(8)
+            conn.execute(insert(SandboxState.__table__).values(key="seed_run", value=run))  # type: ignore[attr-defined]
+        return Built(engine, report, seeded_at, run)
+
+    def install(self, built: Built) -> SeedReport:
+        """Make a built database the live one (a page copy over the whole file: tables of another version
+        go too) and keep it as the snapshot to reset to."""
+        self._copy_into_live(built)
+        self._pristine = built
+        self.seed = built.report.seed
+        return built.report
+
+    def _copy_into_live(self, built: Built) -> None:
+        live = self.engine.raw_connection()  # checked out: the owner's guard applies
+        try:
+            built.copy_into(live.driver_connection)  # type: ignore[arg-type]
+        finally:
+            live.close()
+
+    def reseed(self, seed: int) -> SeedReport:
+        """Replace everything with the data of `seed` (synchronously: startup, the CLI, tests)."""
+        return self.install(self.build(seed))
+
+    def needs_seed(self) -> bool:
+        """True when a reset must generate the data again: no snapshot of the current seed in this process, or
+        another process (`mockwish seed`) reseeded the database since it was taken."""
+        if self._pristine is not None and self._stored("seed_run") != self._pristine.run:
+            self.seed = self.stored_seed() or self.seed
+            self._pristine = None
+        return self._pristine is None or self._pristine.report.seed != self.seed
 
     def reset(self) -> None:
-        """Back to the seeded state of the current seed."""
-        if self._pristine is not None and self._stored("seed_run") != self._pristine_run:
-            self.seed = self.stored_seed() or self.seed  # reseeded by another process
-            self._pristine = None
-        if self._pristine is None or self._pristine_seed != self.seed:
+        """Back to the seeded state of the current seed (synchronously)."""
+        if self.needs_seed():
             self.reseed(self.seed)
             return
-        self._pristine.backup(self._raw())
-        if self._seeded_at is not None:  # the seeded orders age with the clock: as fresh as at seeding
-            now = self.clock.now()
-            with self.engine.begin() as conn:
-                order_store.shift_times(conn, now - self._seeded_at)
+        self._restore()
 
-    def _snapshot(self) -> None:
-        if self._pristine is None:
-            self._pristine = sqlite3.connect(":memory:", check_same_thread=False)
-        self._raw().backup(self._pristine)
-        self._pristine_seed = self.seed
+    def _restore(self) -> None:
+        assert self._pristine is not None
+        self._copy_into_live(self._pristine)
+        # the seeded orders age with the clock: as fresh as at seeding
+        with self.engine.begin() as conn:
+            order_store.shift_times(conn, self.clock.now() - self._pristine.seeded_at)
+
+    # ---- the same, from the serving loop -------------------------------------------------------------
+
+    def _serial(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
+
+    async def reseed_async(self, seed: int) -> SeedReport:
+        """Build off the loop (requests go on against the old data meanwhile), then swap on the loop."""
+        async with self._serial():
+            built = await asyncio.to_thread(self.build, seed)
+            return self.install(built)
+
+    async def reset_async(self) -> None:
+        async with self._serial():
+            if self.needs_seed():
+                self.install(await asyncio.to_thread(self.build, self.seed))
+            else:
+                self._restore()

@@ -97,7 +97,7 @@ async def transactions(request: Request, body: TransactionsIn | None = None) -> 
         with ctx.engine.begin() as conn:
             merchant_id = _merchant_id(ctx, request, conn, body.merchant_id)
             if merchant_id is None:
-                raise WishError("missing_param", param="merchant_id")
+                raise WishError("missing_either", a="merchant_id", b="Authorization: Bearer <token>")
             made = generate(conn, merchant_id=merchant_id, count=body.count, now=now,
                             policy=ctx.order_policy, seed=body.seed, states=states,  # type: ignore[arg-type]
                             product_ids=[body.product_id] if body.product_id else [],

@@ -38,37 +38,37 @@ def _user_exists(conn: Connection, user_id: str) -> bool:
 
 
 @router.get("/users", response_model=list[UserOut], summary="Seeded WishPost users, passwords and tokens")
-def users(request: Request) -> list[dict[str, Any]]:
+async def users(request: Request) -> list[dict[str, Any]]:
     with _ctx(request).engine.connect() as conn:
         return list_users(conn)
 
 
 @router.get("/apps", response_model=list[AppOut], summary="WishPost OAuth apps")
-def list_apps(request: Request) -> list[dict[str, Any]]:
+async def list_apps(request: Request) -> list[dict[str, Any]]:
     return list_for(_ctx(request), REALM)
 
 
 @router.post("/apps", response_model=AppOut, summary="Create a WishPost OAuth app", responses=_NOT_FOUND)
-def create_app(request: Request, body: AppIn) -> Any:
+async def create_app(request: Request, body: AppIn) -> Any:
     return create_for(_ctx(request), REALM, _user_exists, name=body.name, redirect_uri=body.redirect_uri,
                       public=body.public, owner_id=body.user_id, scopes=body.scopes)
 
 
 @router.delete("/apps/{client_id}", summary="Delete a WishPost OAuth app (its tokens are revoked)",
                responses=_NOT_FOUND)
-def delete_app(request: Request, client_id: str) -> Any:
+async def delete_app(request: Request, client_id: str) -> Any:
     return delete_for(_ctx(request), REALM, client_id, request.url.path)
 
 
 @router.post("/apps/{client_id}/revoke", response_model=RevokeOut, responses=_NOT_FOUND,
              summary="A WishPost user revokes an app's grant: its tokens for that user are revoked")
-def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
+async def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
     return revoke_for(_ctx(request), REALM, client_id, body.user_id, request.url.path)
 
 
 @router.post("/oauth/codes", response_model=CodeOut, responses={**_NOT_FOUND, 401: {"description": "No user"}},
              summary="Mint a WishPost authorization code without the authorize page")
-def mint_code(request: Request, body: CodeIn | None = None) -> Any:
+async def mint_code(request: Request, body: CodeIn | None = None) -> Any:
     ctx = _ctx(request)
     body = body or CodeIn()
 

@@ -20,7 +20,7 @@ from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.seed import doc_fixtures
 from mockwish.seed.catalogue import CatalogueGenerator
 from mockwish.seed.merchants import PLANS, SEED_APP_NAME, SEED_APP_REDIRECT_URI, MerchantPlan, shipping_settings
-from mockwish.seed.orders import seed_orders
+from mockwish.seed.orders import seed_doc_orders, seed_orders
 from mockwish.seed.wishpost import seed_wishpost
 from mockwish.store.tables import AccessToken, Job, Merchant, Product, SandboxState, Variant
 
@@ -75,6 +75,9 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
             conn.execute(insert(_T["job"]), jobs)
         seed_orders(conn, merchant_id=merchant["id"], seed=seed * 10 + PLANS.index(plan), now=now,
                     policy=order_policy, among=generated)
+        if plan.doc_fixtures and doc is not None:  # e.g. the order the overview's fulfill-one examples ship
+            seed_doc_orders(conn, merchant_id=merchant["id"], orders=doc.get("orders", []), seed=seed, now=now,
+                            policy=order_policy)
         n_products += len(products)
         n_variants += len(variants)
     create_app(conn, name=SEED_APP_NAME, redirect_uri=SEED_APP_REDIRECT_URI, public=True,

@@ -1,15 +1,16 @@
 """Seeded orders: every merchant gets orders in every state through the same generator the sandbox API
 uses, placed relative to the instant of seeding on the mock's clock (so right after startup APPROVED
 orders have days left to fulfil and REQUIRE_REVIEW ones are released an hour later). Only the generated
-catalogue is bought from: the products the docs' examples name keep the inventory the docs show."""
+catalogue is bought from: the products the docs' examples name keep the inventory the docs show. The
+orders the docs' examples name (fixtures/doc_catalogue.json) are made apart, by seed_doc_orders."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select, update
 
 from mockwish.merchant.orders import store
 from mockwish.merchant.orders.generate import generate
@@ -42,3 +43,23 @@ def seed_orders(conn: Connection, *, merchant_id: str, seed: int, now: datetime,
         total += len(generate(conn, merchant_id=merchant_id, count=count, now=now, policy=policy,
                               seed=seed * 100 + k, states={state: 1.0}, product_ids=chosen, **options).order_ids)
     return total
+
+
+def seed_doc_orders(conn: Connection, *, merchant_id: str, orders: Sequence[Mapping[str, Any]], seed: int,
+                    now: datetime, policy: OrderPolicy) -> int:
+    """The orders the docs' examples name (the "orders" of fixtures/doc_catalogue.json: id, sku, state,
+    country), each placed by the generator like any seeded order (that SKU, a buyer in that country, carried
+    to that state) and then given the docs' id. The docs show their products' inventory and number sold as
+    they are with these orders placed: what the generator took from the variant and added to the product is
+    put back."""
+    V, P = store.V, store.P
+    for k, spec in enumerate(orders):
+        before = conn.execute(select(V.c.id, V.c.product_id, V.c.stock, P.c.num_sold).join(
+            P, P.c.id == V.c.product_id).where(V.c.merchant_id == merchant_id, V.c.sku == spec["sku"])).first()
+        made = generate(conn, merchant_id=merchant_id, count=1, now=now, policy=policy, seed=seed * 1000 + k,
+                        states={spec["state"]: 1.0}, skus=[spec["sku"]], country=spec["country"])
+        store.save(conn, made.order_ids[0], {"id": spec["id"]})
+        if before is not None:  # (an unknown SKU: generate() has raised)
+            conn.execute(update(V).where(V.c.id == before.id).values(stock=before.stock))
+            conn.execute(update(P).where(P.c.id == before.product_id).values(num_sold=before.num_sold))
+    return len(orders)

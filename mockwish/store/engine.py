@@ -38,12 +38,21 @@ def make_engine(settings: Settings) -> Engine:
     return engine
 
 
+def make_private_engine() -> Engine:
+    """A private in-memory database, for building a new state off the loop (see sandbox.state): not the live
+    connection, so the owner's guard does not watch it; usable from the thread that builds it and then from
+    the owner's thread, which copies it into the live one."""
+    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    event.listen(engine, "connect", _foreign_keys_on)
+    return engine
+
+
+def _foreign_keys_on(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+
 def create_schema(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
-
-
-def drop_schema(engine: Engine) -> None:
-    SQLModel.metadata.drop_all(engine)
 
 
 _DDL = text("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN :names"

@@ -18,6 +18,23 @@ COMMON_PARAMS: list[dict[str, Any]] = [
      "schema": {"type": "string"}},
 ]
 
+# The back link is `previous` (every example response of the merchant doc, the supplement and the official
+# PHP SDK's pager); MOCKWISH_PAGING_BACK_LINK=prev emits it as `prev` instead (the doc's overview prose). A
+# page carries one of the two names, never both, and the first page neither.
+PAGING = {
+    "type": "object",
+    "description": "Links to the neighbouring pages of a list, repeating every parameter of the request. The "
+                   "back link is `previous`, or `prev` when the server runs with MOCKWISH_PAGING_BACK_LINK=prev.",
+    "properties": {
+        "next": {"type": "string", "description": "The next page (start + limit); absent on the last page"},
+        "previous": {"type": "string", "description": "The previous page (start - limit); absent on the first "
+                                                      "page. The default name of the back link"},
+        "prev": {"type": "string", "description": "The previous page under the name the doc's overview uses, "
+                                                  "sent instead of `previous` when MOCKWISH_PAGING_BACK_LINK=prev"},
+    },
+    "not": {"required": ["previous", "prev"]},
+}
+
 ENVELOPE = {
     "type": "object",
     "required": ["code", "data", "message"],
@@ -25,8 +42,7 @@ ENVELOPE = {
         "code": {"type": "integer"},
         "message": {"type": "string"},
         "data": {},
-        "paging": {"type": "object", "properties": {"next": {"type": "string"}, "prev": {"type": "string"},
-                                                    "previous": {"type": "string"}}},
+        "paging": PAGING,
     },
 }
 ERROR = {

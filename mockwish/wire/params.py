@@ -3,15 +3,19 @@ object body, merged into one bucket of strings (the body wins over the query; th
 
 from __future__ import annotations
 
+import logging
+from contextlib import aclosing
 from urllib.parse import parse_qsl
 
 import orjson
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
+from starlette.responses import Response
 
 from mockwish.errors import WishError
 
 _QUOTES = ("'", '"')
+CLIENT_CLOSED = 499  # nginx's "client closed request": how a request whose client left is answered (to no one)
 
 
 def _unquote(value: str) -> str:
@@ -51,16 +55,46 @@ def query_pairs(request: Request) -> list[tuple[str, str]]:
     return [(k, _unquote(v)) for k, v in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")]
 
 
+async def read_body(request: Request, max_body: int) -> bytes:
+    """The request's body, never read past `max_body` bytes: refused with body_too_large up front when
+    Content-Length says more, else as soon as the running total of the stream (a chunked body) passes the
+    limit. The body is then cached on the request, where Starlette's body(), stream() and form() replay it."""
+    cached: bytes | None = getattr(request, "_body", None)
+    if cached is not None:
+        if len(cached) > max_body:
+            raise WishError("body_too_large", limit=max_body)
+        return cached
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > max_body:
+        raise WishError("body_too_large", limit=max_body)
+    chunks: list[bytes] = []
+    total = 0
+    async with aclosing(request.stream()) as stream:
+        async for chunk in stream:
+            total += len(chunk)
+            if total > max_body:
+                raise WishError("body_too_large", limit=max_body)
+            chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # Starlette's own cache: stream() yields it instead of reading the socket again
+    return body
+
+
+def client_gone(log: logging.Logger, path: str) -> Response:
+    """The answer to a client that disconnected before its body was read (starlette's ClientDisconnect):
+    not a server fault, so one debug line and an empty answer that nobody receives."""
+    log.debug("client disconnected before its request body was read: %s", path)
+    return Response(status_code=CLIENT_CLOSED)
+
+
 async def read_params(request: Request, max_body: int) -> RawParams:
-    """All parameters of a request; raises WishError for bodies that cannot be read."""
+    """All parameters of a request; raises WishError for bodies that cannot be read or pass `max_body`."""
     pairs = query_pairs(request)
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > max_body:
-            raise WishError("body_too_large", limit=max_body)
+        body = await read_body(request, max_body)
         ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if ctype == "multipart/form-data":
-            try:
+            try:  # parsed from the body read above (request.stream() replays the cached body)
                 form = await request.form(max_part_size=max_body)
             except Exception as exc:  # malformed multipart of any kind
                 raise WishError("invalid_body", kind="multipart/form-data") from exc
@@ -68,12 +102,8 @@ async def read_params(request: Request, max_body: int) -> RawParams:
                 if isinstance(v, UploadFile):
                     v = (await v.read()).decode("utf-8", errors="replace")
                 pairs.append((k, _unquote(str(v))))
-        else:
-            body = await request.body()
-            if len(body) > max_body:
-                raise WishError("body_too_large", limit=max_body)
-            if body:
-                pairs.extend(_parse_body(body, ctype))
+        elif body:
+            pairs.extend(_parse_body(body, ctype))
     return RawParams(pairs)
 
 

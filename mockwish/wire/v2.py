@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 import orjson
 from fastapi import FastAPI
 from sqlalchemy import Connection
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mockwish.errors import LOCALES, WishError
 from mockwish.wire.dispatch import Routes
-from mockwish.wire.params import RawParams, read_params
+from mockwish.wire.params import RawParams, client_gone, read_params
 from mockwish.wire.spec import Spec
 from mockwish.wire.xml import to_xml
 
@@ -209,6 +209,8 @@ async def handle(op: Operation, request: Request) -> Response:
         return render(ok_body(result), fmt, headers=headers)
     except WishError as err:
         return render_error(ctx, err, fmt, pick_locale(locals().get("explicit_locale"), locale), headers)
+    except ClientDisconnect:  # the client left mid-body: nobody to answer, nothing to report
+        return client_gone(ctx.log, request.url.path)
     except Exception:  # never a bare 500 page: a well-formed Wish 9000
         ctx.log.exception("unhandled error in %s", op.path)
         return render_error(ctx, WishError("unknown_error"), fmt, locale, headers)

@@ -4,6 +4,7 @@ the XML document, and every documented error with its code."""
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import TYPE_CHECKING, Any
 
 from mockwish.errors import REGISTRY
@@ -92,3 +93,56 @@ def operation_docs(op: WPOperation, method: str) -> dict[str, Any]:
                                 "content": {"application/x-www-form-urlencoded": {"schema": body}}}
     return {"summary": op.summary, "description": description, "tags": [op.tag], "openapi_extra": extra,
             "responses": responses_for(op)}
+
+
+PORT_PATHS = ("/healthz",)  # what the WishPost port serves as is, besides WishPost itself, worth documenting
+
+
+def _refs(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            found.add(ref)
+        for value in node.values():
+            _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+
+
+def port_document(full: dict[str, Any]) -> dict[str, Any]:
+    """The WishPost port's own /openapi.json, cut from the main port's document: the WishPost operations at
+    the paths that port serves them (its root: `/wishpost/api/v3/x` is `/api/v3/x` there) and /healthz; the
+    Merchant API, which answers 404 on that port, is left out. Only the components those operations use."""
+    from mockwish.wishpost.ops import PREFIX  # ops imports this module
+
+    paths: dict[str, Any] = {}
+    for path, item in full.get("paths", {}).items():
+        if path.startswith(PREFIX + "/"):
+            paths[path.removeprefix(PREFIX)] = deepcopy(item)
+    for path in PORT_PATHS:
+        if path in full.get("paths", {}):
+            paths[path] = deepcopy(full["paths"][path])
+    components: dict[str, Any] = {}
+    source = full.get("components", {})
+    if "securitySchemes" in source:
+        components["securitySchemes"] = deepcopy(source["securitySchemes"])
+    # the schemas the kept operations reference, and what those reference in turn
+    schemas: dict[str, Any] = {}
+    pending: set[str] = set()
+    _refs(paths, pending)
+    while pending:
+        name = pending.pop().removeprefix("#/components/schemas/")
+        if name in schemas or name not in source.get("schemas", {}):
+            continue
+        schemas[name] = deepcopy(source["schemas"][name])
+        _refs(schemas[name], pending)
+    if schemas:
+        components["schemas"] = dict(sorted(schemas.items()))
+    info = {**full.get("info", {}), "description": (
+        "Offline sandbox of the WishPost API, served at the root of this port (the same operations answer under "
+        "/wishpost on the main port, whose own /openapi.json also documents the Merchant API).")}
+    doc: dict[str, Any] = {"openapi": full.get("openapi", "3.1.0"), "info": info, "paths": paths}
+    if components:
+        doc["components"] = components
+    return doc

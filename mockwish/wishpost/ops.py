@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mockwish.errors import WishError
 from mockwish.wire.dispatch import Routes
-from mockwish.wire.params import RawParams, query_pairs, read_params
+from mockwish.wire.params import RawParams, client_gone, query_pairs, read_body, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
 from mockwish.wire.spec import Spec
 from mockwish.wishpost import wire_v3, wire_xml
@@ -115,11 +115,14 @@ async def read_raw(op: WPOperation, request: Request, max_body: int) -> RawParam
     if op.wire == "v3":
         return await read_params(request, max_body)
     # XML: the query string plus the root's children (a body without XML is read as a form, for curl users)
-    body = await request.body()
+    body = await read_body(request, max_body)  # read_params below replays it from the request's cache
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if body.strip()[:1] != b"<" and ctype in ("application/x-www-form-urlencoded", "application/json"):
+    if body.lstrip()[:1] != b"<" and ctype in ("application/x-www-form-urlencoded", "application/json"):
         return await read_params(request, max_body)
-    root = wire_xml.parse(body, max_body)
+    settings = request.app.state.ctx.settings
+    limits = wire_xml.XMLLimits(max_body, settings.xml_max_depth,
+                                wire_xml.element_budget(settings.wishpost_max_orders_per_request))
+    root = await wire_xml.parse_async(body, limits)  # bounded work, yielding to the loop between chunks
     return RawParams([*query_pairs(request), *wire_xml.fields(root).items()])
 
 
@@ -192,6 +195,8 @@ async def handle(op: WPOperation, request: Request) -> Response:
             raise as_wishpost(err, locale) from err
     except WishError as err:
         return render_error(op.wire, err, locale, now, headers)
+    except ClientDisconnect:  # the client left mid-body: nobody to answer, nothing to report
+        return client_gone(ctx.log, request.url.path)
     except Exception:  # never a bare 500 page: a well-formed WishPost 9000
         ctx.log.exception("unhandled error in WishPost %s", op.path)
         return render_error(op.wire, WishError("wp_unknown_error"), locale, now, headers)

@@ -1,14 +1,23 @@
 """The WishPost port: the same app answers at its root, so a client that can only change the host (and not
 add a path prefix) works unchanged. A tiny pure-ASGI wrapper maps `/api/v3/...` on that port to
-`/wishpost/api/v3/...`; paths already under /wishpost, and the sandbox, health and docs paths, pass as they are."""
+`/wishpost/api/v3/...`; paths already under /wishpost, and the sandbox, health and docs paths, pass as they are.
+
+Each port documents what it serves: /openapi.json on this port is the WishPost port's own document (the
+WishPost operations at this port's root, and /healthz), cut once from the main port's document."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockwish.wishpost.openapi import port_document
 from mockwish.wishpost.ops import ORIGINAL_PATH, PREFIX
 
-_AS_IS = (PREFIX + "/", "/sandbox/", "/healthz", "/docs", "/openapi.json", "/redoc")
+OPENAPI = "/openapi.json"
+_AS_IS = (PREFIX + "/", "/sandbox/", "/healthz", "/docs", OPENAPI, "/redoc")
 
 
 class WishPostPort:
@@ -17,11 +26,23 @@ class WishPostPort:
     def __init__(self, app: ASGIApp, port: int) -> None:
         self.app = app
         self.port = port
+        self._doc: tuple[object, bytes] | None = None  # (the main document it was cut from, its JSON)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.port and (scope.get("server") or (None, None))[1] == self.port:
             path: str = scope["path"]
+            if path == OPENAPI and scope["method"] in ("GET", "HEAD"):
+                await Response(self.document(scope["app"]), media_type="application/json")(scope, receive, send)
+                return
             if not path.startswith(_AS_IS) and path != PREFIX:
                 scope = {**scope, "path": PREFIX + path, ORIGINAL_PATH: path,
                          "raw_path": PREFIX.encode() + scope.get("raw_path", path.encode())}
         await self.app(scope, receive, send)
+
+    def document(self, app: Any) -> bytes:
+        """This port's /openapi.json, built once from the app's (cached) document, again only if that one
+        was rebuilt (operations mounted after the first call)."""
+        full = app.openapi()
+        if self._doc is None or self._doc[0] is not full:
+            self._doc = (full, orjson.dumps(port_document(full)))
+        return self._doc[1]
