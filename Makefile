@@ -1,12 +1,24 @@
 # mockwish: `make serve` and `make test` work on a fresh Debian machine with Python 3.11, make and root.
+#
+# Where it listens: the MOCKWISH_* environment variables, read by mockwish itself (mockwish/config.py), and
+# nothing else: MOCKWISH_HOST (default 127.0.0.1, this machine only), MOCKWISH_PORT (8000) and
+# MOCKWISH_WISHPOST_PORT (8001), e.g. `MOCKWISH_HOST=0.0.0.0 MOCKWISH_PORT=9000 make serve`.
+#
+# Dependencies come from the lock files, hash-checked by plain pip: requirements.lock (what serving needs)
+# and requirements-test.lock (that plus the test extras, at the same versions). `make lock` regenerates them
+# from pyproject.toml (`make lock LOCK_FLAGS=--upgrade` moves every pin to the newest release).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
-HOST   ?= 0.0.0.0
-PORT   ?= 8000
+PIP    := $(PY) -m pip install --quiet
+# a stamp per lock, named by what it installed, so a changed lock or pyproject.toml installs again
+SERVE_STAMP := $(VENV)/.installed-serve-$(shell cat requirements.lock pyproject.toml | md5sum | cut -c1-12)
+TEST_STAMP  := $(VENV)/.installed-test-$(shell cat requirements-test.lock pyproject.toml | md5sum | cut -c1-12)
+LOCK_FLAGS ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock' --quiet $(LOCK_FLAGS)
 
-.PHONY: install serve test lint bench openapi clean
+.PHONY: install install-test serve test lint bench openapi lock clean
 
 # Debian's python3 lacks ensurepip until python3-venv is installed: install it when venv fails (as root).
 $(PY):
@@ -14,22 +26,32 @@ $(PY):
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null \
 	  && $(PYTHON) -m venv $(VENV); }
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
-	@rm -f $(VENV)/.installed-*
-	@touch $(STAMP)
+$(SERVE_STAMP): requirements.lock pyproject.toml | $(PY)
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps -e .
+	@rm -f $(VENV)/.installed-serve-*
+	@touch $@
 
-install: $(STAMP)
+$(TEST_STAMP): requirements-test.lock pyproject.toml | $(PY)
+	$(PIP) --require-hashes -r requirements-test.lock
+	$(PIP) --no-deps -e .
+	@rm -f $(VENV)/.installed-test-*
+	@touch $@
+
+install: $(SERVE_STAMP)
+
+install-test: $(TEST_STAMP)
 
 serve: install
-	$(PY) -m mockwish serve --host $(HOST) --port $(PORT)
+	$(PY) -m mockwish serve
 
-test: install
+test: install-test
 	$(PY) -m pytest -q
 
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check mockwish tests bench
 	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/mypy mockwish
 
 bench: install
 	$(PY) bench/run.py
@@ -37,5 +59,11 @@ bench: install
 openapi: install
 	$(PY) -m mockwish openapi --out openapi.json
 
+# the locking tool (uv) goes into the venv for this target only; the lock files install with plain pip
+lock: | $(PY)
+	$(PIP) 'uv>=0.5'
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra test -c requirements.lock -o requirements-test.lock
+
 clean:
-	rm -rf $(VENV) data bench/out .pytest_cache
+	rm -rf $(VENV) data bench/out .pytest_cache .ruff_cache .mypy_cache

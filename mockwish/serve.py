@@ -62,4 +62,6 @@ def serve(app: FastAPI, settings: Settings) -> None:
         main.run(sockets=[main_sock])
         return
     wishpost = uvicorn.Server(_config(app, settings, settings.wishpost_port, "off"))
-    asyncio.run(_serve_both(main, main_sock, wishpost, wp_sock))
+    # the loop uvicorn itself would choose (uvloop when installed): asyncio.run would always take asyncio's own
+    with asyncio.Runner(loop_factory=main.config.get_loop_factory()) as runner:
+        runner.run(_serve_both(main, main_sock, wishpost, wp_sock))
