@@ -89,26 +89,26 @@ def default_fixtures_dir() -> Path | None:
 def build_context(settings: Settings) -> Ctx:
     engine = make_engine(settings)
     clock = Clock(settings.db_path.with_suffix(".clock.json") if settings.db_path is not None else None)
-    ctx = Ctx(settings=settings, engine=engine, clock=clock, owner=StoreOwner(engine),
-              log=logging.getLogger("mockwish"))
-    ctx.auth = Authenticator(settings.default_locale)
+    owner = StoreOwner(engine)
+    auth = Authenticator(settings.default_locale)
     jobs = JobMachine(settings.job_pending_seconds, settings.job_running_seconds)
     for kind in (download.JOB, bulk.JOB, order_download.JOB):
         jobs.register(kind)
-    ctx.jobs = jobs
-    ctx.orders = OrderClock()
-    ctx.order_policy = OrderPolicy.from_settings(settings)
-    ctx.timeline = Timeline(jobs, ctx.orders)
-    ctx.limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds,
-                              enabled=settings.rate_limit_enabled, wishpost_limit=settings.wishpost_rate_limit_quota)
-    ctx.sessions = Sessions()
-    ctx.read_cache = ReadCache()
+    orders = OrderClock()
+    order_policy = OrderPolicy.from_settings(settings)
+    timeline = Timeline(jobs, orders)
+    limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds,
+                          enabled=settings.rate_limit_enabled, wishpost_limit=settings.wishpost_rate_limit_quota)
+    sessions = Sessions()
+    read_cache = ReadCache()
     # another process's commit (`mockwish seed` or `generate` while serving): what was derived from the store
-    ctx.timeline.listeners += [ctx.read_cache.invalidate, ctx.auth.invalidate]
-    ctx.sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
-                               fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=ctx.clock,
-                               order_policy=ctx.order_policy)
-    return ctx
+    timeline.listeners += [read_cache.invalidate, auth.invalidate]
+    sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
+                           fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=clock,
+                           order_policy=order_policy)
+    return Ctx(settings=settings, engine=engine, clock=clock, owner=owner, auth=auth, jobs=jobs,
+               sandbox=sandbox, limiter=limiter, sessions=sessions, read_cache=read_cache, timeline=timeline,
+               orders=orders, order_policy=order_policy, log=logging.getLogger("mockwish"))
 
 
 def allowed_methods(request: Request) -> str:
@@ -124,8 +124,8 @@ def allowed_methods(request: Request) -> str:
         request.app.state.allow_table = table
     path = request.url.path
     for candidate in (path, "/api" + path):
-        for pattern, methods in table:
-            if pattern.match(candidate):
+        for compiled, methods in table:
+            if compiled.match(candidate):
                 return methods
     return "GET, POST"
 
@@ -221,7 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = build_context(settings)
     started = time.perf_counter()
-    report = ctx.sandbox.prepare()  # type: ignore[attr-defined]
+    report = ctx.sandbox.prepare()
     if report is not None:
         ctx.log.info("seeded %s merchants, %s products, %s variants (seed %s) in %.2fs", report.merchants,
                      report.products, report.variants, report.seed, time.perf_counter() - started)
@@ -254,7 +254,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 title=app.title, version=app.version, description=app.description, routes=app.routes)))
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the schema
     app.add_middleware(Dispatcher, routes=fast_routes, max_body=settings.max_body_bytes)
     # the WishPost port answers at its root (never the main port itself)
     app.add_middleware(WishPostPort, port=settings.own_wishpost_port)

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,7 +16,7 @@ cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_
                   help="mockwish: an offline Wish sandbox")
 
 
-def _settings(**overrides: object) -> Settings:
+def _settings(**overrides: Any) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -90,7 +90,7 @@ def seed(
 
     settings = _settings(seed=seed, data_dir=data_dir)
     ctx = build_context(settings)
-    report = ctx.sandbox.reseed(settings.seed)  # type: ignore[attr-defined]
+    report = ctx.sandbox.reseed(settings.seed)
     typer.echo(f"seeded {report.merchants} merchants, {report.products} products, {report.variants} variants "
                f"(seed {report.seed}) into {settings.db_url}")
 
@@ -103,7 +103,7 @@ def reset(data_dir: Annotated[Path | None, typer.Option(help="Data directory (MO
     ctx = build_context(_settings(data_dir=data_dir))
     store = ctx.sandbox
     # an empty data dir is seeded by prepare(); otherwise regenerate the current seed's data
-    report = store.prepare() or store.reseed(store.seed)  # type: ignore[attr-defined]
+    report = store.prepare() or store.reseed(store.seed)
     typer.echo(f"reset to seed {report.seed}")
 
 
@@ -125,11 +125,11 @@ def generate(
     from mockwish.app import build_context
     from mockwish.errors import WishError
     from mockwish.merchant.orders.generate import generate as generate_orders
-    from mockwish.store.tables import AccessToken, Merchant
+    from mockwish.store.tables import AccessToken, Merchant, table_of
 
     ctx = build_context(_settings(data_dir=data_dir))
-    ctx.sandbox.prepare()  # type: ignore[attr-defined]
-    m, t = Merchant.__table__, AccessToken.__table__  # type: ignore[attr-defined]
+    ctx.sandbox.prepare()
+    m, t = table_of(Merchant), table_of(AccessToken)
     now = ctx.clock.now()
     with ctx.engine.begin() as conn:
         found = conn.execute(select(m.c.id).where(or_(m.c.id == merchant, m.c.username == merchant))).scalar() \
@@ -139,8 +139,8 @@ def generate(
             raise typer.Exit(2)
         try:
             made = generate_orders(conn, merchant_id=found, count=count, now=now, policy=ctx.order_policy,
-                                   seed=seed, states=dict.fromkeys(state, 1.0) if state else None,  # type: ignore[arg-type]
-                                   country=country, reserved=ctx.sandbox.doc_product_ids)  # type: ignore[attr-defined]
+                                   seed=seed, states=dict.fromkeys(state, 1.0) if state else None,
+                                   country=country, reserved=ctx.sandbox.doc_product_ids)
         except WishError as err:
             typer.echo(f"error: {err.message('en')}", err=True)
             raise typer.Exit(2) from None

@@ -5,12 +5,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from mockwish.clock import Clock
 from mockwish.config import Settings
 from mockwish.store.owner import StoreOwner
+
+if TYPE_CHECKING:  # these modules import Ctx themselves (directly or through their imports): types only
+    from mockwish.auth.page import Sessions
+    from mockwish.auth.tokens import Authenticator
+    from mockwish.jobs import JobMachine
+    from mockwish.merchant.orders.lifecycle import OrderClock
+    from mockwish.merchant.orders.rules import OrderPolicy
+    from mockwish.sandbox.state import SandboxStore
+    from mockwish.store.read_cache import ReadCache
+    from mockwish.timeline import Timeline
+    from mockwish.wire.ratelimit import RateLimiter
 
 
 @dataclass
@@ -19,23 +31,23 @@ class Ctx:
     engine: Engine
     clock: Clock
     owner: StoreOwner  # the one owner of the live connection: its guard refuses any other thread
+    # the parts below are built first by mockwish.app.build_context (none of them needs the ctx)
+    auth: Authenticator
+    jobs: JobMachine
+    sandbox: SandboxStore
+    limiter: RateLimiter
+    sessions: Sessions  # signed-in merchants of the authorize page
+    read_cache: ReadCache  # rendered hot reads, dropped on any write
+    timeline: Timeline  # what the clock settles before every read: jobs, order review and tracking
+    orders: OrderClock  # the order clock
+    order_policy: OrderPolicy  # built once from the settings
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("mockwish"))
-    # filled by create_app (they need the ctx themselves)
-    auth: object = None
-    jobs: object = None
-    sandbox: object = None
-    limiter: object = None
-    sessions: object = None  # signed-in merchants of the authorize page
-    read_cache: object = None  # rendered hot reads, dropped on any write
-    timeline: object = None  # what the clock settles before every read: jobs, order review and tracking
-    orders: object = None  # the order clock (mockwish.merchant.orders.lifecycle.OrderClock)
-    order_policy: object = None  # mockwish.merchant.orders.rules.OrderPolicy, built once from the settings
 
     def store_replaced(self) -> None:
         """After a sandbox reset or seed: every in-memory view of the store starts over (cached principals,
         the jobs' next due instant, rate-limit counts and overrides, page sessions, cached reads)."""
-        self.auth.invalidate()  # type: ignore[attr-defined]
-        self.timeline.reset()  # type: ignore[attr-defined]
-        self.limiter.reset()  # type: ignore[attr-defined]
-        self.sessions.clear()  # type: ignore[attr-defined]
-        self.read_cache.invalidate()  # type: ignore[attr-defined]
+        self.auth.invalidate()
+        self.timeline.reset()
+        self.limiter.reset()
+        self.sessions.clear()
+        self.read_cache.invalidate()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from typing import Literal
 
 import uvicorn
 from fastapi import FastAPI
@@ -32,9 +33,9 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _config(app: FastAPI, settings: Settings, port: int, lifespan: str) -> uvicorn.Config:
+def _config(app: FastAPI, settings: Settings, port: int, lifespan: Literal["auto", "on", "off"]) -> uvicorn.Config:
     return uvicorn.Config(app, host=settings.host, port=port, log_level=settings.log_level,
-                          access_log=settings.access_log, lifespan=lifespan)  # type: ignore[arg-type]
+                          access_log=settings.access_log, lifespan=lifespan)
 
 
 async def _serve_both(main: uvicorn.Server, main_sock: socket.socket, wishpost: uvicorn.Server,

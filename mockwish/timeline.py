@@ -40,7 +40,7 @@ class Timeline:
 
     def settle_due(self, conn: Connection, now: datetime) -> None:
         """Settle inside the caller's transaction (for callers that commit it whatever happens)."""
-        version = conn.connection.driver_connection.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+        version = conn.connection.driver_connection.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
         if version != self._data_version:
             if self._data_version is not None:  # another connection committed since the last request
                 self.reset()

@@ -24,6 +24,7 @@ from mockwish.store.tables import (
     WishPostApp,
     WishPostAuthCode,
     WishPostRefreshToken,
+    table_of,
 )
 from mockwish.wishpost.scopes import WISHPOST_SCOPES
 
@@ -48,10 +49,10 @@ class Realm:
         return next((s for s in asked or [] if s not in self.scopes), None)
 
 
-MERCHANT = Realm("merchant", App.__table__, AuthCode.__table__, RefreshToken.__table__,  # type: ignore[attr-defined]
-                 AccessToken.__table__, "merchant_id", ALL_SCOPES)  # type: ignore[attr-defined]
-WISHPOST = Realm("wishpost", WishPostApp.__table__, WishPostAuthCode.__table__,  # type: ignore[attr-defined]
-                 WishPostRefreshToken.__table__, WishPostAccessToken.__table__,  # type: ignore[attr-defined]
+MERCHANT = Realm("merchant", table_of(App), table_of(AuthCode), table_of(RefreshToken),
+                 table_of(AccessToken), "merchant_id", ALL_SCOPES)
+WISHPOST = Realm("wishpost", table_of(WishPostApp), table_of(WishPostAuthCode),
+                 table_of(WishPostRefreshToken), table_of(WishPostAccessToken),
                  "user_id", WISHPOST_SCOPES)
 
 

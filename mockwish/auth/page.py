@@ -20,14 +20,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from mockwish.auth import oauth
 from mockwish.context import Ctx
 from mockwish.merchant.catalogue.store import find_merchant
-from mockwish.store.tables import Merchant
+from mockwish.store.tables import Merchant, table_of
 from mockwish.wishpost import users as wishpost_users
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Environment(loader=PackageLoader("mockwish.auth", "templates"), autoescape=select_autoescape())
 COOKIE = "mockwish_session"
 PATHS = ("/v3/oauth/authorize", "/oauth/authorize")
-_M = Merchant.__table__  # type: ignore[attr-defined]
+_M = table_of(Merchant)
 _PASSED = ("client_id", "redirect_uri", "state", "scope", "response_type", "force_login")  # kept across steps
 
 
@@ -147,7 +147,7 @@ async def authorize(request: Request, page: PageRealm) -> Response:
         if redirect_uri != app["redirect_uri"]:
             return _error(page, "The redirect_uri does not match the app's registered redirect URI.")
         hidden = {k: f[k] for k in _PASSED if f.get(k)}
-        sessions: Sessions = ctx.sessions  # type: ignore[assignment]
+        sessions: Sessions = ctx.sessions
         tenant_id = sessions.tenant(request.cookies.get(page.cookie), page.realm.name)
         if request.method == "GET" and f.get("force_login", "").lower() == "true":
             tenant_id = None  # the app wants a fresh sign-in

@@ -54,7 +54,7 @@ def _refresh(call: Call, failures: dict[str, str]) -> oauth.TokenPair:
                              refresh_token=p["refresh_token"], grant_type=p["grant_type"], now=call.now)
     except oauth.OAuthFailure as f:
         raise WishError(failures[f.kind], grant="refresh_token") from f
-    call.ctx.auth.invalidate()  # type: ignore[attr-defined]  # the previous access token is now revoked
+    call.ctx.auth.invalidate()  # the previous access token is now revoked
     return pair
 
 

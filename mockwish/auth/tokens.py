@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from mockwish.errors import WishError
-from mockwish.store.tables import AccessToken, Merchant
+from mockwish.store.tables import AccessToken, Merchant, table_of
 from mockwish.wishpost.users import load_principal as load_wishpost_principal
 
-_TOKEN = AccessToken.__table__  # type: ignore[attr-defined]
-_MERCHANT = Merchant.__table__  # type: ignore[attr-defined]
+_TOKEN = table_of(AccessToken)
+_MERCHANT = table_of(Merchant)
 
 
 @dataclass(frozen=True)

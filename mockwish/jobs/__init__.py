@@ -21,10 +21,10 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from mockwish.errors import WishError
 from mockwish.ids import new_id
-from mockwish.store.tables import Job, JobFile
+from mockwish.store.tables import Job, JobFile, table_of
 
-_JOB = Job.__table__  # type: ignore[attr-defined]
-_FILE = JobFile.__table__  # type: ignore[attr-defined]
+_JOB = table_of(Job)
+_FILE = table_of(JobFile)
 _NEVER = datetime.max
 
 PENDING, RUNNING, FINISHED, CANCELLED = "PENDING", "RUNNING", "FINISHED", "CANCELLED"

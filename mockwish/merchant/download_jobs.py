@@ -17,7 +17,7 @@ CANCEL_MESSAGES = {"cancelled": "Job cancelled successfully.", "finished": "Job 
 
 
 def status(call: Call, kind: str) -> V2Result:
-    job = call.ctx.jobs.view(call.conn, call.merchant_id, kind, call.params["job_id"], call.now)  # type: ignore[attr-defined]
+    job = call.ctx.jobs.view(call.conn, call.merchant_id, kind, call.params["job_id"], call.now)
     data: dict[str, Any] = {"status": job.state, "created_date": job_ts(job.created_at)}
     if job.state != PENDING and job.started:
         data["start_run_time"] = job_ts(job.start_at)
@@ -33,5 +33,5 @@ def status(call: Call, kind: str) -> V2Result:
 
 
 def cancel(call: Call, kind: str) -> V2Result:
-    outcome = call.ctx.jobs.cancel(call.conn, call.merchant_id, kind, call.params["job_id"], call.now)  # type: ignore[attr-defined]
+    outcome = call.ctx.jobs.cancel(call.conn, call.merchant_id, kind, call.params["job_id"], call.now)
     return V2Result({"message": CANCEL_MESSAGES[outcome]})

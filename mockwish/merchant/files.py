@@ -5,6 +5,7 @@ the link may fetch it, as with Wish's S3 links; an expired or unknown link answe
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlalchemy import select
@@ -12,21 +13,21 @@ from starlette.responses import Response
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
-from mockwish.store.tables import TempImage
+from mockwish.store.tables import TempImage, table_of
 from mockwish.wire.v2 import render_error
 
 router = APIRouter(prefix="/static", include_in_schema=False)
-_IMG = TempImage.__table__  # type: ignore[attr-defined]
-_NOT_FOUND = {404: {"description": "Unknown or expired link"}}
+_IMG = table_of(TempImage)
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown or expired link"}}
 
 
 @router.get("/sweeper-production-merchant-export/{name}", responses=_NOT_FOUND)
 async def job_file(name: str, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
     now = ctx.clock.now()
-    ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]
+    ctx.timeline.settle(ctx.engine, now)
     with ctx.engine.connect() as conn:
-        found = ctx.jobs.file(conn, name)  # type: ignore[attr-defined]
+        found = ctx.jobs.file(conn, name)
     if found is None or now > found[1] + timedelta(hours=ctx.settings.download_link_ttl_hours):
         return render_error(ctx, WishError("endpoint_not_found", path=request.url.path))
     return Response(found[0], media_type="text/csv; charset=utf-8",

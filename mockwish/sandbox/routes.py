@@ -13,7 +13,7 @@ from mockwish.auth import oauth
 from mockwish.clock import utcnow
 from mockwish.context import Ctx
 from mockwish.errors import WishError
-from mockwish.store.tables import Merchant
+from mockwish.store.tables import Merchant, table_of
 from mockwish.wire.v2 import render_error
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
@@ -74,7 +74,7 @@ class ClockOut(BaseModel):
 @router.get("/merchants", response_model=list[MerchantOut], summary="Seeded merchants and their tokens")
 async def merchants(request: Request) -> list[dict[str, Any]]:
     ctx = _ctx(request)
-    m = Merchant.__table__  # type: ignore[attr-defined]
+    m = table_of(Merchant)
     with ctx.engine.connect() as conn:
         rows = conn.execute(select(m).order_by(m.c.created_at, m.c.username)).mappings().all()
         by_merchant = oauth.live_tokens(conn, oauth.MERCHANT)
@@ -86,16 +86,16 @@ async def merchants(request: Request) -> list[dict[str, Any]]:
 @router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")
 async def reset(request: Request) -> dict[str, Any]:
     ctx = _ctx(request)
-    await ctx.sandbox.reset_async()  # type: ignore[attr-defined]
+    await ctx.sandbox.reset_async()
     ctx.store_replaced()
-    return {"seed": ctx.sandbox.seed, "reset": True}  # type: ignore[attr-defined]
+    return {"seed": ctx.sandbox.seed, "reset": True}
 
 
 @router.post("/seed", response_model=SeedOut, summary="Regenerate all data from a seed")
 async def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
     ctx = _ctx(request)
-    number = body.seed if body and body.seed is not None else ctx.sandbox.seed  # type: ignore[attr-defined]
-    report = await ctx.sandbox.reseed_async(number)  # type: ignore[attr-defined]
+    number = body.seed if body and body.seed is not None else ctx.sandbox.seed
+    report = await ctx.sandbox.reseed_async(number)
     ctx.store_replaced()
     return {"seed": report.seed, "merchants": report.merchants, "products": report.products,
             "variants": report.variants}
@@ -162,14 +162,14 @@ class RateLimitsOut(BaseModel):
 def _limits_out(ctx: Ctx) -> dict[str, Any]:
     lim = ctx.limiter
     return {
-        "default": {"merchant_id": None, "app_id": None, "quota": lim.default.limit,  # type: ignore[attr-defined]
-                    "window_seconds": lim.default.window_seconds},  # type: ignore[attr-defined]
+        "default": {"merchant_id": None, "app_id": None, "quota": lim.default.limit,
+                    "window_seconds": lim.default.window_seconds},
         "overrides": [{"merchant_id": None if wp else t, "app_id": a, "quota": q.limit,
                        "window_seconds": q.window_seconds, "wishpost_user_id": t if wp else None}
-                      for (t, a), q in lim.quotas.items()  # type: ignore[attr-defined]
-                      for wp in (t in lim.wishpost_tenants,)],  # type: ignore[attr-defined]
-        "forced": dict(lim.forced),  # type: ignore[attr-defined]
-        "wishpost_default": lim.wishpost_limit,  # type: ignore[attr-defined]
+                      for (t, a), q in lim.quotas.items()
+                      for wp in (t in lim.wishpost_tenants,)],
+        "forced": dict(lim.forced),
+        "wishpost_default": lim.wishpost_limit,
     }
 
 
@@ -179,7 +179,7 @@ async def get_rate_limits(request: Request) -> dict[str, Any]:
 
 
 @router.post("/rate-limits", response_model=RateLimitsOut, summary="Set quotas, force 429s, or reset limits")
-async def set_rate_limits(request: Request, body: RateLimitIn) -> dict[str, Any]:
+async def set_rate_limits(request: Request, body: RateLimitIn) -> Any:
     ctx = _ctx(request)
     lim = ctx.limiter
     wishpost = body.wishpost_user_id is not None
@@ -187,11 +187,11 @@ async def set_rate_limits(request: Request, body: RateLimitIn) -> dict[str, Any]
         return render_error(ctx, WishError("invalid_param", value=body.wishpost_user_id, param="wishpost_user_id"))
     tenant = body.wishpost_user_id if wishpost else body.merchant_id
     if body.reset:
-        lim.reset()  # type: ignore[attr-defined]
+        lim.reset()
     if body.quota is not None or body.window_seconds is not None:
-        lim.set_quota(tenant, body.app_id, body.quota, body.window_seconds, wishpost=wishpost)  # type: ignore[attr-defined]
+        lim.set_quota(tenant, body.app_id, body.quota, body.window_seconds, wishpost=wishpost)
     if body.force_429 is not None:
         if tenant is None:
             return render_error(ctx, WishError("missing_param", param="merchant_id"))
-        lim.forced[tenant] = body.force_429  # type: ignore[attr-defined]
+        lim.forced[tenant] = body.force_429
     return _limits_out(ctx)

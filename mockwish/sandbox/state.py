@@ -25,7 +25,7 @@ from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.seed import SeedReport, doc_fixtures, seed_database
 from mockwish.store.engine import create_schema, make_private_engine, schema_is_current
-from mockwish.store.tables import Merchant, SandboxState
+from mockwish.store.tables import Merchant, SandboxState, table_of
 
 log = logging.getLogger("mockwish")
 
@@ -42,7 +42,7 @@ class Built:
     def copy_into(self, target: sqlite3.Connection) -> None:
         raw = self.engine.raw_connection()
         try:
-            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
         finally:
             raw.close()
 
@@ -70,10 +70,10 @@ class SandboxStore:
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(select(Merchant.__table__.c.id).limit(1)).first() is None  # type: ignore[attr-defined]
+            return conn.execute(select(table_of(Merchant).c.id).limit(1)).first() is None
 
     def _stored(self, key: str) -> str | None:
-        table = SandboxState.__table__  # type: ignore[attr-defined]
+        table = table_of(SandboxState)
         with self.engine.connect() as conn:
             row = conn.execute(select(table.c.value).where(table.c.key == key)).first()
         return row[0] if row else None
@@ -112,7 +112,7 @@ class SandboxStore:
             # a mark of this seeding: a `mockwish seed` run by another process while serving leaves another
             # one, and a reset then seeds again instead of restoring this process's older snapshot
             run = secrets.token_hex(8)
-            conn.execute(insert(SandboxState.__table__).values(key="seed_run", value=run))  # type: ignore[attr-defined]
+            conn.execute(insert(table_of(SandboxState)).values(key="seed_run", value=run))
         return Built(engine, report, seeded_at, run)
 
     def install(self, built: Built) -> SeedReport:
@@ -126,7 +126,7 @@ class SandboxStore:
     def _copy_into_live(self, built: Built) -> None:
         live = self.engine.raw_connection()  # checked out: the owner's guard applies
         try:
-            built.copy_into(live.driver_connection)  # type: ignore[arg-type]
+            built.copy_into(live.driver_connection)  # type: ignore[arg-type]  # driver_connection is typed Any | None; here always a sqlite3.Connection
         finally:
             live.close()
 

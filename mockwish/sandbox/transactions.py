@@ -23,13 +23,14 @@ from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.generate import MAX_COUNT, generate
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.sandbox.apps import bearer_merchant, merchant_exists, named_or_bearer
-from mockwish.store.tables import Merchant
+from mockwish.store.tables import Merchant, table_of
 from mockwish.wire.v2 import render_error
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
-_M = Merchant.__table__  # type: ignore[attr-defined]
-_ERRORS = {400: {"description": "Invalid parameter (1000), missing parameter (1001) or not found (1004)"},
-           401: {"description": "The Bearer token is not valid (4000, 1015, 1016)"}}
+_M = table_of(Merchant)
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Invalid parameter (1000), missing parameter (1001) or not found (1004)"},
+    401: {"description": "The Bearer token is not valid (4000, 1015, 1016)"}}
 Share = StrictInt | StrictFloat
 
 
@@ -99,17 +100,17 @@ async def transactions(request: Request, body: TransactionsIn | None = None) -> 
             if merchant_id is None:
                 raise WishError("missing_either", a="merchant_id", b="Authorization: Bearer <token>")
             made = generate(conn, merchant_id=merchant_id, count=body.count, now=now,
-                            policy=ctx.order_policy, seed=body.seed, states=states,  # type: ignore[arg-type]
+                            policy=ctx.order_policy, seed=body.seed, states=states,
                             product_ids=[body.product_id] if body.product_id else [],
                             skus=[body.sku] if body.sku else [], country=body.country,
-                            reserved=ctx.sandbox.doc_product_ids,  # type: ignore[attr-defined]
+                            reserved=ctx.sandbox.doc_product_ids,
                             wish_express_share=body.wish_express_share, combined_share=body.combined_share,
                             fbw_share=body.fbw_share, confirmed_share=body.confirmed_share,
                             refund_after_shipping_share=body.refund_after_shipping_share,
                             changed_address_share=body.changed_address_share)
     except WishError as err:
         return render_error(ctx, err)
-    ctx.orders.reset()  # type: ignore[attr-defined]  # the next settle finds the new orders' instants itself
+    ctx.orders.reset()  # the next settle finds the new orders' instants itself
     return {"merchant_id": merchant_id, "order_ids": made.order_ids, "transaction_ids": made.transaction_ids,
             "count": len(made.order_ids)}
 
@@ -131,13 +132,13 @@ def _hook(request: Request, order_id: str, check: Reschedule) -> Any:
             if merchant_id is None:
                 raise WishError("order_not_found", id=order_id)
             order_store.save(conn, order_id, check(order_store.get(conn, merchant_id, order_id), now,
-                                                   ctx.order_policy))  # type: ignore[arg-type]
-            ctx.orders.schedule(now)  # type: ignore[attr-defined]
-            ctx.timeline.settle_due(conn, now)  # type: ignore[attr-defined]
+                                                   ctx.order_policy))
+            ctx.orders.schedule(now)
+            ctx.timeline.settle_due(conn, now)
             order = order_store.get(conn, merchant_id, order_id)
     except WishError as err:
         return render_error(ctx, err)
-    return render.order(order, now, ctx.order_policy, show_original=True)  # type: ignore[arg-type]
+    return render.order(order, now, ctx.order_policy, show_original=True)
 
 
 def _under_review(order: dict[str, Any], now: datetime, _policy: OrderPolicy) -> dict[str, datetime]:
@@ -198,13 +199,13 @@ async def confirm_delivery(request: Request, order_id: str) -> Any:
 async def orders_summary(request: Request, merchant_id: str | None = None, state: str | None = None) -> Any:
     ctx = _ctx(request)
     try:
-        wanted = rules.STATES
+        wanted: tuple[str, ...] = rules.STATES
         if state is not None:
             if state.strip().upper() not in rules.STATES:
                 raise WishError("invalid_param", value=state, param="state")
             wanted = (state.strip().upper(),)
         now = ctx.clock.now()
-        ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]  (counts as the API would see them)
+        ctx.timeline.settle(ctx.engine, now)  # counts as the API would see them
         with ctx.engine.begin() as conn:
             one = _merchant_id(ctx, request, conn, merchant_id)
             ids = [one] if one else [r[0] for r in conn.execute(select(_M.c.id).order_by(_M.c.created_at, _M.c.id))]

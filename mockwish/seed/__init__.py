@@ -22,10 +22,10 @@ from mockwish.seed.catalogue import CatalogueGenerator
 from mockwish.seed.merchants import PLANS, SEED_APP_NAME, SEED_APP_REDIRECT_URI, MerchantPlan, shipping_settings
 from mockwish.seed.orders import seed_doc_orders, seed_orders
 from mockwish.seed.wishpost import seed_wishpost
-from mockwish.store.tables import AccessToken, Job, Merchant, Product, SandboxState, Variant
+from mockwish.store.tables import AccessToken, Job, Merchant, Product, SandboxState, Variant, table_of
 
 ANCHOR = datetime(2026, 1, 1)
-_T = {t.__tablename__: t.__table__ for t in (Merchant, AccessToken, Product, Variant, Job, SandboxState)}  # type: ignore[attr-defined]
+_T = {t.__tablename__: table_of(t) for t in (Merchant, AccessToken, Product, Variant, Job, SandboxState)}
 
 
 @dataclass(frozen=True)

@@ -131,8 +131,9 @@ class CatalogueGenerator:
                 price = round(base_price * rng.uniform(0.95, 1.1), 2)
                 msrp = round(price * rng.uniform(1.2, 3.0), 2)
                 ship = round(rng.uniform(0.5, 8.0), 2)
-                stock = {STANDARD: {"inventory": rng.choice((0, rng.randint(1, 50), rng.randint(50, 5000))),
-                                    "shipping": ship, "localized_shipping": round(ship * rate, 2)}}
+                stock: dict[str, dict[str, float | None]] = {
+                    STANDARD: {"inventory": rng.choice((0, rng.randint(1, 50), rng.randint(50, 5000))),
+                               "shipping": ship, "localized_shipping": round(ship * rate, 2)}}
                 for wh in shipping:
                     if wh != STANDARD:
                         stock[wh] = {"inventory": rng.randint(0, 300), "shipping": None, "localized_shipping": None}

@@ -12,7 +12,7 @@ from faker import Faker
 from sqlalchemy import Connection, insert
 
 from mockwish.auth.oauth import WISHPOST, create_app
-from mockwish.store.tables import WishPostAccessToken, WishPostUser
+from mockwish.store.tables import WishPostAccessToken, WishPostUser, table_of
 from mockwish.wishpost.scopes import WISHPOST_SCOPES
 
 DEFAULT_WISHPOST_TOKEN = "an_example_wishpost_token"
@@ -36,8 +36,8 @@ WISHPOST_PLANS: tuple[WishPostUserPlan, ...] = (
 WISHPOST_APP_NAME = "Example Shipping ERP"
 WISHPOST_APP_REDIRECT_URI = "http://localhost:8765/wishpost/callback"
 
-_USER = WishPostUser.__table__  # type: ignore[attr-defined]
-_TOKEN = WishPostAccessToken.__table__  # type: ignore[attr-defined]
+_USER = table_of(WishPostUser)
+_TOKEN = table_of(WishPostAccessToken)
 
 
 def seed_wishpost(conn: Connection, *, rng: random.Random, fake: Faker, object_id: Any, anchor: datetime) -> int:

@@ -13,7 +13,7 @@ from mockwish.config import Settings
 from mockwish.store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 
-def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _on_connect(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -47,7 +47,7 @@ def make_private_engine() -> Engine:
     return engine
 
 
-def _foreign_keys_on(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _foreign_keys_on(dbapi_conn, _record) -> None:
     dbapi_conn.execute("PRAGMA foreign_keys=ON")
 
 

@@ -26,7 +26,7 @@ class ReadCache:
         self._entries.clear()
 
     def _current(self, conn: Connection) -> tuple[int, int]:
-        return (conn.connection.driver_connection.total_changes, self._generation)  # type: ignore[union-attr]
+        return (conn.connection.driver_connection.total_changes, self._generation)  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
 
     def get(self, conn: Connection, key: Hashable) -> Any:
         version = self._current(conn)

@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for SQLAlchemy Core statements."""
+    return model.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__; its metaclass sets it
 
 
 class Merchant(SQLModel, table=True):

@@ -181,7 +181,8 @@ def token_from(request: Request, raw: RawParams) -> str | None:
 
 async def handle(op: Operation, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
-    fmt, locale = "json", ctx.settings.default_locale
+    fmt = "json"
+    locale: str = ctx.settings.default_locale
     headers: dict[str, str] = {}  # rate-limit headers, on every answer once the tenant is known
     try:
         raw = await read_params(request, ctx.settings.max_body_bytes)
@@ -191,21 +192,21 @@ async def handle(op: Operation, request: Request) -> Response:
         fmt = fmt_raw
         explicit_locale = raw.get("locale")
         now = ctx.clock.now()
-        ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]
+        ctx.timeline.settle(ctx.engine, now)
         with ctx.engine.begin() as conn:
             principal = None
             if op.auth != "none":
-                principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,  # type: ignore[attr-defined]
+                principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,
                                                   op.auth)
                 locale = pick_locale(explicit_locale, principal.locale)
-                if ctx.limiter.enabled:  # type: ignore[attr-defined]
-                    decision = ctx.limiter.hit(principal.merchant_id, principal.app_id, now)  # type: ignore[attr-defined]
+                if ctx.limiter.enabled:
+                    decision = ctx.limiter.hit(principal.merchant_id, principal.app_id, now)
                     if not decision.into(headers):
                         raise WishError("rate_limited")
             else:
                 locale = pick_locale(explicit_locale, locale)
             params = op.spec.parse(raw)
-            result = op.handler(Call(ctx, conn, principal, params, raw, request, now, fmt))
+            result = op.handler(Call(ctx, conn, principal, params, raw, request, now, fmt))  # type: ignore[arg-type]  # None only for auth="none" operations, which never read it
         return render(ok_body(result), fmt, headers=headers)
     except WishError as err:
         return render_error(ctx, err, fmt, pick_locale(locals().get("explicit_locale"), locale), headers)

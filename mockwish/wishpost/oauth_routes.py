@@ -28,7 +28,7 @@ FAILURES = {"bad_grant": "wp_invalid_param", "bad_client": "wp_bad_client", "bad
             "bad_refresh": "wp_bad_refresh"}
 TOKEN_ERRORS = (*dict.fromkeys(FAILURES.values()), "wp_bad_auth_header")
 
-_TEXT = {"max_len": 64}
+_TEXT: dict[str, Any] = {"max_len": 64}
 TOKEN_SPEC = spec(
     Str("client_id", "The app's client id (or in the Basic authorization header)", **_TEXT),
     Str("client_secret", "The app's client secret (or in the Basic authorization header)", **_TEXT),
@@ -97,7 +97,7 @@ def _token(call: WPCall) -> dict[str, Any]:
             pair = oauth.refresh(call.conn, client_id=client_id, client_secret=secret,
                                  refresh_token=p["refresh_token"], grant_type=None, now=call.now,
                                  realm=oauth.WISHPOST)
-            call.ctx.auth.invalidate()  # type: ignore[attr-defined]  # the previous access token is now revoked
+            call.ctx.auth.invalidate()  # the previous access token is now revoked
         elif p.get("code"):
             pair = oauth.exchange(call.conn, client_id=client_id, client_secret=secret, code=p["code"],
                                   grant_type=None, redirect_uri=p.get("redirect_uri"), now=call.now,
@@ -175,7 +175,7 @@ def old_refresh_token(call: WPCall) -> dict[str, Any]:
                              realm=oauth.WISHPOST)
     except oauth.OAuthFailure as f:
         raise _fail(f, p.get("grant_type")) from f
-    call.ctx.auth.invalidate()  # type: ignore[attr-defined]
+    call.ctx.auth.invalidate()
     return xml_token_fields(pair, call.now)
 
 

@@ -13,7 +13,7 @@ from mockwish.wire.openapi import doc_schema
 if TYPE_CHECKING:
     from mockwish.wishpost.ops import WPOperation
 
-V3_BODY = {"type": "object", "required": ["timestamp", "message", "code"], "properties": {
+V3_BODY: dict[str, Any] = {"type": "object", "required": ["timestamp", "message", "code"], "properties": {
     "timestamp": {"type": "string", "description": "YYYY-MM-DD HH:mm:ss, Beijing time"},
     "message": {"type": "string"}, "code": {"type": "integer"}}}
 V3_ERROR = {**V3_BODY, "properties": {**V3_BODY["properties"], "code": {"type": "integer", "minimum": 1}}}

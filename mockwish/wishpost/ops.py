@@ -177,7 +177,7 @@ async def handle(op: WPOperation, request: Request) -> Response:
             raw = await read_raw(op, request, ctx.settings.max_body_bytes)
             explicit = raw.get("locale")
             locale = wire_v3.pick_locale(explicit, locale)
-            ctx.timeline.settle(ctx.engine, now)  # type: ignore[attr-defined]  (what the clock did, committed)
+            ctx.timeline.settle(ctx.engine, now)  # what the clock did, committed
             with ctx.engine.begin() as conn:
                 principal: WishPostPrincipal | None = None
                 basic = None
@@ -185,7 +185,7 @@ async def handle(op: WPOperation, request: Request) -> Response:
                     basic = basic_credentials(request)
                 else:
                     keys = V3_AUTH_ERRORS if op.wire == "v3" else XML_AUTH_ERRORS
-                    principal = ctx.auth.lookup(conn, "wishpost", token_of(request, raw), op.scope,  # type: ignore[attr-defined]
+                    principal = ctx.auth.lookup(conn, "wishpost", token_of(request, raw), op.scope,
                                                 now, keys)
                     locale = wire_v3.pick_locale(explicit, principal.locale)
                     _count(ctx, op, principal, request, now, headers)
@@ -208,13 +208,13 @@ async def handle(op: WPOperation, request: Request) -> Response:
 def _count(ctx: Ctx, op: WPOperation, principal: WishPostPrincipal, request: Request, now: datetime,
            headers: dict[str, str]) -> None:
     limiter = ctx.limiter
-    if not limiter.enabled:  # type: ignore[attr-defined]
+    if not limiter.enabled:
         return
     client = request.scope.get("client") if op.level.by_ip else None  # the IP only where the level counts it
     ip = client[0] if client else "unknown"
-    decision = limiter.hit_level(op.path, op.level, principal.user_id, ip, now)  # type: ignore[attr-defined]
+    decision = limiter.hit_level(op.path, op.level, principal.user_id, ip, now)
     if not decision.into(headers):
-        quota = limiter.level_quota(principal.user_id, op.level)  # type: ignore[attr-defined]
+        quota = limiter.level_quota(principal.user_id, op.level)
         per, per_zh = _per(quota.window_seconds)
         raise WishError(f"wp_rate_limited_{op.level.code}", limit=quota.limit, per=per, per_zh=per_zh)
 

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from mockwish.auth import oauth
-from mockwish.store.tables import WishPostAccessToken, WishPostUser
+from mockwish.store.tables import WishPostAccessToken, WishPostUser, table_of
 
-USER = WishPostUser.__table__  # type: ignore[attr-defined]
-TOKEN = WishPostAccessToken.__table__  # type: ignore[attr-defined]
+USER = table_of(WishPostUser)
+TOKEN = table_of(WishPostAccessToken)
 
 
 @dataclass(frozen=True)

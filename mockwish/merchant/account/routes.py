@@ -10,13 +10,13 @@ from sqlalchemy import insert
 from mockwish.auth.scopes import NONE
 from mockwish.errors import WishError
 from mockwish.ids import new_hex
-from mockwish.store.tables import TempImage
+from mockwish.store.tables import TempImage, table_of
 from mockwish.wire.spec import Str, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
 
 router = V2Router("Account")
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
-_IMG = TempImage.__table__  # type: ignore[attr-defined]
+_IMG = table_of(TempImage)
 
 
 @router.op("/auth_test", scope=NONE, summary="Test Authentication", spec=spec())

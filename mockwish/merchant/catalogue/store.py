@@ -10,11 +10,11 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, Boolean, Connection, DateTime, and_, delete, func, insert, or_, select, update
 
-from mockwish.store.tables import Merchant, Product, Variant
+from mockwish.store.tables import Merchant, Product, Variant, table_of
 
-P = Product.__table__  # type: ignore[attr-defined]
-V = Variant.__table__  # type: ignore[attr-defined]
-M = Merchant.__table__  # type: ignore[attr-defined]
+P = table_of(Product)
+V = table_of(Variant)
+M = table_of(Merchant)
 
 Row = dict[str, Any]
 
@@ -30,7 +30,7 @@ class FastRead:
         self.sql = f"SELECT {', '.join(self.names)} FROM {table.name} WHERE {where} {order}".strip()
 
     def rows(self, conn: Connection, params: Sequence[Any], sql: str | None = None) -> list[Row]:
-        cursor = conn.connection.driver_connection.execute(sql or self.sql, params)  # type: ignore[union-attr]
+        cursor = conn.connection.driver_connection.execute(sql or self.sql, params)  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
         names, convert = self.names, self.convert
         return [{n: (f(v) if f is not None and v is not None else v) for n, f, v in zip(names, convert, r, strict=True)}
                 for r in cursor.fetchall()]

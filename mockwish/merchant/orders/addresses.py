@@ -120,7 +120,7 @@ class AddressBook:
         locale = small.names if small else LOCALES.get(country, "en_US")
         with _LOCK:
             fake = _faker(locale)
-            fake.random = self._randoms.setdefault(locale, random.Random(f"{self.seed}-{locale}"))
+            fake.random = self._randoms.setdefault(locale, random.Random(f"{self.seed}-{locale}"))  # type: ignore[attr-defined]  # faker's proxy.pyi omits the random property
             if key == "name":
                 return fake.name()
             if key == "phone":

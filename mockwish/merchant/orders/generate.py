@@ -302,7 +302,8 @@ class _Maker:
         address = self.book.address(cc)
         buyer = f"{rng.getrandbits(96):024x}"
         fbw_code = rng.choice(FBW_WAREHOUSES.get(cc, FBW_DEFAULT)) if g.fbw else None
-        rows, used = [], set()
+        rows: list[Row] = []
+        used: set[str] = set()
         for _ in range(g.size):
             variant = self._pick(cc, warehouse, used)
             used.add(variant["id"])

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from mockwish.merchant.orders import rules
-from mockwish.store.tables import Order
+from mockwish.store.tables import Order, table_of
 
-T = Order.__table__  # type: ignore[attr-defined]
+T = table_of(Order)
 _NEVER = datetime.max
 _MOVED = ("state", "tracking_confirmed", "delivery_confirmed", "last_updated")  # what the clock's steps change
 _DUE_COLUMNS = (T.c.id, T.c.state, T.c.released_at, T.c.last_updated, T.c.tracking_confirm_at,

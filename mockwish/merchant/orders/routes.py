@@ -39,7 +39,7 @@ SUCCESS = {"success": True}
 
 
 def _policy(call: Call) -> rules.OrderPolicy:
-    return call.ctx.order_policy  # type: ignore[return-value]
+    return call.ctx.order_policy
 
 
 def _orders(call: Call, ids: list[str]) -> list[Any]:
@@ -48,12 +48,12 @@ def _orders(call: Call, ids: list[str]) -> list[Any]:
     fulfilment countdown moves."""
     show = call.params.get("show_original_shipping_detail", False)
     cache = call.ctx.read_cache
-    entries = cache.entries(call.conn)  # type: ignore[attr-defined]
+    entries = cache.entries(call.conn)
     mid, now = call.merchant_id, call.now
     book: dict[str, render.Entry] | None = entries.get(("orders", mid, show))  # order id -> entry
     if book is None:
         book = {}
-        cache.keep(entries, ("orders", mid, show), book)  # type: ignore[attr-defined]
+        cache.keep(entries, ("orders", mid, show), book)
     missing = [oid for oid in ids if oid not in book]
     if missing:
         policy = _policy(call)
@@ -74,13 +74,13 @@ def _listing(call: Call, kind: str, load: Any, start: int, limit: int, **filters
     list of the listing is read once (from the index) and kept in the read cache until the next write, so a
     page deep in the list costs a slice, not an OFFSET walk."""
     cache = call.ctx.read_cache
-    entries = cache.entries(call.conn)  # type: ignore[attr-defined]
+    entries = cache.entries(call.conn)
     key = ("order-ids", kind, call.merchant_id, *sorted(filters.items()))
     ids = entries.get(key)
     if ids is None:
         ids = load(call.conn, call.merchant_id, **filters)
-        cache.keep(entries, key, ids)  # type: ignore[attr-defined]
-    return ids[start:start + limit + 1]  # type: ignore[no-any-return]
+        cache.keep(entries, key, ids)
+    return ids[start:start + limit + 1]
 
 
 def _page(call: Call, ids: list[str], start: int, limit: int) -> V2Result:
@@ -137,7 +137,7 @@ def _shipped(call: Call, rule: Any) -> None:
                    origin_country_code=p.get("origin_country_code"), ship_note=p.get("ship_note"), now=call.now,
                    policy=_policy(call))
     store.save(call.conn, o["id"], changes)
-    call.ctx.orders.schedule(changes["tracking_confirm_at"])  # type: ignore[attr-defined]
+    call.ctx.orders.schedule(changes["tracking_confirm_at"])
 
 
 @router.op("/order/fulfill-one", scope=WRITE, summary="Fulfill an Order", spec=spec(*TRACKING),
@@ -209,7 +209,7 @@ def create_download_job(call: Call) -> V2Result:
     """Begin a CSV export of the orders; poll get-download-job-status for its download_link."""
     params = download.job_params(call.params, call.ctx.settings.order_csv_currency_column)
     total = download.count(call.conn, call.merchant_id, params)
-    job_id = call.ctx.jobs.create(call.conn, call.merchant_id, download.KIND, params, call.now, total)  # type: ignore[attr-defined]
+    job_id = call.ctx.jobs.create(call.conn, call.merchant_id, download.KIND, params, call.now, total)
     return V2Result({"job_id": job_id})
 
 

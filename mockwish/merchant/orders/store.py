@@ -4,6 +4,7 @@ once (the hot path of an ERP's polling loop)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,11 +15,11 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from mockwish.errors import WishError
 from mockwish.merchant.catalogue.store import FastRead
 from mockwish.merchant.orders.rules import APPROVED
-from mockwish.store.tables import Order, Product, Variant
+from mockwish.store.tables import Order, Product, Variant, table_of
 
-T = Order.__table__  # type: ignore[attr-defined]
-P = Product.__table__  # type: ignore[attr-defined]
-V = Variant.__table__  # type: ignore[attr-defined]
+T = table_of(Order)
+P = table_of(Product)
+V = table_of(Variant)
 Row = dict[str, Any]
 
 _BY_ID = FastRead(T, "id = ? AND merchant_id = ?")
@@ -64,7 +65,7 @@ def _filters(since: datetime | None, upto: datetime | None, we_only: bool, fbw_o
 
 
 def _ids(conn: Connection, sql: str, params: Sequence[Any]) -> list[str]:
-    return [r[0] for r in conn.connection.driver_connection.execute(sql, params)]  # type: ignore[union-attr]
+    return [r[0] for r in conn.connection.driver_connection.execute(sql, params)]  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
 
 
 def list_changed(conn: Connection, merchant_id: str, *, since: datetime | None = None, upto: datetime | None = None,
@@ -166,7 +167,7 @@ def for_download(conn: Connection, merchant_id: str, columns: Sequence[str], *, 
         params.append(limit)
     names, loads = tuple(columns), orjson.loads
     parsed = [c for c in names if c in _JSON_COLUMNS]
-    cursor = conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]
+    cursor = conn.connection.driver_connection.execute(sql, params)  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
     while batch := cursor.fetchmany(2000):
         for raw in batch:
             o = dict(zip(names, raw, strict=True))
@@ -179,7 +180,7 @@ def for_download(conn: Connection, merchant_id: str, columns: Sequence[str], *, 
 def count_for_download(conn: Connection, merchant_id: str, *, start: datetime | None, end: datetime | None,
                        limit: int | None) -> int:
     where, params = _placed(merchant_id, start, end)
-    n = int(conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+    n = int(conn.connection.driver_connection.execute(  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
         f"SELECT COUNT(*) FROM orders {where}", params).fetchone()[0])
     return min(n, limit) if limit is not None else n
 
@@ -199,7 +200,7 @@ _ORDERABLE_VARIANTS = ("SELECT v.id, v.product_id, v.sku, v.color, v.size, v.pri
 def orderable_catalogue(conn: Connection, merchant_id: str) -> tuple[dict[str, Row], list[Row]]:
     """What buyers can order from a merchant, read once per generation: approved, enabled, not removed
     products (by id) and their enabled variants, in a stable order (generation is deterministic)."""
-    raw = conn.connection.driver_connection  # type: ignore[union-attr]
+    raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]  # driver_connection is typed Any | None; here always a sqlite3.Connection
     products: dict[str, Row] = {}
     for pid, name, image, shipping, ship, local_ship, max_q in raw.execute(_ORDERABLE_PRODUCTS, (merchant_id,)):
         products[pid] = {"id": pid, "name": name, "main_image": image, "shipping": orjson.loads(shipping),

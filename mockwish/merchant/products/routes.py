@@ -76,7 +76,7 @@ def retrieve(call: Call) -> V2Result:
     p = call.params
     key = ("product", call.merchant_id, p.get("id"), p.get("parent_sku"), p.get("warehouse_name"))
     cache = call.ctx.read_cache
-    cached = cache.get(call.conn, key)  # type: ignore[attr-defined]
+    cached = cache.get(call.conn, key)
     if cached is not None:
         return V2Result(cached)
     product = rules.resolve(call.conn, call.merchant_id, p)
@@ -84,7 +84,7 @@ def retrieve(call: Call) -> V2Result:
     wh = warehouse(_merchant(call), name) if name else STANDARD  # the hot path reads no merchant row
     variants = store.variants_of(call.conn, call.merchant_id, [product["id"]])[product["id"]]
     data = render.product(product, variants, _wallet(call), wh)
-    cache.put(call.conn, key, data)  # type: ignore[attr-defined]
+    cache.put(call.conn, key, data)
     return V2Result(data)
 
 
@@ -360,7 +360,7 @@ def create_download_job(call: Call) -> V2Result:
               "sort": p.get("sort", "desc"), "show_rejected": p.get("show_rejected", False),
               "warehouse_name": p.get("warehouse_name")}
     total = download.count(call.conn, call.merchant_id, params)
-    job_id = call.ctx.jobs.create(call.conn, call.merchant_id, download.KIND, params, call.now, total)  # type: ignore[attr-defined]
+    job_id = call.ctx.jobs.create(call.conn, call.merchant_id, download.KIND, params, call.now, total)
     return V2Result({"job_id": job_id})
 
 

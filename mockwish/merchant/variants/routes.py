@@ -184,7 +184,7 @@ def bulk_sku_update(call: Call) -> V2Result:
     wh = rules.warehouse(_merchant(call), call.params.get("warehouse_name"))
     clean = [{k: v for k, v in u.items() if k in ("inventory", "enabled")} | {"sku": str(u["sku"])}
              for u in updates]
-    job_id = call.ctx.jobs.create(call.conn, call.merchant_id, bulk.KIND,  # type: ignore[attr-defined]
+    job_id = call.ctx.jobs.create(call.conn, call.merchant_id, bulk.KIND,
                                   {"updates": clean, "warehouse_name": wh}, call.now, len(clean))
     return V2Result({"job_id": job_id})
 
@@ -198,7 +198,7 @@ JOB_ID = Id("job_id", "The id returned by /variant/bulk-sku-update", required=Tr
 
 
 def _job(call: Call) -> JobView:
-    return call.ctx.jobs.view(call.conn, call.merchant_id, bulk.KIND, call.params["job_id"], call.now)  # type: ignore[attr-defined,no-any-return]
+    return call.ctx.jobs.view(call.conn, call.merchant_id, bulk.KIND, call.params["job_id"], call.now)
 
 
 def _outcome(call: Call, job: JobView) -> dict[str, list[Any]]:
