@@ -76,7 +76,7 @@ def test_lock_files_pin_every_dependency_of_pyproject() -> None:
 
 def _make_dry_run(target: str, tmp_path: Path) -> list[str]:
     """The commands `make <target>` would run for a venv not yet made (so every install step shows)."""
-    result = subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=ROOT,
+    result = subprocess.run(["make", "--no-print-directory", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout.splitlines()
