@@ -103,7 +103,7 @@ def build_context(settings: Settings) -> Ctx:
     read_cache = ReadCache()
     # another process's commit (`mockwish seed` or `generate` while serving): what was derived from the store
     timeline.listeners += [read_cache.invalidate, auth.invalidate]
-    sandbox = SandboxStore(engine, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
+    sandbox = SandboxStore(engine, owner, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                            fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=clock,
                            order_policy=order_policy)
     return Ctx(settings=settings, engine=engine, clock=clock, owner=owner, auth=auth, jobs=jobs,

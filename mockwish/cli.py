@@ -74,7 +74,7 @@ def serve(
     from mockwish.auth.oauth import WISHPOST, list_apps
     from mockwish.serve import serve as serve_both
 
-    with app.state.ctx.engine.connect() as conn:
+    with app.state.ctx.owner.begin() as conn:
         apps, wishpost_apps = list_apps(conn), list_apps(conn, WISHPOST)
     typer.echo(banner(settings, settings.host, settings.port, apps, wishpost_apps))
     serve_both(app, settings)  # the main port and the WishPost port, one event loop
@@ -131,7 +131,7 @@ def generate(
     ctx.sandbox.prepare()
     m, t = table_of(Merchant), table_of(AccessToken)
     now = ctx.clock.now()
-    with ctx.engine.begin() as conn:
+    with ctx.owner.begin() as conn:
         found = conn.execute(select(m.c.id).where(or_(m.c.id == merchant, m.c.username == merchant))).scalar() \
             or conn.execute(select(t.c.merchant_id).where(t.c.token == merchant)).scalar()
         if found is None:

@@ -10,14 +10,20 @@ the listeners (the read cache) drop what they derived from it. One PRAGMA per re
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
+
+if TYPE_CHECKING:
+    from mockwish.store.owner import StoreOwner
 
 
 class Part(Protocol):
+    next_due: datetime  # the earliest instant it has work at (datetime.min: look at the store)
+
     def settle_due(self, conn: Connection, now: datetime) -> None: ...
 
     def reset(self) -> None: ...
@@ -29,18 +35,26 @@ class Timeline:
         self.listeners: list[Callable[[], None]] = []  # told of another process's commit
         self._data_version: int | None = None
 
-    def settle(self, engine: Engine, now: datetime) -> None:
-        """Settle what is due at `now` and commit it, before the request's own transaction."""
+    def settle(self, owner: StoreOwner, now: datetime) -> None:
+        """Settle what is due at `now` and commit it, before the request's own transaction. When nothing is
+        due and no other process committed (nearly every request), that is one PRAGMA and a comparison per
+        part: no transaction."""
+        if self._version(owner.raw()) == self._data_version and all(now < p.next_due for p in self.parts):
+            return
         try:
-            with engine.begin() as conn:
+            with owner.begin() as conn:
                 self.settle_due(conn, now)
         except Exception:
             self.reset()  # whatever was half done is rolled back: look again next time
             raise
 
+    @staticmethod
+    def _version(raw: sqlite3.Connection) -> int:
+        return int(raw.execute("PRAGMA data_version").fetchone()[0])
+
     def settle_due(self, conn: Connection, now: datetime) -> None:
         """Settle inside the caller's transaction (for callers that commit it whatever happens)."""
-        version = conn.connection.driver_connection.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
+        version = self._version(conn.connection.driver_connection)  # type: ignore[arg-type]  # always a sqlite3.Connection here
         if version != self._data_version:
             if self._data_version is not None:  # another connection committed since the last request
                 self.reset()

@@ -23,7 +23,7 @@ def on_store(client: TestClient, fn: Callable[[Connection], T]) -> T:
     ctx = client.app.state.ctx  # type: ignore[attr-defined]
 
     def run() -> T:
-        with ctx.engine.begin() as conn:
+        with ctx.owner.begin() as conn:
             return fn(conn)
     return ctx.owner.call(run)  # type: ignore[no-any-return]
 

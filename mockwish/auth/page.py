@@ -139,7 +139,7 @@ async def authorize(request: Request, page: PageRealm) -> Response:
     if bad_scope is not None:
         return _error(page, f"Unknown scope '{bad_scope}'.")
     now = ctx.clock.now()
-    with ctx.engine.begin() as conn:
+    with ctx.owner.begin() as conn:
         app = oauth.get_app(conn, client_id, page.realm)
         if app is None:
             return _error(page, f"No app has the client_id '{client_id}'.", 404)

@@ -25,8 +25,8 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown or 
 async def job_file(name: str, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
     now = ctx.clock.now()
-    ctx.timeline.settle(ctx.engine, now)
-    with ctx.engine.connect() as conn:
+    ctx.timeline.settle(ctx.owner, now)
+    with ctx.owner.begin() as conn:
         found = ctx.jobs.file(conn, name)
     if found is None or now > found[1] + timedelta(hours=ctx.settings.download_link_ttl_hours):
         return render_error(ctx, WishError("endpoint_not_found", path=request.url.path))
@@ -39,7 +39,7 @@ async def temp_image(name: str, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
     now = ctx.clock.now()
     image_id = name.removesuffix(".jpg")
-    with ctx.engine.connect() as conn:
+    with ctx.owner.begin() as conn:
         row = conn.execute(select(_IMG.c.content, _IMG.c.created_at).where(_IMG.c.id == image_id)).first()
     if row is None or now > row[1] + timedelta(days=ctx.settings.temp_image_ttl_days):
         return render_error(ctx, WishError("endpoint_not_found", path=request.url.path))

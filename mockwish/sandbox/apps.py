@@ -117,7 +117,7 @@ TokenTenant = Callable[[Connection, str], str]  # a Bearer token -> its tenant i
 
 
 def list_for(ctx: Ctx, realm: oauth.Realm) -> list[dict[str, Any]]:
-    with ctx.engine.connect() as conn:
+    with ctx.owner.begin() as conn:
         return [app_out(a, realm) for a in oauth.list_apps(conn, realm)]
 
 
@@ -128,7 +128,7 @@ def create_for(ctx: Ctx, realm: oauth.Realm, exists: Exists, *, name: str, redir
         return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
     if not public and owner_id is None:
         return render_error(ctx, WishError("missing_param", param=realm.tenant))
-    with ctx.engine.begin() as conn:
+    with ctx.owner.begin() as conn:
         if owner_id and not exists(conn, owner_id):
             return render_error(ctx, WishError("invalid_param", value=owner_id, param=realm.tenant))
         app = oauth.create_app(conn, name=name, redirect_uri=redirect_uri, public=public, owner_id=owner_id,
@@ -137,7 +137,7 @@ def create_for(ctx: Ctx, realm: oauth.Realm, exists: Exists, *, name: str, redir
 
 
 def delete_for(ctx: Ctx, realm: oauth.Realm, client_id: str, path: str) -> Any:
-    with ctx.engine.begin() as conn:
+    with ctx.owner.begin() as conn:
         deleted = oauth.delete_app(conn, client_id, ctx.clock.now(), realm)
     if not deleted:
         return render_error(ctx, WishError("endpoint_not_found", path=path))
@@ -146,7 +146,7 @@ def delete_for(ctx: Ctx, realm: oauth.Realm, client_id: str, path: str) -> Any:
 
 
 def revoke_for(ctx: Ctx, realm: oauth.Realm, client_id: str, tenant_id: str, path: str) -> Any:
-    with ctx.engine.begin() as conn:
+    with ctx.owner.begin() as conn:
         if oauth.get_app(conn, client_id, realm) is None:
             return render_error(ctx, WishError("endpoint_not_found", path=path))
         n = oauth.revoke(conn, client_id, tenant_id, ctx.clock.now(), realm)
@@ -163,7 +163,7 @@ def mint_for(ctx: Ctx, realm: oauth.Realm, request: Request, exists: Exists, tok
         return render_error(ctx, WishError("invalid_param", value=bad, param="scopes"))
     now = ctx.clock.now()
     try:
-        with ctx.engine.begin() as conn:
+        with ctx.owner.begin() as conn:
             app = (oauth.get_app(conn, client_id, realm) if client_id
                    else next(iter(oauth.list_apps(conn, realm)), None))
             if app is None:

@@ -75,7 +75,7 @@ class ClockOut(BaseModel):
 async def merchants(request: Request) -> list[dict[str, Any]]:
     ctx = _ctx(request)
     m = table_of(Merchant)
-    with ctx.engine.connect() as conn:
+    with ctx.owner.begin() as conn:
         rows = conn.execute(select(m).order_by(m.c.created_at, m.c.username)).mappings().all()
         by_merchant = oauth.live_tokens(conn, oauth.MERCHANT)
     return [{**{k: r[k] for k in ("id", "name", "username", "password", "payment_currency",

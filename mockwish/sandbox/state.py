@@ -25,6 +25,7 @@ from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.seed import SeedReport, doc_fixtures, seed_database
 from mockwish.store.engine import create_schema, make_private_engine, schema_is_current
+from mockwish.store.owner import StoreOwner
 from mockwish.store.tables import Merchant, SandboxState, table_of
 
 log = logging.getLogger("mockwish")
@@ -48,9 +49,10 @@ class Built:
 
 
 class SandboxStore:
-    def __init__(self, engine: Engine, *, seed: int, products_per_merchant: int, fixtures_dir: Path | None,
-                 clock: Clock, order_policy: OrderPolicy) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, owner: StoreOwner, *, seed: int, products_per_merchant: int,
+                 fixtures_dir: Path | None, clock: Clock, order_policy: OrderPolicy) -> None:
+        self.engine = engine  # for the schema at startup, before anything serves
+        self.owner = owner  # every other use of the live store
         self.clock = clock  # seeded orders are placed relative to its instant of seeding
         self.order_policy = order_policy
         self.seed = seed
@@ -69,12 +71,12 @@ class SandboxStore:
         return frozenset(p["id"] for p in doc_fixtures.load(self.fixtures_dir)["products"])
 
     def is_empty(self) -> bool:
-        with self.engine.connect() as conn:
+        with self.owner.begin() as conn:
             return conn.execute(select(table_of(Merchant).c.id).limit(1)).first() is None
 
     def _stored(self, key: str) -> str | None:
         table = table_of(SandboxState)
-        with self.engine.connect() as conn:
+        with self.owner.begin() as conn:
             row = conn.execute(select(table.c.value).where(table.c.key == key)).first()
         return row[0] if row else None
 
@@ -124,11 +126,7 @@ class SandboxStore:
         return built.report
 
     def _copy_into_live(self, built: Built) -> None:
-        live = self.engine.raw_connection()  # checked out: the owner's guard applies
-        try:
-            built.copy_into(live.driver_connection)  # type: ignore[arg-type]  # driver_connection is typed Any | None; here always a sqlite3.Connection
-        finally:
-            live.close()
+        built.copy_into(self.owner.raw())  # the owner's guard applies
 
     def reseed(self, seed: int) -> SeedReport:
         """Replace everything with the data of `seed` (synchronously: startup, the CLI, tests)."""
@@ -153,7 +151,7 @@ class SandboxStore:
         assert self._pristine is not None
         self._copy_into_live(self._pristine)
         # the seeded orders age with the clock: as fresh as at seeding
-        with self.engine.begin() as conn:
+        with self.owner.begin() as conn:
             order_store.shift_times(conn, self.clock.now() - self._pristine.seeded_at)
 
     # ---- the same, from the serving loop -------------------------------------------------------------

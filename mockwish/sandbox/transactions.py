@@ -95,7 +95,7 @@ async def transactions(request: Request, body: TransactionsIn | None = None) -> 
             raise WishError("invalid_param", value="state", param="body (give state or states, not both)")
         states = {body.state: 1.0} if body.state is not None else body.states
         now = ctx.clock.now()
-        with ctx.engine.begin() as conn:
+        with ctx.owner.begin() as conn:
             merchant_id = _merchant_id(ctx, request, conn, body.merchant_id)
             if merchant_id is None:
                 raise WishError("missing_either", a="merchant_id", b="Authorization: Bearer <token>")
@@ -127,7 +127,7 @@ def _hook(request: Request, order_id: str, check: Reschedule) -> Any:
         if not is_object_id(order_id):
             raise WishError("invalid_id", value=order_id)
         now = ctx.clock.now()
-        with ctx.engine.begin() as conn:
+        with ctx.owner.begin() as conn:
             merchant_id = order_store.owner_of(conn, order_id)
             if merchant_id is None:
                 raise WishError("order_not_found", id=order_id)
@@ -205,8 +205,8 @@ async def orders_summary(request: Request, merchant_id: str | None = None, state
                 raise WishError("invalid_param", value=state, param="state")
             wanted = (state.strip().upper(),)
         now = ctx.clock.now()
-        ctx.timeline.settle(ctx.engine, now)  # counts as the API would see them
-        with ctx.engine.begin() as conn:
+        ctx.timeline.settle(ctx.owner, now)  # counts as the API would see them
+        with ctx.owner.begin() as conn:
             one = _merchant_id(ctx, request, conn, merchant_id)
             ids = [one] if one else [r[0] for r in conn.execute(select(_M.c.id).order_by(_M.c.created_at, _M.c.id))]
             out = []

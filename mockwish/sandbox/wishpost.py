@@ -42,7 +42,7 @@ def _user_exists(conn: Connection, user_id: str) -> bool:
 
 @router.get("/users", response_model=list[UserOut], summary="Seeded WishPost users, passwords and tokens")
 async def users(request: Request) -> list[dict[str, Any]]:
-    with _ctx(request).engine.connect() as conn:
+    with _ctx(request).owner.begin() as conn:
         return list_users(conn)
 
 

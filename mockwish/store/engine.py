@@ -3,10 +3,11 @@ dir's tables are the ones this version of mockwish writes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from sqlalchemy import Connection, Engine, bindparam, create_engine, event, text
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import SQLModel
 
 from mockwish.config import Settings
@@ -23,6 +24,19 @@ def _on_connect(dbapi_conn, _record) -> None:
     cur.close()
 
 
+class GuardedStaticPool(StaticPool):
+    """StaticPool with a guard run before a checkout begins (mockwish.store.owner): a guard that raises from
+    the pool's checkout event instead would make SQLAlchemy close the one live connection."""
+
+    guard: Callable[[], None] | None = None
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        guard = self.guard
+        if guard is not None:
+            guard()
+        return super()._do_get()
+
+
 def make_engine(settings: Settings) -> Engine:
     """One shared connection: every request runs its short SQLite work on the event loop thread,
     so requests never interleave inside a transaction and counts are never lost."""
@@ -32,7 +46,7 @@ def make_engine(settings: Settings) -> Engine:
     engine = create_engine(
         settings.db_url,
         connect_args={"check_same_thread": False},
-        poolclass=StaticPool,
+        poolclass=GuardedStaticPool,
     )
     event.listen(engine, "connect", _on_connect)
     return engine

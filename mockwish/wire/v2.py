@@ -192,8 +192,8 @@ async def handle(op: Operation, request: Request) -> Response:
         fmt = fmt_raw
         explicit_locale = raw.get("locale")
         now = ctx.clock.now()
-        ctx.timeline.settle(ctx.engine, now)
-        with ctx.engine.begin() as conn:
+        ctx.timeline.settle(ctx.owner, now)
+        with ctx.owner.begin() as conn:
             principal = None
             if op.auth != "none":
                 principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,

@@ -177,8 +177,8 @@ async def handle(op: WPOperation, request: Request) -> Response:
             raw = await read_raw(op, request, ctx.settings.max_body_bytes)
             explicit = raw.get("locale")
             locale = wire_v3.pick_locale(explicit, locale)
-            ctx.timeline.settle(ctx.engine, now)  # what the clock did, committed
-            with ctx.engine.begin() as conn:
+            ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
+            with ctx.owner.begin() as conn:
                 principal: WishPostPrincipal | None = None
                 basic = None
                 if op.auth == "none":
