@@ -100,7 +100,7 @@ def build_context(settings: Settings) -> Ctx:
     limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds,
                           enabled=settings.rate_limit_enabled, wishpost_limit=settings.wishpost_rate_limit_quota)
     sessions = Sessions()
-    read_cache = ReadCache()
+    read_cache = ReadCache(settings.read_cache_max_bytes)
     # another process's commit (`mockwish seed` or `generate` while serving): what was derived from the store
     timeline.listeners += [read_cache.invalidate, auth.invalidate]
     sandbox = SandboxStore(engine, owner, seed=settings.seed, products_per_merchant=settings.products_per_merchant,

@@ -56,18 +56,21 @@ class Entry:
     """A rendered order as the read cache keeps it, with its JSON for the countdown hour it was made at:
     a page of cached orders is then a join of byte strings (the countdown moves once an hour)."""
 
-    __slots__ = ("rendered", "json", "after", "until")
+    __slots__ = ("rendered", "json", "after", "until", "nbytes")
 
     def __init__(self, r: Rendered) -> None:
         self.rendered = r
         self.json: orjson.Fragment | None = None
+        self.nbytes = 0  # the length of the JSON last made (the read cache's size estimate)
         self.after = self.until = datetime.min  # the instants between which `json` holds: (after, until]
 
     def as_json(self, now: datetime) -> orjson.Fragment:
         if self.json is not None and (self.rendered.due is None or self.after < now <= self.until):
             return self.json
         # no await in here: concurrent requests cannot interleave
-        self.json = orjson.Fragment(orjson.dumps(at(self.rendered, now)))
+        body = orjson.dumps(at(self.rendered, now))
+        self.nbytes = len(body)
+        self.json = orjson.Fragment(body)
         due = self.rendered.due
         if due is not None:  # hours_to_fulfill = h while due - now lies in [h, h + 1) hours (0 once overdue)
             hours = rules.countdown(due, now)[1]

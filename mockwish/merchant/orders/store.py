@@ -23,9 +23,9 @@ V = table_of(Variant)
 Row = dict[str, Any]
 
 _BY_ID = FastRead(T, "id = ? AND merchant_id = ?")
-_CHANGED = "SELECT id FROM orders WHERE merchant_id = ? {extra} ORDER BY last_updated, id"
+_CHANGED = "SELECT id FROM orders WHERE merchant_id = ? {extra} ORDER BY last_updated, id LIMIT ? OFFSET ?"
 _TO_FULFILL = (f"SELECT id FROM orders WHERE merchant_id = ? AND state = '{APPROVED}' AND is_fbw = 0 {{extra}} "
-               "ORDER BY order_time, id")
+               "ORDER BY order_time, id LIMIT ? OFFSET ?")
 _BY_IDS = FastRead(T, "merchant_id = ? AND id IN ({ids})")
 
 
@@ -68,20 +68,22 @@ def _ids(conn: Connection, sql: str, params: Sequence[Any]) -> list[str]:
     return [r[0] for r in conn.connection.driver_connection.execute(sql, params)]  # type: ignore[union-attr]  # driver_connection is typed Any | None; here always a sqlite3.Connection
 
 
-def list_changed(conn: Connection, merchant_id: str, *, since: datetime | None = None, upto: datetime | None = None,
-                 we_only: bool = False, fbw_only: bool = False) -> list[str]:
+def list_changed(conn: Connection, merchant_id: str, *, start: int = 0, count: int = -1,
+                 since: datetime | None = None, upto: datetime | None = None, we_only: bool = False,
+                 fbw_only: bool = False) -> list[str]:
     """Ids of the orders updated in [since, upto], by last_updated then order id: a stable order for paging,
-    in which new and newly changed orders come last (the index holds the answer: no row is read)."""
+    in which new and newly changed orders come last; `count` of them from `start` (-1: all). The index holds
+    the answer: no row is read."""
     extra, params = _filters(since, upto, we_only, fbw_only)
-    return _ids(conn, _CHANGED.format(extra=extra), (merchant_id, *params))
+    return _ids(conn, _CHANGED.format(extra=extra), (merchant_id, *params, count, start))
 
 
-def list_to_fulfill(conn: Connection, merchant_id: str, *, since: datetime | None = None,
-                    we_only: bool = False) -> list[str]:
+def list_to_fulfill(conn: Connection, merchant_id: str, *, start: int = 0, count: int = -1,
+                    since: datetime | None = None, we_only: bool = False) -> list[str]:
     """Ids of the APPROVED orders the merchant ships (the ones awaiting fulfilment; FBW orders are Wish's),
-    oldest first."""
+    oldest first; `count` of them from `start` (-1: all)."""
     extra, params = _filters(since, None, we_only, False)
-    return _ids(conn, _TO_FULFILL.format(extra=extra), (merchant_id, *params))
+    return _ids(conn, _TO_FULFILL.format(extra=extra), (merchant_id, *params, count, start))
 
 
 def by_ids(conn: Connection, merchant_id: str, ids: Sequence[str]) -> dict[str, Row]:

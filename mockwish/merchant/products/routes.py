@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from mockwish.auth.scopes import NONE  # noqa: F401  (scopes are declared per route below)
 from mockwish.errors import WishError
 from mockwish.merchant import download_jobs
@@ -13,6 +15,7 @@ from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.products import download, rules, shipping
 from mockwish.merchant.variants.rules import warehouse
 from mockwish.reference import shippable_countries
+from mockwish.store.read_cache import ENTRY_OVERHEAD
 from mockwish.wire.spec import Bool, CsvList, Enum, Id, Int, Json, Num, Str, When, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
 
@@ -74,18 +77,21 @@ def _checked(call: Call, p: dict[str, Any]) -> dict[str, Any]:
 def retrieve(call: Call) -> V2Result:
     """Retrieve the details about a product which exists on the Wish platform, by id or parent_sku."""
     p = call.params
-    key = ("product", call.merchant_id, p.get("id"), p.get("parent_sku"), p.get("warehouse_name"))
+    mid = call.merchant_id
+    key = ("product", mid, p.get("id"), p.get("parent_sku"), p.get("warehouse_name"))
     cache = call.ctx.read_cache
-    cached = cache.get(call.conn, key)
-    if cached is not None:
-        return V2Result(cached)
-    product = rules.resolve(call.conn, call.merchant_id, p)
-    name = p.get("warehouse_name")
-    wh = warehouse(_merchant(call), name) if name else STANDARD  # the hot path reads no merchant row
-    variants = store.variants_of(call.conn, call.merchant_id, [product["id"]])[product["id"]]
-    data = render.product(product, variants, _wallet(call), wh)
-    cache.put(call.conn, key, data)
-    return V2Result(data)
+    cache.sync(call.conn)
+    cached = cache.get(key)
+    if cached is None:
+        product = rules.resolve(call.conn, mid, p)
+        name = p.get("warehouse_name")
+        wh = warehouse(_merchant(call), name) if name else STANDARD  # the hot path reads no merchant row
+        variants = store.variants_of(call.conn, mid, [product["id"]])[product["id"]]
+        data = render.product(product, variants, _wallet(call), wh)
+        body = orjson.dumps(data)
+        cached = (data, orjson.Fragment(body))  # a JSON answer reuses the bytes
+        cache.put(call.conn, key, cached, ENTRY_OVERHEAD * len(body), [("p", mid, product["id"])])
+    return V2Result(cached[1] if call.fmt == "json" else cached[0])
 
 
 @router.op("/product/multi-get", scope="products:read", summary="List all Products",
