@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,10 +24,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from mockwish.clock import Clock
 from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.rules import OrderPolicy
-from mockwish.seed import SeedReport, doc_fixtures, seed_database
 from mockwish.store.engine import create_schema, make_private_engine, schema_is_current
 from mockwish.store.owner import StoreOwner
 from mockwish.store.tables import Merchant, SandboxState, table_of
+
+if TYPE_CHECKING:  # the generators (Faker) load when a seed is built, not at every start
+    from mockwish.seed.database import SeedReport
 
 log = logging.getLogger("mockwish")
 
@@ -68,6 +71,8 @@ class SandboxStore:
         them alone unless asked for by id or SKU, so the docs' examples keep answering as printed."""
         if self.fixtures_dir is None or not (self.fixtures_dir / "doc_catalogue.json").exists():
             return frozenset()
+        from mockwish.seed import doc_fixtures
+
         return frozenset(p["id"] for p in doc_fixtures.load(self.fixtures_dir)["products"])
 
     def is_empty(self) -> bool:
@@ -105,6 +110,8 @@ class SandboxStore:
 
     def build(self, seed: int) -> Built:
         """The data of `seed` in a private database. Touches nothing live: safe on any thread."""
+        from mockwish.seed.database import seed_database
+
         engine = make_private_engine()
         create_schema(engine)
         with engine.begin() as conn:

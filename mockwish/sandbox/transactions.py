@@ -20,7 +20,6 @@ from mockwish.errors import WishError
 from mockwish.ids import is_object_id
 from mockwish.merchant.orders import render, rules
 from mockwish.merchant.orders import store as order_store
-from mockwish.merchant.orders.generate import MAX_COUNT, generate
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.sandbox.apps import bearer_merchant, merchant_exists, named_or_bearer
 from mockwish.store.tables import Merchant, table_of
@@ -39,7 +38,7 @@ class TransactionsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")  # a misspelt option is an error, not silently ignored
     merchant_id: StrictStr | None = Field(default=None, max_length=64)
-    count: StrictInt = Field(default=1, ge=1, le=MAX_COUNT)
+    count: StrictInt = Field(default=1, ge=1, le=rules.MAX_GENERATED)
     states: dict[StrictStr, Share] | None = Field(
         default=None, description='State weights, e.g. {"APPROVED": 0.7, "SHIPPED": 0.3} (default: all APPROVED)')
     state: StrictStr | None = Field(default=None, description="One state for every order (instead of states)")
@@ -88,6 +87,8 @@ def _merchant_id(ctx: Ctx, request: Request, conn: Connection, merchant_id: str 
 @router.post("/transactions", response_model=TransactionsOut, responses=_ERRORS,
              summary="Generate test orders for a merchant from its real catalogue")
 async def transactions(request: Request, body: TransactionsIn | None = None) -> Any:
+    from mockwish.merchant.orders.generate import generate  # Faker: loaded by the first generation, not at start
+
     ctx = _ctx(request)
     body = body or TransactionsIn()
     try:

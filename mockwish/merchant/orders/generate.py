@@ -41,7 +41,7 @@ from mockwish.reference import (
 )
 
 Row = dict[str, Any]
-MAX_COUNT = 10_000
+MAX_COUNT = rules.MAX_GENERATED
 IMAGE_URL = "https://contestimg.wish.com/api/webimage/{pid}-normal.jpg?cache_buster={buster}"
 ORIGIN = "CN"  # where the sandbox's merchants ship from (every seeded logistics record says CN)
 WE_DELIVERY = timedelta(days=5)  # Wish Express promises delivery within 5 days of the order

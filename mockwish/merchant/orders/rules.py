@@ -30,6 +30,7 @@ from mockwish.reference import (
 
 REQUIRE_REVIEW, APPROVED, SHIPPED, REFUNDED = "REQUIRE_REVIEW", "APPROVED", "SHIPPED", "REFUNDED"
 STATES = (REQUIRE_REVIEW, APPROVED, SHIPPED, REFUNDED)
+MAX_GENERATED = 10_000  # test orders one generation may make (sandbox transactions, `mockwish generate`)
 REFUNDED_BY_MERCHANT = "REFUNDED BY MERCHANT"  # the sources never show a merchant refund's text (supplement 2.7)
 OTHER_REASON = -1
 ADDRESS_KEYS = ("name", "street_address1", "street_address2", "city", "state", "zipcode", "country",
