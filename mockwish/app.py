@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from mockwish import __version__, docs_pages
 from mockwish.auth import page as authorize_page
@@ -27,7 +27,6 @@ from mockwish.clock import Clock
 from mockwish.config import Settings
 from mockwish.context import Ctx
 from mockwish.errors import WishError
-from mockwish.ids import new_hex
 from mockwish.jobs import JobMachine
 from mockwish.merchant import files as static_routes
 from mockwish.merchant.account import routes as account_routes
@@ -50,35 +49,29 @@ from mockwish.store.engine import make_engine
 from mockwish.store.owner import StoreOwner
 from mockwish.store.read_cache import ReadCache
 from mockwish.timeline import Timeline
-from mockwish.wire.dispatch import Dispatcher
+from mockwish.wire.dispatch import BodyLimit, FrontDoor, RequestIdMiddleware
 from mockwish.wire.openapi import add_security
 from mockwish.wire.ratelimit import RateLimiter
 from mockwish.wire.v2 import mount_v2, render_error
 from mockwish.wishpost import oauth_routes as wishpost_oauth_routes
 from mockwish.wishpost import ops as wishpost_ops
-from mockwish.wishpost.port import WishPostPort
-
-REQUEST_ID = b"wish-request-id"
+from mockwish.wishpost.port import WishPostPort, port_map
 
 
-class RequestIdMiddleware:
-    """Adds Wish-Request-Id to every response (pure ASGI: no per-request task or body copy)."""
+class MockwishApp(FastAPI):
+    """The FastAPI app, with the front door (mockwish.wire.dispatch) in front of its middleware stack: an API
+    operation's request is answered before FastAPI's own middlewares (error page, telemetry, body limit) and
+    the router, which its pipeline does not need; everything else goes the usual way."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    front: FrontDoor | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        rid = new_hex(32).encode()
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (REQUEST_ID, rid)]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
+        front = self.front
+        if front is not None and scope["type"] == "http":
+            scope["app"] = self  # as Starlette sets it: the pipelines find the context through it
+            if await front.serve(scope, receive, send):
+                return
+        await super().__call__(scope, receive, send)
 
 
 def default_fixtures_dir() -> Path | None:
@@ -226,9 +219,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ctx.log.info("seeded %s merchants, %s products, %s variants (seed %s) in %.2fs", report.merchants,
                      report.products, report.variants, report.seed, time.perf_counter() - started)
 
-    app = FastAPI(title="mockwish", version=__version__, lifespan=owner_lifespan(ctx), docs_url=None, redoc_url=None,
-                  description="Offline sandbox of the Wish Merchant API v2 and the WishPost API (under /wishpost). "
-                              "Every Merchant v2 operation accepts GET and POST; see the README.")
+    app = MockwishApp(title="mockwish", version=__version__, lifespan=owner_lifespan(ctx), docs_url=None,
+                      redoc_url=None,
+                      description="Offline sandbox of the Wish Merchant API v2 and the WishPost API (under "
+                                  "/wishpost). Every Merchant v2 operation accepts GET and POST; see the README.")
     app.state.ctx = ctx
     v2_routes = mount_v2(app, [account_routes.router, oauth_routes.router, product_routes.router,
                                    variant_routes.router, fulfillment_routes.router, order_routes.router])
@@ -255,7 +249,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the schema
-    app.add_middleware(Dispatcher, routes=fast_routes, max_body=settings.max_body_bytes)
+    app.front = FrontDoor(fast_routes, port_map(settings.own_wishpost_port))
+    app.add_middleware(BodyLimit, max_body=settings.max_body_bytes)
     # the WishPost port answers at its root (never the main port itself)
     app.add_middleware(WishPostPort, port=settings.own_wishpost_port)
     app.add_middleware(SandboxGuard, ctx=ctx)  # who may call /sandbox, on either port (sees the path as sent)

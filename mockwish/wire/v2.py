@@ -225,7 +225,7 @@ def _endpoint(op: Operation) -> Callable[[Request], Any]:
 
 def mount_v2(app: FastAPI, routers: list[V2Router]) -> Routes:
     """Register every operation under each of its prefixes, GET and POST; returns the routes for the
-    Dispatcher's fast path."""
+    front door (wire.dispatch)."""
     from mockwish.wire.openapi import operation_docs
 
     routes: Routes = {}

@@ -245,7 +245,7 @@ def _endpoint(op: WPOperation) -> Callable[[Request], Any]:
 
 def mount_wishpost(app: FastAPI, routers: list[WishPostRouter]) -> Routes:
     """Register every operation at /wishpost<path> (and its aliases); the documented path is in /openapi.json.
-    Returns the routes for the Dispatcher's fast path."""
+    Returns the routes for the front door (wire.dispatch)."""
     from mockwish.wishpost.openapi import operation_docs
 
     routes: Routes = {}

@@ -7,6 +7,7 @@ WishPost operations at this port's root, and /healthz), cut once from the main p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -20,23 +21,35 @@ OPENAPI = "/openapi.json"
 _AS_IS = (PREFIX + "/", "/sandbox/", "/healthz", "/docs", OPENAPI, "/redoc")
 
 
+def port_map(port: int) -> Callable[[Scope], Scope]:
+    """The scope as the app sees it: on the WishPost port (`port`, 0: none), /api/... becomes /wishpost/api/...
+    (the path as sent kept under ORIGINAL_PATH). Also used by the front door (mockwish.wire.dispatch)."""
+    def mapped(scope: Scope) -> Scope:
+        if not port or (scope.get("server") or (None, None))[1] != port:
+            return scope
+        path: str = scope["path"]
+        if path.startswith(_AS_IS) or path == PREFIX:
+            return scope
+        return {**scope, "path": PREFIX + path, ORIGINAL_PATH: path,
+                "raw_path": PREFIX.encode() + scope.get("raw_path", path.encode())}
+    return mapped
+
+
 class WishPostPort:
     """Prefix /wishpost on requests whose server port is `port` (the ASGI scope's `server`)."""
 
     def __init__(self, app: ASGIApp, port: int) -> None:
         self.app = app
         self.port = port
+        self.map = port_map(port)
         self._doc: tuple[object, bytes] | None = None  # (the main document it was cut from, its JSON)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.port and (scope.get("server") or (None, None))[1] == self.port:
-            path: str = scope["path"]
-            if path == OPENAPI and scope["method"] in ("GET", "HEAD"):
+            if scope["path"] == OPENAPI and scope["method"] in ("GET", "HEAD"):
                 await Response(self.document(scope["app"]), media_type="application/json")(scope, receive, send)
                 return
-            if not path.startswith(_AS_IS) and path != PREFIX:
-                scope = {**scope, "path": PREFIX + path, ORIGINAL_PATH: path,
-                         "raw_path": PREFIX.encode() + scope.get("raw_path", path.encode())}
+            scope = self.map(scope)
         await self.app(scope, receive, send)
 
     def document(self, app: Any) -> bytes:
