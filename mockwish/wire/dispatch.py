@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockwish.errors import WishError
-from mockwish.ids import new_hex
+from mockwish.ids import new_request_id
 from mockwish.wire.params import read_body
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -35,7 +35,7 @@ BODY_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 
 def with_request_id(send: Send) -> Send:
     """`send`, adding Wish-Request-Id to the response's headers."""
-    rid = new_hex(32).encode()
+    rid = new_request_id()
 
     async def send_with_id(message: Message) -> None:
         if message["type"] == "http.response.start":

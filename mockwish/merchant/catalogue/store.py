@@ -11,6 +11,7 @@ import orjson
 from sqlalchemy import JSON, Boolean, Connection, DateTime, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
+from mockwish.store.read_cache import ReadCache
 from mockwish.store.tables import Merchant, Product, Variant, table_of
 
 P = table_of(Product)
@@ -50,7 +51,9 @@ class FastUpdate:
     def __init__(self, table: Any, owner_column: str = "merchant_id") -> None:
         self.table = table.name
         self.owner_column = owner_column
-        self.bind = {c.name: c.type.bind_processor(_DIALECT) for c in table.columns}
+        # JSON with orjson (any JSON reads back the same; the stdlib encoder cost more than the UPDATE)
+        self.bind = {c.name: _orjson_text if isinstance(c.type, JSON) else c.type.bind_processor(_DIALECT)
+                     for c in table.columns}
         self._sql: dict[tuple[str, ...], str] = {}
 
     def __call__(self, conn: Connection, owner_id: str | None, row_id: str, values: Row) -> int:
@@ -73,6 +76,10 @@ class FastUpdate:
 _DIALECT = SQLiteDialect_pysqlite()
 
 
+def _orjson_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 def _converter(sa_type: Any) -> Any:
     if isinstance(sa_type, JSON):
         return orjson.loads
@@ -92,6 +99,21 @@ _VARIANTS_OF = FastRead(V, "merchant_id = ? AND product_id IN ({ids})", "ORDER B
 
 def find_merchant(conn: Connection, merchant_id: str) -> Row | None:
     return _MERCHANT.first(conn, (merchant_id,))
+
+
+def merchant_cached(conn: Connection, cache: ReadCache, merchant_id: str) -> Row:
+    """The merchant row (read-only: shared), kept in the read cache: catalogue reads and writes read it on
+    every call, and it changes only through the sandbox (any change drops it)."""
+    cache.sync(conn)
+    key = ("merchant", merchant_id)
+    row: Row | None = cache.get(key)
+    if row is None:
+        row = merchant(conn, merchant_id)
+        cache.put(conn, key, row, MERCHANT_ENTRY_BYTES, [("m", merchant_id, merchant_id)])
+    return row
+
+
+MERCHANT_ENTRY_BYTES = 4096  # a merchant row's estimated size: its shipping settings and warehouses
 
 
 def merchant(conn: Connection, merchant_id: str) -> Row:

@@ -49,7 +49,7 @@ def _wallet(call: Call) -> Wallet:
 
 
 def _merchant(call: Call) -> dict[str, Any]:
-    return store.merchant(call.conn, call.merchant_id)
+    return store.merchant_cached(call.conn, call.ctx.read_cache, call.merchant_id)
 
 
 def _product_view(call: Call, product_id: str, warehouse_name: str = STANDARD) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def _wallet(call: Call) -> Wallet:
 
 
 def _merchant(call: Call) -> dict[str, Any]:
-    return store.merchant(call.conn, call.merchant_id)
+    return store.merchant_cached(call.conn, call.ctx.read_cache, call.merchant_id)
 
 
 def _view(call: Call, variant_id_or_row: dict[str, Any], warehouse: str = "STANDARD") -> dict[str, Any]:
