@@ -1,12 +1,17 @@
 """The baseline: a bare FastAPI app answering a constant Wish envelope on each measured path, served
 exactly like mockwish.
 
-`python bench/bare_app.py --host H --port P` calls uvicorn.run the way `mockwish serve` does (one worker,
-the same loop and HTTP implementation, log level warning, no access log)."""
+`python bench/bare_app.py --host H --port P` runs uvicorn the way `mockwish serve` does when it serves one
+port (mockwish/serve.py, and the benchmark sets MOCKWISH_WISHPOST_PORT=0): a socket bound by hand with
+IPPROTO_TCP and SO_REUSEADDR, handed to `uvicorn.Server(uvicorn.Config(...)).run(sockets=[...])` with the
+default loop and HTTP implementation ("auto": uvloop and httptools when installed), one worker, lifespan
+"auto", log level warning, no access log. bench/run.py checks in /proc/<pid>/maps that both servers
+loaded uvloop and httptools."""
 
 from __future__ import annotations
 
 import argparse
+import socket
 
 import orjson
 import uvicorn
@@ -21,7 +26,13 @@ BODY = orjson.dumps({"code": 0, "data": {}, "message": ""})
 @app.get("/api/v2/order/multi-get")
 @app.get("/wishpost/api/v3/oauth/test")
 async def constant() -> Response:
-    """Every path mockwish is measured on, with the same constant envelope (the query is ignored)."""
+    """Every GET path mockwish is measured on, with the same constant envelope (the query is ignored)."""
+    return Response(BODY, media_type="application/json")
+
+
+@app.post("/api/v2/variant/update-inventory")
+async def constant_write() -> Response:
+    """The measured write, with the same constant envelope (the form body is not read)."""
     return Response(BODY, media_type="application/json")
 
 
@@ -30,12 +41,24 @@ async def healthz() -> Response:
     return Response(b'{"status":"ok"}', media_type="application/json")
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """As mockwish/serve.py's _bind: IPPROTO_TCP named (asyncio sets TCP_NODELAY only on such sockets)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=18081)
     args = parser.parse_args()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                            lifespan="auto")
+    uvicorn.Server(config).run(sockets=[bind(args.host, args.port)])
 
 
 if __name__ == "__main__":

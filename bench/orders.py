@@ -37,14 +37,33 @@ def _ok(port: int, target: str) -> Any:
 def generate(port: int, count: int) -> float:
     """Seconds of one `POST /sandbox/api/transactions {"count": count}` for the Bearer token's merchant
     (request sent to answer read); checks that it made `count` orders."""
+    return generate_ids(port, count)[0]
+
+
+def generate_ids(port: int, count: int) -> tuple[float, list[str]]:
+    """As generate, with the ids of the orders made (all APPROVED: the sandbox's default state)."""
     body = json.dumps({"count": count}).encode()
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     started = time.perf_counter()
     answer = call(port, "POST", "/sandbox/api/transactions", body, headers)
     seconds = time.perf_counter() - started
-    if answer.status != 200 or json.loads(answer.body).get("count") != count:
+    made = json.loads(answer.body) if answer.status == 200 else {}
+    if made.get("count") != count:
         raise RuntimeError(f"generating {count} orders answered {answer.status}: {answer.body[:300]!r}")
-    return seconds
+    return seconds, made["order_ids"]
+
+
+def generate_many(port: int, total: int, batch: int, label: str) -> tuple[list[float], list[str]]:
+    """`total` orders in calls of `batch` (the sandbox's limit is 10,000 per call): each call's seconds and
+    every order id made."""
+    calls: list[float] = []
+    ids: list[str] = []
+    while len(ids) < total:
+        seconds, made = generate_ids(port, min(batch, total - len(ids)))
+        calls.append(seconds)
+        ids += made
+        print(f"{label}: generated {len(ids):,} orders ({seconds:.2f} s)", flush=True)
+    return calls, ids
 
 
 def check_page(port: int, start: int, limit: int) -> None:

@@ -1,15 +1,30 @@
 """`make bench`: mockwish against a bare FastAPI endpoint, with the same load generator, in one run.
 
-Sections (all by default; `--only` picks some):
-- products: requests/s and p50/p99 latency at 8 and 64 connections for (a) bench/bare_app.py and (b)
-  mockwish's GET /api/v2/product?id=<random seeded id>; the time from process start to the first 200 on
-  /healthz with an existing database; the time to seed the default data set; the Merchant rate limiter's cost.
+Sections (all by default; `--only` picks some). "Rounds": at 64 connections the servers compared are
+loaded one after the other, round after round (--rounds, 3), and each figure is the median of its rounds.
+- products: requests/s and p50/p99 latency at 8 connections (one point each) and 64 (rounds) for (a)
+  bench/bare_app.py and (b) mockwish's GET /api/v2/product?id=<random seeded id>, with mockwish's Merchant
+  rate limiter on and off in the same rounds (and Prism, when the prism section runs too); the time from
+  process start to the first 200 on /healthz with an existing database, mockwish and the bare app
+  alternating; the time to seed the default data set.
+- prism: Prism (@stoplight/prism-cli, installed with npm under bench/out/prism when missing) serving a
+  static example of the product read from bench/prism_product.json, in the product read's rounds.
 - orders: GET /api/v2/order/multi-get?limit=100&start=<random> against a merchant holding 10,000
   generated orders, against the bare endpoint; the generation time of 10,000 orders; an order download
   job over 100,000 orders with the real clock, to its CSV fully served.
+- mix: 90 % product reads, 10 % POST /api/v2/variant/update-inventory, chosen per request by
+  bench/mix.lua, against the bare app (rounds).
+- writes: POST /api/v2/variant/update-inventory alone, against the bare app (rounds).
+- afterwrite: 100,000 orders; then N times an order write (fulfill-one) followed by one multi-get page at
+  a random start, timed by a client on a kept-alive connection (bench/keepalive.py).
+- memory: RssAnon of a mockwish process before and after walking every multi-get page of 100,000 orders,
+  and after 10,000 random product reads.
 - wishpost: the WishPost auth and rate-limit path (GET /wishpost/api/v3/oauth/test, Bearer) with the
   limiter on and off (MOCKWISH_RATE_LIMIT_ENABLED=false).
-Writes bench/RESULTS.md after a full run (the notes below its marker line are kept), or
+Every run opens RESULTS with the targets of issue 12 (value, target, met or missed, and the previous full
+run's figure, kept in bench/targets-last.json), the machine, the server stack each server process loaded
+(/proc/<pid>/maps) and the load average before and after. Writes bench/RESULTS.md and
+bench/targets-last.json after a full run (the notes below RESULTS.md's marker line are kept), or
 bench/out/RESULTS-partial.md after an `--only` run; raw output goes to bench/out/ (gitignored). Never part
 of the test suite. Options: see `python bench/run.py --help`."""
 
@@ -20,6 +35,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -30,8 +46,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata, util
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import quote_plus
 
+import keepalive
 import orders
 from client import call, get_json
 
@@ -39,20 +57,28 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"
 RESULTS = BENCH / "RESULTS.md"
+LAST_TARGETS = BENCH / "targets-last.json"  # the issue-12 figures of the last full run (the "previous" column)
+PRISM_DIR = OUT / "prism"  # npm's --prefix for Prism: kept when bench/out is cleared
+PRISM_SPEC = BENCH / "prism_product.json"
 NOTES_MARKER = "<!-- Notes below this line are kept by bench/run.py; edit them by hand. -->"
 PY = sys.executable
 TOKEN = "an_example_access_token"
 WISHPOST_TOKEN = "an_example_wishpost_token"
 PRODUCT_PATH = "/api/v2/product"
-CONNECTIONS = (8, 64)
 RATE_LIMIT_QUOTA = 1_000_000_000  # calls per window: far above what any point sends
 BARE_PORT, MOCK_PORT, STARTUP_PORT, UNLIMITED_PORT, DOWNLOAD_PORT = 18081, 18082, 18083, 18084, 18085
-SECTIONS = ("products", "orders", "wishpost")
+PRISM_PORT, MIX_PORT, WRITES_PORT, AFTERWRITE_PORT, MEMORY_PORT = 18086, 18087, 18088, 18089, 18090
+SECTIONS = ("products", "prism", "orders", "mix", "writes", "afterwrite", "memory", "wishpost")
+MIX_WRITE_SHARE = 0.10  # the mix's share of inventory writes
+BIG_ORDERS = 100_000  # orders of the afterwrite and memory stores
 ORDERS, ORDER_PAGE_SIZE = 10_000, 100  # multi-get: the merchant's generated orders, orders per page
 DOWNLOAD_ORDERS, GENERATE_BATCH = 100_000, 10_000  # the download job's orders, made in calls of this size
 TARGET_LIMIT_LOSS = 0.10
 TARGET_RATIO, TARGET_P99_MS, TARGET_STARTUP_S, TARGET_SEED_S = 0.5, 25.0, 1.0, 5.0
 TARGET_ORDERS_RATIO, TARGET_DOWNLOAD_S = 0.3, 10.0
+# issue 12 (ratios: mockwish over the bare app, or over Prism, requests/s at 64 connections, medians of the rounds)
+GOAL_READ, GOAL_PRISM, GOAL_MIX, GOAL_WRITES, GOAL_ORDERS = 0.8, 1.2, 0.6, 0.4, 0.6
+GOAL_AFTER_WRITE_MS, GOAL_P99, GOAL_MEMORY_MB, GOAL_STARTUP = 10.0, 2.0, 300.0, 1.5
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,7 @@ class Point:
     p50_ms: float
     p99_ms: float
     requests: int
+    sent: tuple[int, int] | None = None  # bench/mix.lua: (reads, writes) sent
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,9 @@ class Options:
     seed_runs: int
     only: tuple[str, ...] = SECTIONS
     generate_runs: int = 3
+    rounds: int = 3
+    afterwrite_runs: int = 50
+    memory_reads: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -84,6 +114,10 @@ class Target:
     query: str
     start_max: int = 0
     header: str = ""
+    script: str = "random_ids.lua"  # or "mix.lua": reads and writes, see that file (wrk only)
+    ids: Path | None = None  # the ids file, when not the load generator's
+    skus: Path | None = None  # mix.lua: the SKUs file
+    write_share: float = 0.0  # mix.lua: the share of writes
 
 
 PRODUCT_READ = Target(PRODUCT_PATH, "id={id}&access_token={token}")
@@ -119,10 +153,12 @@ def parse_wrk(text: str) -> Point:
     """Requests/s and the 50th/99th percentiles of wrk --latency output; refuses errors and non-2xx."""
     if "Non-2xx or 3xx responses" in text or "Socket errors" in text:
         raise RuntimeError(f"errors under load:\n{text}")
+    mix = re.search(r"mix: (\d+) reads, (\d+) writes sent", text)
     return Point(rps=float(_field(r"Requests/sec:\s+([\d.]+)", text)),
                  p50_ms=_to_ms(_field(r"\s50%\s+(\S+)", text)),
                  p99_ms=_to_ms(_field(r"\s99%\s+(\S+)", text)),
-                 requests=int(_field(r"(\d+) requests in", text)))
+                 requests=int(_field(r"(\d+) requests in", text)),
+                 sent=(int(mix.group(1)), int(mix.group(2))) if mix else None)
 
 
 class Wrk:
@@ -137,9 +173,10 @@ class Wrk:
 
     def _run(self, base_url: str, conns: int, seconds: int, target: Target) -> str:
         cmd = [self.binary, "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "5s",
-               "-s", str(BENCH / "random_ids.lua"), base_url]
-        env = {**os.environ, "BENCH_IDS": str(self.ids), "BENCH_PATH": target.path, "BENCH_TOKEN": TOKEN,
-               "BENCH_QUERY": target.query, "BENCH_START_MAX": str(target.start_max), "BENCH_HEADER": target.header}
+               "-s", str(BENCH / target.script), base_url]
+        env = {**os.environ, "BENCH_IDS": str(target.ids or self.ids), "BENCH_PATH": target.path, "BENCH_TOKEN": TOKEN,
+               "BENCH_QUERY": target.query, "BENCH_START_MAX": str(target.start_max), "BENCH_HEADER": target.header,
+               "BENCH_SKUS": str(target.skus or ""), "BENCH_WRITE_SHARE": str(target.write_share)}
         return subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout
 
     def measure(self, base_url: str, conns: int, label: str, target: Target = PRODUCT_READ) -> Point:
@@ -156,9 +193,11 @@ class PythonLoadGen:
         self.ids, self.warmup, self.duration = ids, warmup, duration
 
     def measure(self, base_url: str, conns: int, label: str, target: Target = PRODUCT_READ) -> Point:
+        if target.script != "random_ids.lua":
+            raise RuntimeError(f"bench/loadgen.py sends GETs only: {target.script} needs wrk")
         cmd = [PY, str(BENCH / "loadgen.py"), base_url, "--path", target.path, "--token", TOKEN,
                "--query", target.query, "--start-max", str(target.start_max), "--header", target.header,
-               "--ids", str(self.ids), "--connections", str(conns), "--duration", str(self.duration),
+               "--ids", str(target.ids or self.ids), "--connections", str(conns), "--duration", str(self.duration),
                "--warmup", str(self.warmup)]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout
         (OUT / f"loadgen-{label}-c{conns}.json").write_text(out)
@@ -213,10 +252,10 @@ def bare_cmd(port: int) -> list[str]:
     return [PY, str(BENCH / "bare_app.py"), "--host", "127.0.0.1", "--port", str(port)]
 
 
-def healthy(port: int) -> bool:
+def healthy(port: int, path: str = "/healthz") -> bool:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
     try:
-        conn.request("GET", "/healthz")
+        conn.request("GET", path)
         return conn.getresponse().status == 200
     except OSError:
         return False
@@ -224,19 +263,47 @@ def healthy(port: int) -> bool:
         conn.close()
 
 
-def launch(cmd: list[str], env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen[bytes], float]:
-    """Starts a server and returns it with the seconds from process start to the first 200 on /healthz."""
+# (server kind, loop and HTTP implementation) of every mockwish and bare process started in this run
+STACKS: list[tuple[str, str]] = []
+
+
+def loaded_stack(pid: int) -> str:
+    """The event loop and HTTP implementation a uvicorn process runs, from the extension modules it has
+    mapped: uvicorn's "auto" imports uvloop and httptools only to use them (h11 is pure Python: seen as
+    httptools missing)."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    loop = "uvloop" if "/uvloop/loop." in maps else "asyncio"
+    http_impl = "httptools" if "/httptools/parser/parser." in maps else "h11"
+    return f"{loop} loop, {http_impl} HTTP"
+
+
+def try_launch(cmd: list[str], env: dict[str, str], port: int, log: Path, ready: str = "/healthz",
+               timeout: float = 60) -> tuple[subprocess.Popen[bytes] | None, float]:
+    """Starts a server: (it, the seconds from process start to the first 200 on `ready`), or (None, ...)
+    when it exits or does not answer within `timeout` (its output is in `log`)."""
     with log.open("wb") as sink:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    while time.perf_counter() - started < 60:
+    while time.perf_counter() - started < timeout:
         if proc.poll() is not None:
-            sys.exit(f"{cmd} exited with {proc.returncode}; see {log}")
-        if healthy(port):
-            return proc, time.perf_counter() - started
+            return None, time.perf_counter() - started
+        if healthy(port, ready):
+            seconds = time.perf_counter() - started
+            if cmd[0] == PY:
+                kind = "mockwish" if "mockwish" in cmd else "bare" if bare_cmd(port)[1] in cmd else cmd[1]
+                STACKS.append((kind, loaded_stack(proc.pid)))
+            return proc, seconds
         time.sleep(0.005)
-    proc.kill()
-    sys.exit(f"{cmd} did not answer /healthz within 60 s; see {log}")
+    stop(proc)
+    return None, time.perf_counter() - started
+
+
+def launch(cmd: list[str], env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen[bytes], float]:
+    """Starts a server and returns it with the seconds from process start to the first 200 on /healthz."""
+    proc, seconds = try_launch(cmd, env, port, log)
+    if proc is None:
+        sys.exit(f"{cmd} exited or did not answer /healthz within 60 s; see {log}")
+    return proc, seconds
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -248,13 +315,69 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def startup_times(cmd: list[str], env: dict[str, str], port: int, runs: int, label: str) -> list[float]:
-    times = []
+def startup_times(env: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
+    """Process start to the first 200 on /healthz, mockwish (on the existing data dir of `env`) and the bare
+    app alternating, `runs` of each: (mockwish's, the bare app's)."""
+    mock: list[float] = []
+    bare: list[float] = []
     for n in range(runs):
-        proc, seconds = launch(cmd, env, port, OUT / f"startup-{label}-{n}.log")
+        for cmd, times, label in ((mockwish_cmd(STARTUP_PORT), mock, "mockwish"),
+                                  (bare_cmd(STARTUP_PORT), bare, "bare")):
+            proc, seconds = launch(cmd, env, STARTUP_PORT, OUT / f"startup-{label}-{n}.log")
+            stop(proc)
+            times.append(seconds)
+    return mock, bare
+
+
+# ---- Prism ---------------------------------------------------------------------------------------------------
+
+PRISM_READY = "/api/v2/product?id=ready&access_token=ready"
+
+
+def prism_binary() -> tuple[Path | None, str]:
+    """Prism's CLI under bench/out/prism, installed with `npm install --prefix bench/out/prism
+    @stoplight/prism-cli` when missing: (its path, "") or (None, why not)."""
+    binary = PRISM_DIR / "node_modules" / ".bin" / "prism"
+    if binary.exists():
+        return binary, ""
+    npm = shutil.which("npm")
+    if npm is None:
+        return None, "npm is not installed"
+    print("installing Prism with npm ...", flush=True)
+    try:
+        done = subprocess.run([npm, "install", "--prefix", str(PRISM_DIR), "--no-audit", "--no-fund",
+                               "@stoplight/prism-cli"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return None, "`npm install @stoplight/prism-cli` did not finish within 10 minutes"
+    if done.returncode != 0 or not binary.exists():
+        tail = " ".join((done.stderr or done.stdout).strip().splitlines()[-3:])[:300]
+        return None, f"`npm install @stoplight/prism-cli` failed ({done.returncode}): {tail}"
+    return binary, ""
+
+
+def prism_version() -> str:
+    try:
+        return json.loads((PRISM_DIR / "node_modules/@stoplight/prism-cli/package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return "unknown version"
+
+
+def start_prism() -> tuple[subprocess.Popen[bytes] | None, str]:
+    """Prism mocking bench/prism_product.json (one path, one static example) on PRISM_PORT, one process,
+    log level warn (mockwish and the bare app log warnings only too): (it, a note) or (None, why not)."""
+    binary, why = prism_binary()
+    if binary is None:
+        return None, why
+    cmd = [str(binary), "mock", "-h", "127.0.0.1", "-p", str(PRISM_PORT), "-v", "warn", str(PRISM_SPEC)]
+    proc, seconds = try_launch(cmd, dict(os.environ), PRISM_PORT, OUT / "prism.log", ready=PRISM_READY)
+    if proc is None:
+        return None, f"Prism {prism_version()} did not serve the example within 60 s (see bench/out/prism.log)"
+    answer = call(PRISM_PORT, "GET", PRISM_READY, timeout=10)
+    if answer.status != 200 or b'"Product"' not in answer.body:
         stop(proc)
-        times.append(seconds)
-    return times
+        return None, f"Prism answered {answer.status}: {answer.body[:200]!r}"
+    return proc, (f"`@stoplight/prism-cli` {prism_version()} (`prism mock -v warn`, one Node.js process; first "
+                  f"answer {seconds:.1f} s after its start), a {len(answer.body):,}-byte static example")
 
 
 # ---- seed ------------------------------------------------------------------------------------------------
@@ -279,13 +402,35 @@ def seed_inprocess_times(env: dict[str, str], runs: int) -> list[float]:
 # ---- the product ids -------------------------------------------------------------------------------------
 
 def seeded_ids(port: int) -> list[str]:
-    """Every product id of the default merchant, read page by page through multi-get."""
+    """Every product id of the default merchant, read page by page through multi-get (bench/profile_read.py)."""
+    return catalogue(port)[0]
+
+
+def catalogue(port: int) -> tuple[list[str], list[str]]:
+    """(product ids, variant SKUs) of the default merchant's products as multi-get lists them."""
     ids: list[str] = []
+    skus: list[str] = []
     while True:
         page = get_json(port, f"{PRODUCT_PATH}/multi-get?limit=250&start={len(ids)}&access_token={TOKEN}", 10)["data"]
-        ids += [p["Product"]["id"] for p in page]
+        for p in page:
+            ids.append(p["Product"]["id"])
+            skus += [v["Variant"]["sku"] for v in p["Product"].get("variants", [])]
         if len(page) < 250:
-            return ids
+            return ids, skus
+
+
+def writable_skus(port: int, skus: list[str]) -> list[str]:
+    """The SKUs whose `variant/update-inventory` answers code 0 (each written once, inventory 0..500)."""
+    conn = keepalive.Connection(port)
+    rng = random.Random(7)
+    kept = []
+    for sku in skus:
+        form = {"sku": sku, "inventory": rng.randint(0, 500), "access_token": TOKEN}
+        status, body, _ = conn.request("POST", "/api/v2/variant/update-inventory", form)
+        if status == 200 and json.loads(body).get("code") == 0:
+            kept.append(sku)
+    conn.close()
+    return kept
 
 
 def check_product_read(port: int, product_id: str) -> None:
@@ -317,6 +462,23 @@ def uvicorn_impl() -> str:
     return f"{loop} loop, {http_impl} HTTP"
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def stacks_seen() -> dict[str, tuple[str, int]]:
+    """Per server kind: the stacks its processes loaded (joined when they differ) and how many processes."""
+    kinds: dict[str, list[str]] = {}
+    for kind, stack in STACKS:
+        kinds.setdefault(kind, []).append(stack)
+    return {k: (" / ".join(sorted(set(v))), len(v)) for k, v in kinds.items()}
+
+
+def stack_line() -> str:
+    seen = stacks_seen()
+    return "; ".join(f"{k}: {stack} ({n} process{'es' if n > 1 else ''})" for k, (stack, n) in seen.items()) or "none"
+
+
 def machine(loadgen: LoadGen) -> dict[str, str]:
     generator = loadgen.version() if isinstance(loadgen, Wrk) else loadgen.name
     return {
@@ -324,7 +486,8 @@ def machine(loadgen: LoadGen) -> dict[str, str]:
         "OS": f"{platform.system()} {platform.release()}",
         "Python": f"{platform.python_version()} ({platform.python_implementation()})",
         "Packages": versions(),
-        "uvicorn": f"one worker, {uvicorn_impl()}, log level warning, no access log (both servers)",
+        "uvicorn": f"one worker, {uvicorn_impl()} (installed, uvicorn's \"auto\" choice), log level warning, "
+                   "no access log (both servers)",
         "Load generator": generator,
     }
 
@@ -360,6 +523,21 @@ def targets_table(rows: list[tuple[str, str, str, bool | None]]) -> str:
                  [[m, v, t, "" if ok is None else verdict(ok)] for m, v, t, ok in rows])
 
 
+def rounds_table(points: dict[str, list[Point]], reference: str = "bare") -> str:
+    """One row per server: the median figures of its rounds, its ratios to `reference` (requests/s, p99)
+    and the requests/s of each round."""
+    ref = median_point(points[reference])
+    rows = []
+    for name, pts in points.items():
+        m = median_point(pts)
+        rows.append([name, f"{m.rps:,.0f}", f"{m.p50_ms:.2f}", f"{m.p99_ms:.2f}",
+                     "" if name == reference else f"**{m.rps / ref.rps:.2f}**",
+                     "" if name == reference else f"{m.p99_ms / ref.p99_ms:.2f}",
+                     ", ".join(f"{p.rps:,.0f}" for p in pts)])
+    return table(["server", "rps", "p50 ms", "p99 ms", f"rps / {reference}", f"p99 / {reference} p99",
+                  "rps of each round"], rows)
+
+
 def limiter_table(on: Point, off: Point, bare: Point | None = None) -> str:
     loss = 1 - on.rps / off.rps
     rows = [["on (every call counted)", f"{on.rps:,.0f}", f"{on.p50_ms:.2f}", f"{on.p99_ms:.2f}"],
@@ -378,38 +556,87 @@ def url(port: int) -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def measure_pair(loadgen: LoadGen, port: int, target: Target, label: str) -> dict[int, tuple[Point, Point]]:
-    """(bare, mockwish) at each of CONNECTIONS, bare first, the same target and load generator."""
-    results: dict[int, tuple[Point, Point]] = {}
-    for conns in CONNECTIONS:
-        a = loadgen.measure(url(BARE_PORT), conns, f"bare-{label}", target)
-        b = loadgen.measure(url(port), conns, label, target)
-        results[conns] = (a, b)
-        print(f"{label} {conns:>3} connections: bare {a.rps:7.0f} rps p50 {a.p50_ms:5.2f} p99 {a.p99_ms:5.2f} ms | "
-              f"mockwish {b.rps:7.0f} rps p50 {b.p50_ms:5.2f} p99 {b.p99_ms:5.2f} ms | ratio {b.rps / a.rps:.2f}",
-              flush=True)
-    return results
+def median_point(points: list[Point]) -> Point:
+    """Each figure the median of the rounds' (requests/s, p50 and p99 separately)."""
+    sent = None
+    if all(p.sent for p in points):
+        sent = (sum(p.sent[0] for p in points if p.sent), sum(p.sent[1] for p in points if p.sent))
+    return Point(statistics.median(p.rps for p in points), statistics.median(p.p50_ms for p in points),
+                 statistics.median(p.p99_ms for p in points), int(statistics.median(p.requests for p in points)), sent)
 
 
-LIMITER_ROUNDS = 3  # on and off alternate, each point the median of its rounds: a few % separate them
+def measure_rounds(loadgen: LoadGen, servers: dict[str, int], target: Target, label: str, rounds: int,
+                   conns: int = 64) -> dict[str, list[Point]]:
+    """`rounds` rounds, each loading every server once in turn (same target, load generator and connections),
+    so that a drift of the machine during the run (seen here: ±7 % between back-to-back single points)
+    does not land on one side only. Per server, its points in round order."""
+    points: dict[str, list[Point]] = {name: [] for name in servers}
+    for n in range(rounds):
+        for name, port in servers.items():
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            points[name].append(loadgen.measure(url(port), conns, f"{label}-{slug}-r{n}", target))
+        summary = " | ".join(f"{name} {p[-1].rps:.0f} rps p99 {p[-1].p99_ms:.2f} ms" for name, p in points.items())
+        print(f"{label} round {n + 1}/{rounds}: {summary}", flush=True)
+    return points
 
 
-def measure_limiter(loadgen: LoadGen, on_port: int, off_port: int, target: Target, label: str) -> tuple[Point, Point]:
+def measure_limiter(loadgen: LoadGen, on_port: int, off_port: int, target: Target, label: str,
+                    rounds: int) -> tuple[Point, Point]:
     """The same target at 64 connections with the limiter on (every call counted, none refused: the quota
-    is out of reach) and off (MOCKWISH_RATE_LIMIT_ENABLED=false). The two alternate for LIMITER_ROUNDS
-    rounds and each keeps its median round by requests/s, so a drift of the machine during the run (seen
-    here: ±7 % between back-to-back single points) does not land on one side only."""
-    ons, offs = [], []
-    for n in range(LIMITER_ROUNDS):
-        ons.append(loadgen.measure(url(on_port), 64, f"{label}-limits-on-{n}", target))
-        offs.append(loadgen.measure(url(off_port), 64, f"{label}-limits-off-{n}", target))
-    on, off = (sorted(points, key=lambda p: p.rps)[len(points) // 2] for points in (ons, offs))
+    is out of reach) and off (MOCKWISH_RATE_LIMIT_ENABLED=false), alternating for `rounds` rounds: each
+    figure the median of its rounds."""
+    points = measure_rounds(loadgen, {"limits on": on_port, "limits off": off_port}, target, label, rounds)
+    on, off = median_point(points["limits on"]), median_point(points["limits off"])
     print(f"{label}: rate limits on {on.rps:.0f} rps, off {off.rps:.0f} rps: loss {1 - on.rps / off.rps:.1%}",
           flush=True)
     return on, off
 
 
-# ---- section: products (the product read, startup, seed, Merchant rate limiter) ---------------------------
+def measure_single(loadgen: LoadGen, port: int, conns: int, target: Target, label: str) -> tuple[Point, Point]:
+    """(bare, mockwish): one point each at `conns` connections, bare first."""
+    a = loadgen.measure(url(BARE_PORT), conns, f"bare-{label}", target)
+    b = loadgen.measure(url(port), conns, label, target)
+    print(f"{label} {conns:>3} connections: bare {a.rps:7.0f} rps p50 {a.p50_ms:5.2f} p99 {a.p99_ms:5.2f} ms | "
+          f"mockwish {b.rps:7.0f} rps p50 {b.p50_ms:5.2f} p99 {b.p99_ms:5.2f} ms | ratio {b.rps / a.rps:.2f}",
+          flush=True)
+    return a, b
+
+
+# ---- section: products (the product read, startup, seed, Merchant rate limiter) and prism -----------------
+
+def read_targets(points: dict[str, list[Point]], prism_note: str) -> None:
+    """The issue-12 targets the product read's rounds measure."""
+    bare, mock = median_point(points["bare"]), median_point(points["mockwish"])
+    ratio, p99 = mock.rps / bare.rps, mock.p99_ms / bare.p99_ms
+    MEASURED["read_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps)", ratio >= GOAL_READ)
+    MEASURED["read_p99"] = (f"{p99:.2f} ({mock.p99_ms:.2f} / {bare.p99_ms:.2f} ms)", p99 <= GOAL_P99)
+    if "Prism" in points:
+        prism = median_point(points["Prism"])
+        ratio = mock.rps / prism.rps
+        MEASURED["read_prism"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {prism.rps:,.0f} rps, Prism {prism_version()})",
+                                  ratio >= GOAL_PRISM)
+    elif prism_note:
+        MEASURED["read_prism"] = (f"not measured: {prism_note}", None)
+
+
+def prism_text(points: dict[str, list[Point]], note: str) -> str:
+    if "Prism" not in points:
+        return f"Prism was not measured: {note}."
+    return f"""Prism: {note}, served from `bench/prism_product.json` (one path, `GET /api/v2/product`, whose
+200 example is a product of mockwish's seed 42 as mockwish answers it), in the same rounds with the same
+load: Prism checks the query against the two declared parameters and answers the example as it is (static
+mode), with its default CORS headers. npm installs it under `bench/out/prism` when missing (kept between
+runs)."""
+
+
+def read_servers(prism: subprocess.Popen[bytes] | None, unlimited: bool) -> dict[str, int]:
+    servers = {"bare": BARE_PORT, "mockwish": MOCK_PORT}
+    if unlimited:
+        servers["mockwish, limiter off"] = UNLIMITED_PORT
+    if prism is not None:
+        servers["Prism"] = PRISM_PORT
+    return servers
+
 
 def products_section(opts: Options, loadgen: LoadGen, ids_file: Path) -> str:
     env = server_env(OUT / "data")
@@ -419,22 +646,29 @@ def products_section(opts: Options, loadgen: LoadGen, ids_file: Path) -> str:
     stop(fresh)
     seed_wall = seed_wall_times(env, opts.seed_runs)
     seed_inproc = seed_inprocess_times(env, opts.seed_runs)
-    print("products: timing startup ...", flush=True)
-    startup = startup_times(mockwish_cmd(STARTUP_PORT), env, STARTUP_PORT, opts.startup_runs, "mockwish")
-    bare_startup = startup_times(bare_cmd(STARTUP_PORT), env, STARTUP_PORT, opts.startup_runs, "bare")
+    print("products: timing startup (mockwish and bare alternating) ...", flush=True)
+    startup, bare_startup = startup_times(env, opts.startup_runs)
+    mock_s, bare_s = statistics.median(startup), statistics.median(bare_startup)
+    MEASURED["startup"] = (f"{mock_s / bare_s:.2f} ({mock_s:.2f} / {bare_s:.2f} s, {len(startup)} each)",
+                           mock_s / bare_s <= GOAL_STARTUP)
 
     mock = launch(mockwish_cmd(MOCK_PORT), env, MOCK_PORT, OUT / "mockwish.log")[0]
     unlimited = launch(mockwish_cmd(UNLIMITED_PORT), unlimited_env(OUT / "data"), UNLIMITED_PORT,
                        OUT / "mockwish-unlimited.log")[0]
+    prism, prism_note = start_prism() if "prism" in opts.only else (None, "")
     try:
-        ids = seeded_ids(MOCK_PORT)
+        ids = catalogue(MOCK_PORT)[0]
         ids_file.write_text("\n".join(ids) + "\n")
         check_product_read(MOCK_PORT, ids[0])
-        results = measure_pair(loadgen, MOCK_PORT, PRODUCT_READ, "mockwish")
-        on, off = measure_limiter(loadgen, MOCK_PORT, UNLIMITED_PORT, PRODUCT_READ, "mockwish")
+        single = measure_single(loadgen, MOCK_PORT, 8, PRODUCT_READ, "mockwish")
+        points = measure_rounds(loadgen, read_servers(prism, unlimited=True), PRODUCT_READ, "products", opts.rounds)
     finally:
-        stop(mock)
-        stop(unlimited)
+        for server in (mock, unlimited, prism):
+            if server is not None:
+                stop(server)
+    read_targets(points, prism_note)
+    results = {8: single, 64: (median_point(points["bare"]), median_point(points["mockwish"]))}
+    on, off = results[64][1], median_point(points["mockwish, limiter off"])
     a64, b64 = results[64]
     worst_p99 = max(b.p99_ms for _, b in results.values())
     targets = targets_table([
@@ -448,24 +682,55 @@ def products_section(opts: Options, loadgen: LoadGen, ids_file: Path) -> str:
          f"< {TARGET_SEED_S:g} s", max(seed_inproc) < TARGET_SEED_S),
         ("`mockwish seed --seed 42` wall time (interpreter start and imports included)", fmt_times(seed_wall),
          f"< {TARGET_SEED_S:g} s", max(seed_wall) < TARGET_SEED_S),
-        ("for reference: bare app, process start to first 200", fmt_times(bare_startup), "", None),
+        ("for reference: bare app, process start to first 200 (alternating with the above)", fmt_times(bare_startup),
+         "", None),
         ("for reference: first start on an empty data dir (seeds on start)", f"{fresh_startup:.2f} s", "", None),
     ])
+    prism_part = f"\n\n{prism_text(points, prism_note)}" if "prism" in opts.only else ""
     text = f"""## Throughput and latency: (a) bare FastAPI, (b) mockwish `GET /api/v2/product?id=…`
 
-{len(ids)} product ids of the default merchant.
+{len(ids)} product ids of the default merchant. 8 connections: one point each; 64 connections: the
+median of {opts.rounds} rounds (below).
 
 {load_table(results)}
 
-## Targets
+At 64 connections, {opts.rounds} rounds, each loading every server in turn (each figure the median of its rounds):
+
+{rounds_table(points)}{prism_part}
+
+### Targets (products, earlier issues)
 
 {targets}
 
-Merchant rate-limit accounting, same endpoint at 64 connections (on and off alternating, median of
-{LIMITER_ROUNDS} rounds each):
+Merchant rate-limit accounting, same endpoint at 64 connections (on: the `mockwish` rounds above; off:
+the `mockwish, limiter off` rounds; medians of {opts.rounds} rounds each):
 
 {limiter_table(on, off)}"""
     return text
+
+
+def prism_section(opts: Options, loadgen: LoadGen, ids_file: Path) -> str:
+    """`--only prism` without products: the product read's rounds (bare, mockwish on a fresh store, Prism)."""
+    mock = launch(mockwish_cmd(MOCK_PORT), server_env(OUT / "prism-data"), MOCK_PORT, OUT / "mockwish.log")[0]
+    prism, note = start_prism()
+    try:
+        ids = catalogue(MOCK_PORT)[0]
+        ids_file.write_text("\n".join(ids) + "\n")
+        check_product_read(MOCK_PORT, ids[0])
+        points = measure_rounds(loadgen, read_servers(prism, unlimited=False), PRODUCT_READ, "prism", opts.rounds)
+    finally:
+        stop(mock)
+        if prism is not None:
+            stop(prism)
+    read_targets(points, note)
+    return f"""## Product read against Prism (issue 12)
+
+`GET /api/v2/product?id=<random seeded id>` at 64 connections, {opts.rounds} rounds, each loading every
+server in turn (each figure the median of its rounds); {len(ids)} product ids of the default merchant.
+
+{rounds_table(points)}
+
+{prism_text(points, note)}"""
 
 
 # ---- section: orders (issue 5) --------------------------------------------------------------------------
@@ -477,15 +742,19 @@ def generate_inprocess_times(runs: int) -> list[float]:
     return [float(x) for x in json.loads(out)]
 
 
-def multi_get_points(loadgen: LoadGen) -> tuple[dict[int, tuple[Point, Point]], float]:
-    """A fresh store whose default merchant gets ORDERS generated orders, then the multi-get load."""
+def multi_get_points(loadgen: LoadGen,
+                     rounds: int) -> tuple[dict[int, tuple[Point, Point]], dict[str, list[Point]], float]:
+    """A fresh store whose default merchant gets ORDERS generated orders, then the multi-get load: one point
+    each at 8 connections, `rounds` rounds at 64 ({8: (bare, mockwish), 64: (the medians)}, the rounds)."""
     server = launch(mockwish_cmd(MOCK_PORT), server_env(OUT / "orders-data"), MOCK_PORT, OUT / "orders.log")[0]
     try:
         made = orders.generate(MOCK_PORT, ORDERS)
         orders.check_page(MOCK_PORT, ORDER_PAGE.start_max, ORDER_PAGE_SIZE)
-        return measure_pair(loadgen, MOCK_PORT, ORDER_PAGE, "orders"), made
+        single = measure_single(loadgen, MOCK_PORT, 8, ORDER_PAGE, "orders")
+        points = measure_rounds(loadgen, {"bare": BARE_PORT, "mockwish": MOCK_PORT}, ORDER_PAGE, "orders", rounds)
     finally:
         stop(server)
+    return {8: single, 64: (median_point(points["bare"]), median_point(points["mockwish"]))}, points, made
 
 
 def download_point(opts: Options) -> tuple[list[float], orders.Download]:
@@ -508,13 +777,15 @@ def download_point(opts: Options) -> tuple[list[float], orders.Download]:
 
 def orders_section(opts: Options, loadgen: LoadGen) -> str:
     print("orders: multi-get ...", flush=True)
-    results, first_call = multi_get_points(loadgen)
+    results, points, first_call = multi_get_points(loadgen, opts.rounds)
     print("orders: generation and download job ...", flush=True)
     calls, job = download_point(opts)
     inproc = generate_inprocess_times(opts.generate_runs)
     api = calls[:opts.generate_runs]
     a64, b64 = results[64]
     a8, b8 = results[8]
+    ratio = b64.rps / a64.rps
+    MEASURED["orders_ratio"] = (f"{ratio:.2f} ({b64.rps:,.0f} / {a64.rps:,.0f} rps)", ratio >= GOAL_ORDERS)
     targets = targets_table([
         ("multi-get ratio b/a of requests/s at 64 connections", f"{b64.rps / a64.rps:.2f}",
          f">= {TARGET_ORDERS_RATIO}", b64.rps / a64.rps >= TARGET_ORDERS_RATIO),
@@ -545,9 +816,12 @@ def orders_section(opts: Options, loadgen: LoadGen) -> str:
 Start offsets drawn per request from 0..{ORDER_PAGE.start_max}.
 
 The default merchant holds {ORDERS:,} orders generated through `POST /sandbox/api/transactions` on a fresh
-store (plus its seeded orders); each request draws its own start offset.
+store (plus its seeded orders); each request draws its own start offset. 8 connections: one point each;
+64 connections: the median of {opts.rounds} rounds:
 
 {load_table(results)}
+
+{rounds_table(points)}
 
 ### Generating 10,000 orders
 
@@ -564,6 +838,167 @@ The job status is asked every {orders.POLL_SECONDS * 1000:.0f} ms.
 {targets}"""
 
 
+# ---- sections: mix and writes (issue 12) -------------------------------------------------------------------
+
+NEEDS_WRK = "not measured: needs wrk (bench/loadgen.py sends GETs only)"
+
+
+def mix_points(loadgen: LoadGen, opts: Options, port: int, share: float,
+               label: str) -> tuple[dict[str, list[Point]], int, int] | None:
+    """A fresh store on `port`; its product ids and the SKUs update-inventory accepts (each written once
+    first) go to bench/out/<label>-ids.txt and -skus.txt; then rounds of bench/mix.lua with `share` writes
+    against the bare app. None without wrk."""
+    if not isinstance(loadgen, Wrk):
+        return None
+    server = launch(mockwish_cmd(port), server_env(OUT / f"{label}-data"), port, OUT / f"{label}.log")[0]
+    try:
+        ids, skus = catalogue(port)
+        skus = writable_skus(port, skus)
+        if not ids or not skus:
+            sys.exit(f"{label}: {len(ids)} product ids and {len(skus)} writable SKUs: nothing to load")
+        ids_path, skus_path = OUT / f"{label}-ids.txt", OUT / f"{label}-skus.txt"
+        ids_path.write_text("\n".join(ids) + "\n")
+        skus_path.write_text("\n".join(quote_plus(sku) for sku in skus) + "\n")
+        target = Target(PRODUCT_PATH, "", script="mix.lua", ids=ids_path, skus=skus_path, write_share=share)
+        points = measure_rounds(loadgen, {"bare": BARE_PORT, "mockwish": port}, target, label, opts.rounds)
+    finally:
+        stop(server)
+    return points, len(ids), len(skus)
+
+
+def sent_share(points: list[Point]) -> str:
+    reads = sum(p.sent[0] for p in points if p.sent)
+    writes = sum(p.sent[1] for p in points if p.sent)
+    return f"{writes / (reads + writes):.1%} writes" if reads + writes else "writes not counted"
+
+
+def mix_section(opts: Options, loadgen: LoadGen) -> str:
+    print("mix: 90 % product reads, 10 % inventory writes ...", flush=True)
+    got = mix_points(loadgen, opts, MIX_PORT, MIX_WRITE_SHARE, "mix")
+    if got is None:
+        MEASURED["mix_ratio"] = (NEEDS_WRK, None)
+        return f"## Mixed reads and writes (issue 12)\n\n{NEEDS_WRK}."
+    points, n_ids, n_skus = got
+    bare, mock = median_point(points["bare"]), median_point(points["mockwish"])
+    ratio = mock.rps / bare.rps
+    MEASURED["mix_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps; {sent_share(points['mockwish'])})",
+                             ratio >= GOAL_MIX)
+    return f"""## Mixed reads and writes (issue 12)
+
+64 connections, `bench/mix.lua`: each request is, with probability {MIX_WRITE_SHARE:.0%}, `POST
+/api/v2/variant/update-inventory` (form body `sku=<random>&inventory=<random 0..500>&access_token=…`),
+else `GET /api/v2/product?id=<random>&access_token=…`; {n_ids} product ids and {n_skus} SKUs of the
+default merchant on a fresh store (the SKUs whose update-inventory answered code 0 once before the load).
+The bare app answers the constant envelope on both. Requests sent to mockwish over the measured runs:
+{sent_share(points["mockwish"])}. {opts.rounds} rounds, each figure the median of its rounds:
+
+{rounds_table(points)}"""
+
+
+def writes_section(opts: Options, loadgen: LoadGen) -> str:
+    print("writes: inventory writes alone ...", flush=True)
+    got = mix_points(loadgen, opts, WRITES_PORT, 1.0, "writes")
+    if got is None:
+        MEASURED["write_ratio"] = (NEEDS_WRK, None)
+        return f"## Inventory writes (issue 12)\n\n{NEEDS_WRK}."
+    points, _, n_skus = got
+    bare, mock = median_point(points["bare"]), median_point(points["mockwish"])
+    ratio = mock.rps / bare.rps
+    MEASURED["write_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps)", ratio >= GOAL_WRITES)
+    return f"""## Inventory writes (issue 12)
+
+64 connections, every request `POST /api/v2/variant/update-inventory` with the form body
+`sku=<random>&inventory=<random 0..500>&access_token=an_example_access_token` (`bench/mix.lua`, writes
+only), {n_skus} SKUs of the default merchant on a fresh store; each answered code 0 once before the load.
+Each write commits (SQLite WAL). {opts.rounds} rounds, each figure the median of its rounds:
+
+{rounds_table(points)}"""
+
+
+# ---- sections: afterwrite and memory, 100,000 orders (issue 12) ---------------------------------------------
+
+def ms_summary(values: list[float]) -> str:
+    return (f"{statistics.median(values):.1f} / {keepalive.AfterWrite.p(values, 0.9):.1f} / {max(values):.1f}")
+
+
+def afterwrite_section(opts: Options) -> str:
+    print(f"afterwrite: {BIG_ORDERS:,} orders ...", flush=True)
+    server = launch(mockwish_cmd(AFTERWRITE_PORT), unlimited_env(OUT / "afterwrite-data"), AFTERWRITE_PORT,
+                    OUT / "afterwrite.log")[0]
+    try:
+        calls, ids = orders.generate_many(AFTERWRITE_PORT, BIG_ORDERS, GENERATE_BATCH, "afterwrite")
+        print(f"afterwrite: {opts.afterwrite_runs} writes, each followed by a multi-get ...", flush=True)
+        result = keepalive.first_after_write(AFTERWRITE_PORT, ids, opts.afterwrite_runs, BIG_ORDERS - ORDER_PAGE_SIZE)
+    finally:
+        stop(server)
+    first = result.first_ms
+    med, p90 = statistics.median(first), result.p(first, 0.9)
+    MEASURED["after_write"] = (f"median {med:.1f} ms, p90 {p90:.1f} ms ({len(first)} writes)",
+                               med < GOAL_AFTER_WRITE_MS)
+    rows = targets_table([
+        ("the first multi-get after the write (limit 100, random start)", ms_summary(first),
+         f"< {GOAL_AFTER_WRITE_MS:g} ms (median)", med < GOAL_AFTER_WRITE_MS),
+        ("for reference: the next multi-get, right after it (no write between)", ms_summary(result.next_ms), "", None),
+        ("for reference: the write, `POST /api/v2/order/fulfill-one`", ms_summary(result.write_ms), "", None),
+    ])
+    return f"""## The first order multi-get after a write, {BIG_ORDERS:,} orders (issue 12)
+
+A fresh store (`MOCKWISH_RATE_LIMIT_ENABLED=false`) whose default merchant gets {BIG_ORDERS:,} orders through
+`POST /sandbox/api/transactions` ({len(calls)} calls of {GENERATE_BATCH:,}, {sum(calls):.1f} s in all; all
+APPROVED). Then, {len(first)} times on one kept-alive connection (`bench/keepalive.py`, http.client, client
+side, request sent to the last byte read): an order write, `POST /api/v2/order/fulfill-one` of one of those
+orders drawn at random (USPS, from CN; it becomes SHIPPED and moves to the end of the listing by
+last_updated), then one `GET /api/v2/order/multi-get?limit=100&start=<random 0..{BIG_ORDERS - ORDER_PAGE_SIZE:,}>`
+timed, then one more at another random start. Refused writes, skipped: {result.refused}; connections opened:
+{result.connects}. Figures in ms, median / p90 / max:
+
+{rows}"""
+
+
+def mb(kb: int) -> float:
+    return kb * 1024 / 1e6
+
+
+def memory_section(opts: Options) -> str:
+    print(f"memory: {BIG_ORDERS:,} orders, the walk, {opts.memory_reads:,} product reads ...", flush=True)
+    server = launch(mockwish_cmd(MEMORY_PORT), unlimited_env(OUT / "memory-data"), MEMORY_PORT, OUT / "memory.log")[0]
+    try:
+        at_start = keepalive.memory(server.pid)
+        ids = catalogue(MEMORY_PORT)[0]
+        orders.generate_many(MEMORY_PORT, BIG_ORDERS, GENERATE_BATCH, "memory")
+        before = keepalive.memory(server.pid)
+        walked = keepalive.walk(MEMORY_PORT)
+        after_walk = keepalive.memory(server.pid)
+        print(f"memory: walked {walked.pages:,} pages in {walked.seconds:.1f} s", flush=True)
+        read_seconds, reads = keepalive.product_reads(MEMORY_PORT, ids, opts.memory_reads)
+        after_reads = keepalive.memory(server.pid)
+    finally:
+        stop(server)
+    final = mb(after_reads["RssAnon"])
+    MEASURED["memory"] = (f"{final:.0f} MB (before the walk {mb(before['RssAnon']):.0f}, after the walk "
+                          f"{mb(after_walk['RssAnon']):.0f}; {len(reads):,} reads)", final < GOAL_MEMORY_MB)
+    head = ["point", "RssAnon MB", "VmRSS MB", ""]
+    page_p90 = keepalive.AfterWrite.p(walked.page_ms, 0.9)
+    rows: list[tuple[str, dict[str, int]]] = [
+        ("after start (first 200 on /healthz)", at_start),
+        (f"after generating {BIG_ORDERS:,} orders: before the walk", before),
+        (f"after the walk: {walked.pages:,} pages, {walked.orders:,} orders in {walked.seconds:.1f} s (page "
+         f"median {statistics.median(walked.page_ms):.1f} ms, p90 {page_p90:.1f})", after_walk),
+        (f"after {len(reads):,} product reads in {read_seconds:.1f} s (median {statistics.median(reads):.2f} ms)",
+         after_reads)]
+    body = [[label, f"{mb(m['RssAnon']):.0f}", f"{mb(m['VmRSS']):.0f}", ""] for label, m in rows]
+    body[-1][3] = f"target < {GOAL_MEMORY_MB:g} MB: {verdict(final < GOAL_MEMORY_MB)}"
+    return f"""## Memory after walking {BIG_ORDERS:,} orders (issue 12)
+
+A fresh store (`MOCKWISH_RATE_LIMIT_ENABLED=false`); its default merchant gets {BIG_ORDERS:,} orders through
+the sandbox API; then every page of `GET /api/v2/order/multi-get?limit=100&start=0, 100, …` in order, then
+{opts.memory_reads:,} `GET /api/v2/product?id=<random seeded id>`, all on one kept-alive connection.
+Anonymous memory of the server process (RssAnon of `/proc/<pid>/status`: heap, not the mapped files; MB
+of 10^6 bytes) at each point; peak resident set (VmHWM) over the whole run: {mb(after_reads["VmHWM"]):.0f} MB.
+
+{table(head, body)}"""
+
+
 # ---- section: WishPost auth and rate limit (issue 4) ----------------------------------------------------
 
 def rate_limit_header(port: int) -> str | None:
@@ -574,7 +1009,7 @@ def rate_limit_header(port: int) -> str | None:
     return answer.headers.get("wish-rate-limit-remaining")
 
 
-def wishpost_section(loadgen: LoadGen) -> str:
+def wishpost_section(loadgen: LoadGen, rounds: int) -> str:
     data = OUT / "wishpost-data"
     on_server = launch(mockwish_cmd(MOCK_PORT), server_env(data), MOCK_PORT, OUT / "wishpost-on.log")[0]
     off_server = launch(mockwish_cmd(UNLIMITED_PORT), unlimited_env(data), UNLIMITED_PORT,
@@ -584,7 +1019,7 @@ def wishpost_section(loadgen: LoadGen) -> str:
         if counted is None or uncounted is not None:
             sys.exit(f"the WishPost limiter switch is not honoured: Remaining {counted!r} on, {uncounted!r} off")
         bare = loadgen.measure(url(BARE_PORT), 64, "bare-wishpost", WISHPOST_TEST)
-        on, off = measure_limiter(loadgen, MOCK_PORT, UNLIMITED_PORT, WISHPOST_TEST, "wishpost")
+        on, off = measure_limiter(loadgen, MOCK_PORT, UNLIMITED_PORT, WISHPOST_TEST, "wishpost", rounds)
     finally:
         stop(on_server)
         stop(off_server)
@@ -594,9 +1029,75 @@ def wishpost_section(loadgen: LoadGen) -> str:
 the WishPost pipeline (token lookup, scope, per-level limiter, v3 envelope). Limiter on: every call
 counted against a quota out of reach (`Wish-Rate-Limit-Remaining` answered); off:
 `MOCKWISH_RATE_LIMIT_ENABLED=false` (checked: no `Wish-Rate-Limit-Remaining`). On and off alternate, each
-the median of {LIMITER_ROUNDS} rounds.
+figure the median of {rounds} rounds.
 
 {limiter_table(on, off, bare)}"""
+
+
+# ---- the targets of issue 12 ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Goal:
+    key: str  # in MEASURED and bench/targets-last.json
+    measure: str
+    target: str
+    sections: tuple[str, ...]  # the --only sections that measure it
+
+
+GOALS = (
+    Goal("stack", "server stack: event loop and HTTP implementation each server process loaded "
+         "(`/proc/<pid>/maps`)", "uvloop and httptools, mockwish and the bare app", ()),
+    Goal("read_ratio", "product read (`GET /api/v2/product?id=<random seeded id>`) / bare, requests/s",
+         f">= {GOAL_READ:g}", ("products", "prism")),
+    Goal("read_prism", "product read / Prism serving a static example (same rounds)", f">= {GOAL_PRISM:g}",
+         ("prism",)),
+    Goal("mix_ratio", "90/10 mix: product reads and `POST /api/v2/variant/update-inventory`, chosen per request "
+         "(`bench/mix.lua`) / bare", f">= {GOAL_MIX:g}", ("mix",)),
+    Goal("write_ratio", "`POST /api/v2/variant/update-inventory` alone / bare", f">= {GOAL_WRITES:g}", ("writes",)),
+    Goal("orders_ratio", "order multi-get, limit 100, random start, 10,000 orders / bare", f">= {GOAL_ORDERS:g}",
+         ("orders",)),
+    Goal("after_write", f"the first order multi-get (limit 100, random start) after an order write "
+         f"(fulfill-one), {BIG_ORDERS:,} orders, client side", f"< {GOAL_AFTER_WRITE_MS:g} ms (median)",
+         ("afterwrite",)),
+    Goal("read_p99", "product read p99 / the bare app's p99 (same rounds)", f"<= {GOAL_P99:g}", ("products", "prism")),
+    Goal("memory", f"RssAnon of mockwish after walking every multi-get page of {BIG_ORDERS:,} orders, then "
+         "10,000 random product reads (`--memory-reads`)", f"< {GOAL_MEMORY_MB:g} MB", ("memory",)),
+    Goal("startup", "process start to the first 200 on /healthz, existing data dir: mockwish / bare (medians "
+         "of 5 each, alternating; `--startup-runs`)", f"<= {GOAL_STARTUP:g}", ("products",)),
+)
+MEASURED: dict[str, tuple[str, bool | None]] = {}  # Goal.key -> (value, met); None: measured without a verdict
+
+
+def stack_goal() -> None:
+    seen = stacks_seen()
+    wanted = "uvloop loop, httptools HTTP"
+    met = all(k in seen and seen[k][0] == wanted for k in ("mockwish", "bare"))
+    MEASURED["stack"] = (stack_line(), met)
+
+
+def previous_targets() -> dict[str, Any]:
+    try:
+        return json.loads(LAST_TARGETS.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def goals_table(previous: dict[str, Any]) -> str:
+    values = previous.get("values", {})
+    rows = []
+    for g in GOALS:
+        how = " or ".join(f"`--only {name}`" for name in g.sections)
+        value, ok = MEASURED.get(g.key, (f"not measured in this run ({how})", None))
+        rows.append([g.measure, value, g.target, "" if ok is None else verdict(ok), values.get(g.key, "not measured")])
+    return table(["measure", "value", "target", "", f"previous ({previous.get('written', 'none')})"], rows)
+
+
+def save_targets(written: str) -> None:
+    values = {g.key: MEASURED[g.key][0] + ("" if MEASURED[g.key][1] is None else
+                                           " (met)" if MEASURED[g.key][1] else " (missed)")
+              for g in GOALS if g.key in MEASURED}
+    LAST_TARGETS.write_text(json.dumps({"written": written, "by": "bench/run.py, full run", "values": values},
+                                       indent=2, ensure_ascii=False) + "\n")
 
 
 # ---- RESULTS.md ------------------------------------------------------------------------------------------
@@ -604,30 +1105,45 @@ the median of {LIMITER_ROUNDS} rounds.
 README = """\
 ## How to run
 
-`make bench` (or `.venv/bin/python bench/run.py`); about 5 minutes. Options: `--only products|orders|wishpost`
-(repeatable; a partial run writes `bench/out/RESULTS-partial.md` and leaves this file alone), `--duration`
-seconds per point (10), `--warmup` seconds before each point (3), `--loadgen auto|wrk|python` (auto: wrk,
-installed with apt-get when missing and running as root; else `bench/loadgen.py`), `--startup-runs`,
-`--seed-runs`, `--generate-runs`. `bench/profile_read.py` profiles mockwish's product read under the same
-load with py-spy (`.venv/bin/pip install py-spy`; output in `bench/out/profile.txt`). Neither is part of
-the test suite.
+`make bench` (or `.venv/bin/python bench/run.py`); about 12 minutes on 2 cores. Options: `--only
+products|prism|orders|mix|writes|afterwrite|memory|wishpost` (repeatable; a partial run writes
+`bench/out/RESULTS-partial.md` and leaves this file and `bench/targets-last.json` alone), `--duration`
+seconds per point (10), `--warmup` seconds before each point (3), `--rounds` at 64 connections (3),
+`--loadgen auto|wrk|python` (auto: wrk, installed with apt-get when missing and running as root; else
+`bench/loadgen.py`, which cannot run the mix and writes sections), `--startup-runs` (5), `--seed-runs`,
+`--generate-runs`, `--afterwrite-runs` (50), `--memory-reads` (10,000). `bench/profile_read.py` profiles
+mockwish's product read under the same load with py-spy (`.venv/bin/pip install py-spy`; output in
+`bench/out/profile.txt`). Neither is part of the test suite.
 
-What it does, in one run. Products: seeds a fresh data dir under `bench/out/` (timing `mockwish seed` and
-the in-process seed), starts mockwish on it repeatedly to time process start to the first 200 on
-`/healthz` with the existing database, then serves (a) `bench/bare_app.py`, a bare FastAPI route answering
-the constant envelope `{"code":0,"data":{},"message":""}` on every measured path, and (b) `mockwish serve`,
-both through `uvicorn.run` with one worker, log level warning and no access log. Each point is a warm-up
-and a measured run of the same load generator against (a) then (b), at 8 and then 64 connections; every
-request asks `GET /api/v2/product?id=<random id>&access_token=an_example_access_token`, the id drawn
-per request by `bench/random_ids.lua` from the default merchant's seeded products as multi-get lists
-them (rejected ones are not listed); the bare app ignores the query. Orders: a fresh store, 10,000 orders
-for the default merchant through the sandbox API, then the same pairs of points on
-`GET /api/v2/order/multi-get?limit=100&start=<random 0..9900>` (the Lua script draws the offset); then
-another fresh store grown to 100,000 orders in 10 sandbox calls (each timed), and one order download job
-followed with the real clock and default job times to its CSV read to the last byte; `generate()` is also
-timed inside a process. WishPost: two servers on one store, limiter on and off, and the bare app, on
-`GET /wishpost/api/v3/oauth/test` with the Bearer header. mockwish runs with `MOCKWISH_RATE_LIMIT_QUOTA`
-and `MOCKWISH_WISHPOST_RATE_LIMIT_QUOTA` raised so that the load never trips its rate limiters (the
+What it does, in one run. Every server is one process: (a) `bench/bare_app.py`, a bare FastAPI app
+answering the constant envelope `{"code":0,"data":{},"message":""}` on every measured path (GETs and the
+`POST /api/v2/variant/update-inventory` write, whose body it does not read), and (b) `mockwish serve`, both
+run by uvicorn the same way (a socket bound with IPPROTO_TCP handed to `uvicorn.Server.run`, loop and HTTP
+"auto", one worker, log level warning, no access log); the stack each process actually loaded is read from
+`/proc/<pid>/maps`. Points are a warm-up and a measured run of wrk (`-t2`). At 64 connections the servers
+compared are loaded in rounds, one after the other, `--rounds` times, and each figure is the median of its
+rounds; ratios are mockwish's requests/s over the other server's, in the same rounds. Products: seeds a
+fresh data dir under `bench/out/` (timing `mockwish seed` and the in-process seed), starts mockwish and the
+bare app on it alternately to time process start to the first 200 on `/healthz` with the existing
+database, then one point each at 8 connections and rounds at 64 of (a), (b), (b) with the Merchant rate
+limiter off and, with the prism section, Prism; every request asks `GET
+/api/v2/product?id=<random id>&access_token=an_example_access_token`, the id drawn per request by
+`bench/random_ids.lua` from the default merchant's seeded products as multi-get lists them (rejected ones
+are not listed); the bare app and Prism ignore the query. Prism: `@stoplight/prism-cli`, installed by `npm
+install --prefix bench/out/prism` when missing (kept between runs), `prism mock -v warn` on
+`bench/prism_product.json`, one path with one static example (a product as mockwish answers it).
+Orders: a fresh store, 10,000 orders for the default merchant through the sandbox API, then the same
+points on `GET /api/v2/order/multi-get?limit=100&start=<random 0..9900>` (the Lua script draws the
+offset); then another fresh store grown to 100,000 orders in 10 sandbox calls (each timed), and one order
+download job followed with the real clock and default job times to its CSV read to the last byte;
+`generate()` is also timed inside a process. Mix and writes: a fresh store each, rounds of
+`bench/mix.lua` (90 % reads and 10 % inventory writes chosen per request, or writes only) against (a).
+Afterwrite and memory: a fresh store each (rate limiter off) grown to 100,000 orders, then
+`bench/keepalive.py` on one kept-alive connection: N order writes each followed by a timed multi-get page;
+or every multi-get page in order and 10,000 product reads, reading the server's RssAnon in between.
+WishPost: two servers on one store, limiter on and off, and the bare app, on `GET
+/wishpost/api/v3/oauth/test` with the Bearer header. mockwish runs with `MOCKWISH_RATE_LIMIT_QUOTA` and
+`MOCKWISH_WISHPOST_RATE_LIMIT_QUOTA` raised so that the load never trips its rate limiters (the
 bookkeeping is still paid on every call) and `MOCKWISH_WISHPOST_PORT=0`. Any error or non-2xx answer under
 load aborts the run. The load generator shares the 2 cores with the server (wrk takes most of one, uvicorn
 is one process on the other), equally for both apps, so compare the ratio rather than the absolute figures.
@@ -642,16 +1158,25 @@ def kept_notes() -> str:
     return NOTES_MARKER + "\n"
 
 
-def write_results(info: dict[str, str], sections: list[str], opts: Options, target: Path) -> None:
+def write_results(info: dict[str, str], sections: list[str], opts: Options, target: Path, written: str,
+                  previous: dict[str, Any]) -> None:
     machine_lines = "\n".join(f"- {k}: {v}" for k, v in info.items())
     body = "\n\n".join(sections)
     text = f"""# Benchmark results
 
-Written by `make bench` (`bench/run.py`) on {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}, load
-generator **{info["Load generator"]}**, {opts.warmup} s warm-up and {opts.duration} s per point,
+Written by `make bench` (`bench/run.py`) on {written}, load generator **{info["Load generator"]}**,
+{opts.warmup} s warm-up and {opts.duration} s per point, {opts.rounds} rounds at 64 connections,
 sections: {", ".join(opts.only)}.
 
 {machine_lines}
+
+## Targets (issue 12)
+
+64 connections; ratios are mockwish's requests/s over the bare app's (or Prism's), medians of the rounds
+of the same run (sections below). "previous": the figures of the last full run, kept in
+`bench/targets-last.json` (every full run rewrites it with this file; partial runs leave it alone).
+
+{goals_table(previous)}
 
 {body}
 
@@ -668,41 +1193,78 @@ def parse_args() -> Options:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="measured seconds per point")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds before each point")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the servers compared at 64 connections")
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--seed-runs", type=int, default=3)
     parser.add_argument("--generate-runs", type=int, default=3, help="timed generations of 10,000 orders")
+    parser.add_argument("--afterwrite-runs", type=int, default=50, help="writes each followed by a timed multi-get")
+    parser.add_argument("--memory-reads", type=int, default=10_000, help="product reads after the walk")
     parser.add_argument("--only", choices=SECTIONS, action="append",
                         help="run only this section (repeatable); writes bench/out/RESULTS-partial.md")
     args = parser.parse_args()
     only = tuple(s for s in SECTIONS if s in (args.only or SECTIONS))
     return Options(args.duration, args.warmup, args.loadgen, args.startup_runs, args.seed_runs, only,
-                   args.generate_runs)
+                   args.generate_runs, max(1, args.rounds), args.afterwrite_runs, args.memory_reads)
+
+
+def clear_out() -> None:
+    """bench/out/ emptied, except Prism's npm install."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    for entry in OUT.iterdir():
+        if entry == PRISM_DIR:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def main() -> None:
     opts = parse_args()
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
+    clear_out()
+    started, load_before = time.perf_counter(), load_average()
+    previous = previous_targets()
     ids_file = OUT / "ids.txt"
     loadgen = pick_loadgen(opts, ids_file)
     info = machine(loadgen)
-    print(f"load generator: {info['Load generator']}; sections: {', '.join(opts.only)}", flush=True)
+    print(f"load generator: {info['Load generator']}; sections: {', '.join(opts.only)}; load average {load_before}",
+          flush=True)
     sections: list[str] = []
     bare = launch(bare_cmd(BARE_PORT), server_env(OUT / "bare-data"), BARE_PORT, OUT / "bare.log")[0]
     try:
         if "products" in opts.only:
             sections.append(products_section(opts, loadgen, ids_file))
+        elif "prism" in opts.only:
+            sections.append(prism_section(opts, loadgen, ids_file))
         if "orders" in opts.only:
             sections.append(orders_section(opts, loadgen))
+        if "mix" in opts.only:
+            sections.append(mix_section(opts, loadgen))
+        if "writes" in opts.only:
+            sections.append(writes_section(opts, loadgen))
+        if "afterwrite" in opts.only:
+            sections.append(afterwrite_section(opts))
+        if "memory" in opts.only:
+            sections.append(memory_section(opts))
         if "wishpost" in opts.only:
-            sections.append(wishpost_section(loadgen))
+            sections.append(wishpost_section(loadgen, opts.rounds))
     finally:
         stop(bare)
-    target = RESULTS if opts.only == SECTIONS else OUT / "RESULTS-partial.md"
-    write_results(info, sections, opts, target)
+    stack_goal()
+    info["Server stack, as loaded by each server process (`/proc/<pid>/maps`)"] = stack_line()
+    info["Load average (1, 5, 15 min)"] = (f"**{load_before}** before the run, **{load_average()}** after it "
+                                           "(other work on the machine moves the absolute figures)")
+    info["Run time"] = f"{(time.perf_counter() - started) / 60:.1f} min"
+    written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    full = opts.only == SECTIONS
+    target = RESULTS if full else OUT / "RESULTS-partial.md"
+    write_results(info, sections, opts, target, written, previous)
+    if full:
+        save_targets(written)
     print("\n\n".join(sections))
-    print(f"wrote {target.relative_to(ROOT)}")
+    print(goals_table(previous))
+    print(f"wrote {target.relative_to(ROOT)}" + (f" and {LAST_TARGETS.relative_to(ROOT)}" if full else ""))
 
 
 if __name__ == "__main__":
