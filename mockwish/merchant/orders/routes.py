@@ -3,6 +3,7 @@ its answer is rendered. The rules live in orders.rules; the handlers read, call 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockwish.errors import WishError
@@ -43,10 +44,11 @@ def _policy(call: Call) -> rules.OrderPolicy:
     return call.ctx.order_policy
 
 
-def _orders(call: Call, ids: list[str]) -> list[Any]:
+def _orders(call: Call, ids: list[str], page_rows: Callable[[], dict[str, Any]] | None = None) -> list[Any]:
     """The orders of `ids` as of now. Each is rendered once and kept in the read cache until it changes (an
     ERP polls the same pages over and over); a JSON answer reuses each order's bytes until its fulfilment
-    countdown moves."""
+    countdown moves. The orders not in the cache are read by id, or, when they are many and `page_rows`
+    reads the whole page in index order, by that."""
     show = call.params.get("show_original_shipping_detail", False)
     cache = call.ctx.read_cache
     cache.sync(call.conn)
@@ -61,7 +63,12 @@ def _orders(call: Call, ids: list[str]) -> list[Any]:
             found[oid] = entry
     if missing:
         policy = _policy(call)
-        for oid, row in store.by_ids(call.conn, mid, missing).items():
+        rows = page_rows() if page_rows is not None and len(missing) > MANY_MISSING else store.by_ids(
+            call.conn, mid, missing)
+        for oid in missing:
+            row = rows.get(oid)
+            if row is None:
+                continue
             entry = found[oid] = render.Entry(render.rendered(row, policy, show_original=show))
             entry.as_json(now)  # its bytes, made now: what the cache's size estimate counts
             cache.put(call.conn, ("order", mid, show, oid), entry, ENTRY_OVERHEAD * entry.nbytes,
@@ -76,16 +83,16 @@ def _orders(call: Call, ids: list[str]) -> list[Any]:
     return out
 
 
-def _listing(call: Call, load: Any, start: int, limit: int, **filters: Any) -> list[str]:
-    """Ids of one page (limit + 1: the extra one says a next page exists) of a listing, from the index that
-    holds the answer (no row is read). Nothing is kept: a write then costs the next page nothing more, and
-    even a page deep in 100,000 orders is a few milliseconds of index walk."""
-    return load(call.conn, call.merchant_id, start=start, count=limit + 1, **filters)
+MANY_MISSING = 16  # from this many orders of a page not in the cache, the page's rows are read in one query
 
 
-def _page(call: Call, ids: list[str], start: int, limit: int) -> V2Result:
-    """One page of orders; `ids` holds up to limit + 1 ids (the extra one says a next page exists)."""
-    return V2Result(_orders(call, ids[:limit]), paging=call.paging(start, limit, len(ids) > limit))
+def _page(call: Call, listing: store.Listing, start: int, limit: int) -> V2Result:
+    """One page of a listing: its ids from the index (limit + 1: the extra one says a next page exists), then
+    the orders. Nothing of the listing is kept: a write costs the next page nothing more, and a page deep in
+    100,000 orders is a few milliseconds of index walk."""
+    ids = listing.ids(call.conn, call.merchant_id, start, limit + 1)
+    orders = _orders(call, ids[:limit], lambda: listing.rows(call.conn, call.merchant_id, start, limit))
+    return V2Result(orders, paging=call.paging(start, limit, len(ids) > limit))
 
 
 @router.op("/order", scope=READ, summary="Retrieve an Order", spec=spec(ORDER_ID, SHOW_ORIGINAL),
@@ -98,9 +105,9 @@ def retrieve(call: Call) -> V2Result:
 def _changed(call: Call, fbw_only: bool) -> V2Result:
     p = call.params
     start, limit = p.get("start", 0), p.get("limit", 50)
-    ids = _listing(call, store.list_changed, start, limit, since=p.get("since"), upto=p.get("upto"),
-                   we_only=p.get("wish_express_only", False), fbw_only=fbw_only)
-    return _page(call, ids, start, limit)
+    return _page(call, store.Listing.changed(since=p.get("since"), upto=p.get("upto"),
+                                             we_only=p.get("wish_express_only", False), fbw_only=fbw_only),
+                 start, limit)
 
 
 @router.op("/order/multi-get", scope=READ, summary="Retrieve Recently Changed Orders",
@@ -125,9 +132,8 @@ def get_fulfill(call: Call) -> V2Result:
     hours_to_fulfill."""
     p = call.params
     start, limit = p.get("start", 0), p.get("limit", 50)
-    ids = _listing(call, store.list_to_fulfill, start, limit, since=p.get("since"),
-                   we_only=p.get("wish_express_only", False))
-    return _page(call, ids, start, limit)
+    return _page(call, store.Listing.to_fulfill(since=p.get("since"), we_only=p.get("wish_express_only", False)),
+                 start, limit)
 
 
 def _shipped(call: Call, rule: Any) -> None:
