@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from mockwish.app import create_app
 from mockwish.config import Settings
-from support import SECOND_TOKEN, Wish
+from support import SECOND_TOKEN, Wish, fresh_client
 
 TEST_PRODUCTS_PER_MERCHANT = 40
 
@@ -33,12 +33,8 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     ctx = app.state.ctx
     if ctx.sandbox.seed != ctx.settings.seed:  # a test re-seeded with another number
         ctx.sandbox.reseed(ctx.settings.seed)
-    ctx.sandbox.reset()
-    ctx.store_replaced()
-    ctx.clock.reset()
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with fresh_client(app) as c:
         yield c
-    ctx.clock.reset()
 
 
 @pytest.fixture

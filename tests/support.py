@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -12,9 +13,21 @@ from starlette.testclient import TestClient
 from mockwish.seed.merchants import DEFAULT_TOKEN, SECOND_TOKEN, WORLDWIDE_TOKEN
 
 __all__ = ["DEFAULT_TOKEN", "SECOND_TOKEN", "WORLDWIDE_TOKEN", "Wish", "assert_envelope_error", "check_answer",
-           "freeze", "minted_token", "on_store"]
+           "freeze", "fresh_client", "minted_token", "on_store"]
 
 T = TypeVar("T")
+
+
+@contextmanager
+def fresh_client(app: Any) -> Iterator[TestClient]:
+    """A client of `app` from its seeded state (a reset: a page copy) on wall time, which it leaves on wall time."""
+    ctx = app.state.ctx
+    ctx.sandbox.reset()
+    ctx.store_replaced()
+    ctx.clock.reset()
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+    ctx.clock.reset()
 
 
 def on_store(client: TestClient, fn: Callable[[Connection], T]) -> T:

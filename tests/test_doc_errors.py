@@ -33,7 +33,7 @@ from starlette.testclient import TestClient
 
 from mockwish.app import create_app
 from mockwish.config import Settings
-from support import SECOND_TOKEN, Wish
+from support import SECOND_TOKEN, Wish, fresh_client
 
 DOC_ORDER = "098765432112345678901234"
 DOC_SKU, DOC_PRODUCT = "blue-shoe-11", "123456789009876543211234"  # what the seeded doc order bought
@@ -113,13 +113,8 @@ def relaxed_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture
 def relaxed(relaxed_app: Any) -> Iterator[TestClient]:
     """A client of the mock run without the origin-country requirement, reset like the `client` fixture."""
-    ctx = relaxed_app.state.ctx
-    ctx.sandbox.reset()
-    ctx.store_replaced()
-    ctx.clock.reset()
-    with TestClient(relaxed_app, raise_server_exceptions=False) as c:
+    with fresh_client(relaxed_app) as c:
         yield c
-    ctx.clock.reset()
 
 
 def test_how_to_debug_as_printed_when_the_origin_country_is_optional(relaxed: TestClient) -> None:

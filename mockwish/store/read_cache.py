@@ -9,7 +9,7 @@ data_version check) empty the whole cache. So a read is never stale, and a write
 it changed only.
 
 Bounded: entries are kept in least-recently-used order and the oldest go once their estimated size passes
-`max_bytes` (an entry's size is its rendered JSON times a factor for the Python objects kept beside it)."""
+`max_bytes` (an entry's size is its rendered JSON plus its bookkeeping: see entry_size)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,12 @@ from mockwish.store.changes import ChangeFeed, Tag
 
 ANY = "*"  # the key part of a merchant-wide tag: ("o", merchant_id, ANY) goes with any order of the merchant
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-# an entry's estimated size per byte of its JSON: the bytes themselves, plus the rendered dicts kept beside them
-# for XML answers (measured with tracemalloc on products and orders: 4 to 6)
-ENTRY_OVERHEAD = 6
+
+
+def entry_size(nbytes: int) -> int:
+    """The estimated size of an entry holding `nbytes` of rendered JSON: entries keep bytes (the garbage
+    collector then has nothing to walk in them), plus their key, tags and bookkeeping."""
+    return nbytes + 400
 
 
 class ReadCache:

@@ -53,31 +53,39 @@ def at(r: Rendered, now: datetime) -> dict[str, Any]:
 
 
 class Entry:
-    """A rendered order as the read cache keeps it, with its JSON for the countdown hour it was made at:
-    a page of cached orders is then a join of byte strings (the countdown moves once an hour)."""
+    """A rendered order as the read cache keeps it: its JSON for the countdown hour it was made at (a page of
+    cached orders is then a join of byte strings; the countdown moves once an hour), and, for an order with a
+    countdown, the body to fill in again, as JSON too. Bytes only: the garbage collector has nothing to walk
+    in tens of thousands of cached orders (nested dicts made every full collection a pause of its own)."""
 
-    __slots__ = ("rendered", "json", "after", "until", "nbytes")
+    __slots__ = ("raw", "template", "due", "after", "until")
 
     def __init__(self, r: Rendered) -> None:
-        self.rendered = r
-        self.json: orjson.Fragment | None = None
-        self.nbytes = 0  # the length of the JSON last made (the read cache's size estimate)
-        self.after = self.until = datetime.min  # the instants between which `json` holds: (after, until]
+        self.due = r.due
+        self.template: bytes | None = orjson.dumps(r.body) if r.due is not None else None
+        self.raw = orjson.dumps(r.body) if r.due is None else b""
+        self.after = self.until = datetime.min  # the instants between which `raw` holds: (after, until]
+
+    @property
+    def nbytes(self) -> int:
+        """What the read cache's size estimate counts."""
+        return len(self.raw) + (len(self.template) if self.template is not None else 0)
 
     def as_json(self, now: datetime) -> orjson.Fragment:
-        if self.json is not None and (self.rendered.due is None or self.after < now <= self.until):
-            return self.json
+        if self.due is None or self.after < now <= self.until:
+            return orjson.Fragment(self.raw)
         # no await in here: concurrent requests cannot interleave
-        body = orjson.dumps(at(self.rendered, now))
-        self.nbytes = len(body)
-        self.json = orjson.Fragment(body)
-        due = self.rendered.due
-        if due is not None:  # hours_to_fulfill = h while due - now lies in [h, h + 1) hours (0 once overdue)
-            hours = rules.countdown(due, now)[1]
-            self.after = due - timedelta(hours=hours + 1)
-            self.until = due - timedelta(hours=hours) if hours else datetime.max
-        return self.json
+        self.raw = orjson.dumps(self.body(now))
+        hours = rules.countdown(self.due, now)[1]  # hours_to_fulfill = h while due - now lies in [h, h + 1) hours
+        self.after = self.due - timedelta(hours=hours + 1)
+        self.until = self.due - timedelta(hours=hours) if hours else datetime.max
+        return orjson.Fragment(self.raw)
 
+    def body(self, now: datetime) -> dict[str, Any]:
+        """The {"Order": ...} at `now`, as data (for XML answers)."""
+        if self.template is None:
+            return orjson.loads(self.raw)
+        return at(Rendered(orjson.loads(self.template), self.due), now)
 
 def rendered(o: Row, policy: OrderPolicy, *, show_original: bool = False) -> Rendered:
     shipped = o["shipped_at"] is not None

@@ -9,7 +9,7 @@ from typing import Any
 from mockwish.errors import WishError
 from mockwish.merchant import download_jobs
 from mockwish.merchant.orders import download, render, rules, store
-from mockwish.store.read_cache import ENTRY_OVERHEAD
+from mockwish.store.read_cache import entry_size
 from mockwish.wire.spec import Bool, Enum, Id, Int, Str, When, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
 
@@ -70,16 +70,15 @@ def _orders(call: Call, ids: list[str], page_rows: Callable[[], dict[str, Any]] 
             if row is None:
                 continue
             entry = found[oid] = render.Entry(render.rendered(row, policy, show_original=show))
-            entry.as_json(now)  # its bytes, made now: what the cache's size estimate counts
-            cache.put(call.conn, ("order", mid, show, oid), entry, ENTRY_OVERHEAD * entry.nbytes,
-                      [("o", mid, oid)])
+            entry.as_json(now)
+            cache.put(call.conn, ("order", mid, show, oid), entry, entry_size(entry.nbytes), [("o", mid, oid)])
     as_json = call.fmt == "json"
     out = []
     for oid in ids:
         entry = found.get(oid)
         if entry is None:  # by_ids found no such order of the merchant's
             raise WishError("order_not_found", id=oid)
-        out.append(entry.as_json(now) if as_json else render.at(entry.rendered, now))
+        out.append(entry.as_json(now) if as_json else entry.body(now))
     return out
 
 

@@ -15,7 +15,7 @@ from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.products import download, rules, shipping
 from mockwish.merchant.variants.rules import warehouse
 from mockwish.reference import shippable_countries
-from mockwish.store.read_cache import ENTRY_OVERHEAD
+from mockwish.store.read_cache import entry_size
 from mockwish.wire.spec import Bool, CsvList, Enum, Id, Int, Json, Num, Str, When, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
 
@@ -87,11 +87,9 @@ def retrieve(call: Call) -> V2Result:
         name = p.get("warehouse_name")
         wh = warehouse(_merchant(call), name) if name else STANDARD  # the hot path reads no merchant row
         variants = store.variants_of(call.conn, mid, [product["id"]])[product["id"]]
-        data = render.product(product, variants, _wallet(call), wh)
-        body = orjson.dumps(data)
-        cached = (data, orjson.Fragment(body))  # a JSON answer reuses the bytes
-        cache.put(call.conn, key, cached, ENTRY_OVERHEAD * len(body), [("p", mid, product["id"])])
-    return V2Result(cached[1] if call.fmt == "json" else cached[0])
+        cached = orjson.dumps(render.product(product, variants, _wallet(call), wh))  # bytes: nothing for the GC
+        cache.put(call.conn, key, cached, entry_size(len(cached)), [("p", mid, product["id"])])
+    return V2Result(orjson.Fragment(cached) if call.fmt == "json" else orjson.loads(cached))
 
 
 @router.op("/product/multi-get", scope="products:read", summary="List all Products",
