@@ -18,12 +18,19 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from mockwish.store.changes import ChangeFeed, Tag
 
 ANY = "*"  # the key part of a merchant-wide tag: ("o", merchant_id, ANY) goes with any order of the merchant
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+def kept_json(value: Any) -> bytes:
+    """`value` as JSON bytes to keep: orjson's result holds on to its whole working buffer (16 KiB whatever
+    the length, measured with tracemalloc), so what a cache keeps is copied to its exact size."""
+    return bytes(memoryview(orjson.dumps(value)))
 
 
 def entry_size(nbytes: int) -> int:

@@ -13,6 +13,7 @@ import orjson
 
 from mockwish.merchant.orders import rules
 from mockwish.merchant.orders.rules import REFUNDED, OrderPolicy
+from mockwish.store.read_cache import kept_json
 from mockwish.wire.format import compact, count, flag, money, ts
 
 Row = dict[str, Any]
@@ -62,8 +63,8 @@ class Entry:
 
     def __init__(self, r: Rendered) -> None:
         self.due = r.due
-        self.template: bytes | None = orjson.dumps(r.body) if r.due is not None else None
-        self.raw = orjson.dumps(r.body) if r.due is None else b""
+        self.template: bytes | None = kept_json(r.body) if r.due is not None else None
+        self.raw = kept_json(r.body) if r.due is None else b""
         self.after = self.until = datetime.min  # the instants between which `raw` holds: (after, until]
 
     @property
@@ -75,7 +76,7 @@ class Entry:
         if self.due is None or self.after < now <= self.until:
             return orjson.Fragment(self.raw)
         # no await in here: concurrent requests cannot interleave
-        self.raw = orjson.dumps(self.body(now))
+        self.raw = kept_json(self.body(now))
         hours = rules.countdown(self.due, now)[1]  # hours_to_fulfill = h while due - now lies in [h, h + 1) hours
         self.after = self.due - timedelta(hours=hours + 1)
         self.until = self.due - timedelta(hours=hours) if hours else datetime.max

@@ -15,7 +15,7 @@ from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.products import download, rules, shipping
 from mockwish.merchant.variants.rules import warehouse
 from mockwish.reference import shippable_countries
-from mockwish.store.read_cache import entry_size
+from mockwish.store.read_cache import entry_size, kept_json
 from mockwish.wire.spec import Bool, CsvList, Enum, Id, Int, Json, Num, Str, When, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
 
@@ -87,7 +87,7 @@ def retrieve(call: Call) -> V2Result:
         name = p.get("warehouse_name")
         wh = warehouse(_merchant(call), name) if name else STANDARD  # the hot path reads no merchant row
         variants = store.variants_of(call.conn, mid, [product["id"]])[product["id"]]
-        cached = orjson.dumps(render.product(product, variants, _wallet(call), wh))  # bytes: nothing for the GC
+        cached = kept_json(render.product(product, variants, _wallet(call), wh))  # bytes: nothing for the GC
         cache.put(call.conn, key, cached, entry_size(len(cached)), [("p", mid, product["id"])])
     return V2Result(orjson.Fragment(cached) if call.fmt == "json" else orjson.loads(cached))
 
