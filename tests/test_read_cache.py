@@ -140,3 +140,21 @@ def test_the_cache_is_bounded_in_bytes(tmp_path: Path) -> None:
         assert 0 < cache.bytes <= 60_000 and 0 < len(cache) < len(ids)  # the oldest went first
         assert cached(c, product_key(w, ids[-1])) is not None and cached(c, product_key(w, ids[0])) is None
         assert w.ok("product", "GET", id=ids[0]) == first  # rendered again, the same
+
+
+def test_kept_json_costs_its_length() -> None:
+    """What the cache counts is what it holds: orjson's own result would keep a 16 KiB buffer for 1 KiB of JSON,
+    so a cache bounded at 64 MB of JSON would hold over a gigabyte."""
+    import tracemalloc
+
+    from mockwish.store.read_cache import kept_json
+
+    value = {"Order": {"order_id": "x" * 24, "product_name": "y" * 1000}}
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = [kept_json(value) for _ in range(200)]
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 2 * sum(len(k) for k in kept)
