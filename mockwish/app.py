@@ -182,14 +182,28 @@ def install_error_handlers(app: FastAPI) -> None:
         return render_error(ctx_of(request), WishError("unknown_error"))
 
 
+SANDBOX_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/SandboxError"}}}
+# what the control API's guard answers (mockwish.sandbox.guard), on every /sandbox operation
+SANDBOX_GUARD_RESPONSES = {
+    "401": {"description": "MOCKWISH_SANDBOX_TOKEN is set and X-Sandbox-Token is missing or wrong (code 4000)",
+            "content": SANDBOX_ERROR},
+    "403": {"description": "A Host the control API does not accept, or a state-changing call from a page of "
+                           "another origin (code 4000)", "content": SANDBOX_ERROR},
+}
+
+
 def declare_validation_as_400(schema: dict[str, Any]) -> dict[str, Any]:
-    """Sandbox routes answer bad bodies with 400 and an error envelope (never FastAPI's 422)."""
-    for item in schema.get("paths", {}).values():
+    """Sandbox routes answer bad bodies with 400 and an error envelope (never FastAPI's 422), and declare what
+    the control API's guard may answer."""
+    for path, item in schema.get("paths", {}).items():
         for op in item.values():
             responses = op.get("responses", {}) if isinstance(op, dict) else {}
             if responses.pop("422", None) is not None:
-                responses.setdefault("400", {"description": "Invalid parameter (code 1000)", "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/SandboxError"}}}})
+                responses.setdefault("400", {"description": "Invalid parameter (code 1000)",
+                                             "content": SANDBOX_ERROR})
+            if path.startswith("/sandbox/") and isinstance(op, dict):
+                for status, declared in SANDBOX_GUARD_RESPONSES.items():
+                    responses.setdefault(status, declared)
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)

@@ -180,3 +180,11 @@ def test_the_merchant_api_and_health_ignore_the_host(guarded: TestClient) -> Non
     assert guarded.get("/healthz", headers=hostile).status_code == 200
     assert guarded.get(WISHPOST + "/healthz", headers={"Host": "evil.example:8001"}).status_code == 200
     _refused_host(guarded.get("/sandbox/api/merchants", headers=hostile), "evil.example")
+
+
+def test_openapi_declares_what_the_guard_answers(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    sandbox = [op for path, item in paths.items() if path.startswith("/sandbox/") for op in item.values()]
+    assert sandbox and all({"401", "403"} <= set(op["responses"]) for op in sandbox)
+    product = paths["/api/v2/product"]["get"]["responses"]  # the Merchant API never asks for the sandbox token
+    assert "X-Sandbox-Token" not in str(product)
