@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from mockwish import __version__
 from mockwish.config import Settings
+from mockwish.wire.v2 import public_base_url
 
 ASSETS = Path(__file__).resolve().parent / "reference_ui"
 STATIC = "/docs/static"  # under /docs: the WishPost port passes every /docs path through as it is
@@ -45,10 +46,7 @@ def _root(request: Request) -> str:
 
 
 def base_url(request: Request, settings: Settings) -> str:
-    """The mock's base URL as a client reaches it (no trailing slash); MOCKWISH_PUBLIC_URL wins when set."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    return str(request.base_url).rstrip("/")
+    return public_base_url(request, settings.public_url)
 
 
 def wishpost_port_root(base: str, settings: Settings) -> str | None:

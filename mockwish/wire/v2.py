@@ -57,10 +57,7 @@ class Call:
         return self.principal.merchant_id
 
     def base_url(self) -> str:
-        public = self.ctx.settings.public_url
-        if public:
-            return public.rstrip("/")
-        return str(self.request.base_url).rstrip("/")
+        return public_base_url(self.request, self.ctx.settings.public_url)
 
     def url(self, path: str, query: dict[str, str] | None = None) -> str:
         """An absolute URL on the mock (for download links and result links)."""
@@ -87,6 +84,14 @@ class Call:
         if start > 0:
             out[self.ctx.settings.paging_back_link] = link(max(0, start - limit))
         return out  # a list always carries `paging`, empty on a lone page (supplement 2.2: "without next")
+
+
+def public_base_url(request: Request, public_url: str | None) -> str:
+    """The mock's base URL as a client reaches it, without a trailing slash: MOCKWISH_PUBLIC_URL when set, else
+    the request's own. Every link the mock hands out (paging, downloads, the landing page) starts with it."""
+    if public_url:
+        return public_url.rstrip("/")
+    return str(request.base_url).rstrip("/")
 
 
 def _last_wins(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from starlette.responses import Response
 
+from mockwish.config import Settings
 from mockwish.errors import WishError
 from mockwish.ids import new_hex
 from mockwish.wire.xml import to_xml
@@ -49,8 +50,8 @@ ORDER_FIELDS_DOCUMENTED = 101
 ORDER_FIELDS_MARGIN = 26
 ELEMENTS_PER_ORDER = 1 + ORDER_FIELDS_DOCUMENTED + ORDER_FIELDS_MARGIN  # 128
 DOCUMENT_ELEMENTS = 64
-DEFAULT_MAX_DEPTH = 32
-DEFAULT_MAX_ORDERS = 1000
+DEFAULT_MAX_DEPTH: int = Settings.model_fields["xml_max_depth"].default  # the settings' defaults, not copies
+DEFAULT_MAX_ORDERS: int = Settings.model_fields["wishpost_max_orders_per_request"].default
 
 
 def element_budget(max_orders: int) -> int:

@@ -48,29 +48,24 @@ class FastUpdate:
     booleans), then run on the driver connection of the request's transaction. Building an update() and its
     cache key cost several times the statement itself (profiled on variant/update-inventory)."""
 
-    def __init__(self, table: Any, owner_column: str = "merchant_id") -> None:
+    def __init__(self, table: Any) -> None:
         self.table = table.name
-        self.owner_column = owner_column
         # JSON with orjson (any JSON reads back the same; the stdlib encoder cost more than the UPDATE)
         self.bind = {c.name: _orjson_text if isinstance(c.type, JSON) else c.type.bind_processor(_DIALECT)
                      for c in table.columns}
         self._sql: dict[tuple[str, ...], str] = {}
 
-    def __call__(self, conn: Connection, owner_id: str | None, row_id: str, values: Row) -> int:
-        """Rows changed (0 or 1). `owner_id` None: by id alone (callers that checked the owner already)."""
+    def __call__(self, conn: Connection, merchant_id: str, row_id: str, values: Row) -> int:
+        """Rows changed (0 or 1): the row `row_id` if the merchant owns it."""
         names = tuple(values)
-        sql = self._sql.get((*names, "" if owner_id is None else "owned"))
+        sql = self._sql.get(names)
         if sql is None:
-            where = "id = ?" if owner_id is None else f"id = ? AND {self.owner_column} = ?"
-            sql = f"UPDATE {self.table} SET {', '.join(f'{n} = ?' for n in names)} WHERE {where}"
-            self._sql[(*names, "" if owner_id is None else "owned")] = sql
+            sql = self._sql[names] = (f"UPDATE {self.table} SET {', '.join(f'{n} = ?' for n in names)} "
+                                      "WHERE id = ? AND merchant_id = ?")
         bind = self.bind
         params = [v if v is None or (f := bind[n]) is None else f(v) for n, v in values.items()]
-        params.append(row_id)
-        if owner_id is not None:
-            params.append(owner_id)
         raw = conn.connection.driver_connection
-        return int(raw.execute(sql, params).rowcount)  # type: ignore[union-attr]  # always a sqlite3.Connection here
+        return int(raw.execute(sql, (*params, row_id, merchant_id)).rowcount)  # type: ignore[union-attr]  # always a sqlite3.Connection here
 
 
 _DIALECT = SQLiteDialect_pysqlite()
