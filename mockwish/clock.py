@@ -83,18 +83,6 @@ class Clock:
             self._save()
             return current
 
-    def freeze(self, at: datetime | None = None) -> datetime:
-        return self.apply(at=at, freeze=True)
-
-    def unfreeze(self) -> datetime:
-        return self.apply(freeze=False)
-
-    def set(self, at: datetime) -> datetime:
-        return self.apply(at=at)
-
-    def advance(self, seconds: float) -> datetime:
-        return self.apply(advance_seconds=seconds)
-
     def reset(self) -> None:
         self.apply(reset=True)
 

@@ -11,11 +11,11 @@ from mockwish.clock import Clock, utcnow
 def test_state_survives_a_new_clock_on_the_same_file(tmp_path: Path) -> None:
     state = tmp_path / "mockwish.clock.json"
     a = Clock(state)
-    a.advance(86400)
+    a.apply(advance_seconds=86400)
     b = Clock(state)
     assert abs((b.now() - utcnow()) - timedelta(days=1)) < timedelta(seconds=5)
     at = datetime(2031, 6, 1, 12, 0, 0)
-    b.freeze(at)
+    b.apply(at=at, freeze=True)
     assert Clock(state).now() == at and Clock(state).frozen
     b.reset()
     assert not Clock(state).frozen and abs(Clock(state).now() - utcnow()) < timedelta(seconds=5)
