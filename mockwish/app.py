@@ -96,6 +96,8 @@ def build_context(settings: Settings) -> Ctx:
     read_cache = ReadCache(settings.read_cache_max_bytes)
     # another process's commit (`mockwish seed` or `generate` while serving): what was derived from the store
     timeline.listeners += [read_cache.invalidate, auth.invalidate]
+    # a rolled-back write: what a cache took from its uncommitted rows goes too
+    owner.rollback_listeners += [read_cache.invalidate, auth.invalidate]
     sandbox = SandboxStore(engine, owner, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                            fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=clock,
                            order_policy=order_policy)

@@ -11,6 +11,7 @@ SKU bbb is disabled."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -945,3 +946,50 @@ def test_huge_and_unicode_values(wish: Wish) -> None:
     assert variant(wish, sku)["id"] == v["id"]
     assert wish.ok("variant", "POST", sku=sku)["Variant"]["id"] == v["id"]
     wish.err("variant", 1004, 400, "GET", sku="x\x00y")
+
+
+# ---- the product's last_updated after a variant write (issue 12) -------------------------------------------
+
+def test_a_variant_write_on_a_whole_second_is_in_since_of_that_second(client: TestClient, wish: Wish) -> None:
+    """The fast UPDATE stores a whole second as SQLAlchemy does ("...:05.000000"), so `since` of that second
+    finds the product (sqlite3's own adapter wrote "...:05", which sorts before it)."""
+    from support import freeze
+
+    at = freeze(client)
+    wish.ok("variant/update-inventory", sku="Bottle", inventory=11)
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%S")
+    found = wish.ok("product/multi-get", "GET", since=stamp, limit=250)
+    assert "4ef2858a9795c776ce000120" in [p["Product"]["id"] for p in found]
+    assert on_store(client, lambda conn: conn.exec_driver_sql(
+        "SELECT last_updated FROM product WHERE id = '4ef2858a9795c776ce000120'").scalar()).endswith(".000000")
+
+
+def test_variant_writes_in_one_second_touch_the_product_once(client: TestClient, wish: Wish, advance: Any) -> None:
+    """The product row is rewritten once per second of variant writes; what the wire shows is the same."""
+    from support import freeze
+
+    at = freeze(client)
+    changes = lambda: on_store(client, lambda conn: conn.connection.driver_connection.total_changes)  # noqa: E731
+    wish.ok("variant/update-inventory", sku="Bottle", inventory=1)
+    before = changes()
+    wish.ok("variant/update-inventory", sku="Bottle", inventory=2)
+    assert changes() - before == 1  # the variant alone
+    advance(1)
+    before = changes()
+    wish.ok("variant/update-inventory", sku="Bottle", inventory=3)
+    assert changes() - before == 2  # a new second: the product too
+    product = wish.ok("product", "GET", id="4ef2858a9795c776ce000120")["Product"]
+    assert product["last_updated"] == (at + timedelta(seconds=1)).strftime("%m-%d-%YT%H:%M:%S")
+
+
+def test_fast_datetime_binding_is_sqlalchemys() -> None:
+    from datetime import datetime
+
+    from sqlalchemy import DateTime
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    dialect = SQLiteDialect_pysqlite()
+    theirs = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    for value in (datetime(2026, 12, 7, 10, 0, 5), datetime(2026, 12, 7, 10, 0, 5, 7),
+                  datetime(999, 1, 2, 3, 4, 5, 600), datetime(2026, 1, 1, 23, 59, 59, 999_999)):
+        assert store._datetime_text(value) == theirs(value)

@@ -49,6 +49,9 @@ class StoreOwner:
         self._thread: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._conn: Connection | None = None  # the owner's own connection while it serves
+        # called after a transaction that changed rows was rolled back: what was read from those rows (a
+        # cache that synced mid-transaction) may describe changes that never happened
+        self.rollback_listeners: list[Callable[[], None]] = []
         if isinstance(engine.pool, GuardedStaticPool):
             engine.pool.guard = self._check
         else:  # an engine not made by make_engine (none in mockwish): the same check, from the pool's event
@@ -91,11 +94,26 @@ class StoreOwner:
         connection."""
         conn = self._own()
         if conn is None:
-            with self.engine.begin() as fresh:
-                yield fresh
+            try:
+                with self.engine.begin() as fresh:
+                    yield fresh
+            except BaseException:
+                self._rolled_back()
+                raise
             return
-        with conn.begin():
-            yield conn
+        raw = conn.connection.driver_connection
+        before = raw.total_changes  # type: ignore[union-attr]  # always a sqlite3.Connection here
+        try:
+            with conn.begin():
+                yield conn
+        except BaseException:
+            if raw.total_changes != before:  # type: ignore[union-attr]  # always a sqlite3.Connection here
+                self._rolled_back()
+            raise
+
+    def _rolled_back(self) -> None:
+        for listener in self.rollback_listeners:
+            listener()
 
     def raw(self) -> sqlite3.Connection:
         """The driver connection, for the few hot-path statements that skip SQLAlchemy (PRAGMAs)."""

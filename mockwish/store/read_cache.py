@@ -8,6 +8,10 @@ connection it does not watch), a sandbox reset or seed, and another process's co
 data_version check) empty the whole cache. So a read is never stale, and a write costs the readers of what
 it changed only.
 
+Some entries are kept up to date instead of dropped: an entry put with `follows=(kind, owner)` (an index of
+every order of one merchant, say) gets the keys of that kind and owner that changed, and re-reads them
+(`Follower.follow`); it goes only when it says it cannot follow (too many changes at once).
+
 Bounded: entries are kept in least-recently-used order and the oldest go once their estimated size passes
 `max_bytes` (an entry's size is its rendered JSON plus its bookkeeping: see entry_size)."""
 
@@ -16,7 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import Connection
@@ -39,6 +43,12 @@ def entry_size(nbytes: int) -> int:
     return nbytes + 400
 
 
+class Follower(Protocol):
+    def follow(self, conn: Connection, keys: set[str]) -> int | None:
+        """Re-read `keys` (changed rows of the kind and owner followed) from the store as of now; the new size,
+        or None to be dropped."""
+
+
 class ReadCache:
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.feed = ChangeFeed()
@@ -47,6 +57,7 @@ class ReadCache:
         self._entries: OrderedDict[Hashable, tuple[Any, int, tuple[Tag, ...]]] = OrderedDict()
         self._by_tag: dict[Tag, set[Hashable]] = {}
         self._seen = -1  # the connection's total_changes at the last sync
+        self._followers: dict[tuple[str, str], Hashable] = {}  # (kind, owner) -> the key of its follower entry
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -54,6 +65,7 @@ class ReadCache:
     def invalidate(self) -> None:
         self._entries.clear()
         self._by_tag.clear()
+        self._followers.clear()
         self.bytes = 0
         self.feed.drain()
 
@@ -72,12 +84,30 @@ class ReadCache:
                 pass
             self.invalidate()
             return
+        changed: dict[tuple[str, str], set[str]] = {}
         for kind, owner, key in self.feed.drain():
             if kind == "m":
                 self.invalidate()
                 return
             self._drop_tag((kind, owner, key))
             self._drop_tag((kind, owner, ANY))
+            if (kind, owner) in self._followers:
+                changed.setdefault((kind, owner), set()).add(key)
+        for followed, keys in changed.items():
+            self._follow(conn, self._followers[followed], keys)
+
+    def _follow(self, conn: Connection, key: Hashable, keys: set[str]) -> None:
+        found = self._entries.get(key)
+        if found is None:  # trimmed while another follower grew
+            return
+        value, size, tags = found
+        new_size = value.follow(conn, keys)
+        if new_size is None:
+            self._remove(key)
+            return
+        self._entries[key] = (value, new_size, tags)
+        self.bytes += new_size - size
+        self._trim()
 
     def get(self, key: Hashable) -> Any:
         found = self._entries.get(key)
@@ -86,8 +116,10 @@ class ReadCache:
         self._entries.move_to_end(key)
         return found[0]
 
-    def put(self, conn: Connection, key: Hashable, value: Any, size: int, tags: Iterable[Tag]) -> None:
-        """Keep `value` (made from the store as of the last sync) unless the store changed since."""
+    def put(self, conn: Connection, key: Hashable, value: Any, size: int, tags: Iterable[Tag],
+            follows: tuple[str, str] | None = None) -> None:
+        """Keep `value` (made from the store as of the last sync) unless the store changed since. With
+        `follows` (a tag kind and owner), `value` is a Follower kept up to date with those rows' changes."""
         if conn.connection.driver_connection.total_changes != self._seen:  # type: ignore[union-attr]  # sqlite3
             return
         self._remove(key)
@@ -96,6 +128,11 @@ class ReadCache:
         self.bytes += size
         for tag in tags:
             self._by_tag.setdefault(tag, set()).add(key)
+        if follows is not None:
+            self._followers[follows] = key
+        self._trim()
+
+    def _trim(self) -> None:
         while self.bytes > self.max_bytes and self._entries:
             self._remove(next(iter(self._entries)))
 
@@ -104,6 +141,8 @@ class ReadCache:
         if found is None:
             return
         self.bytes -= found[1]
+        if self._followers and key in self._followers.values():
+            self._followers = {k: v for k, v in self._followers.items() if v != key}
         for tag in found[2]:
             keys = self._by_tag.get(tag)
             if keys is not None:

@@ -49,10 +49,24 @@ class RawParams(dict[str, str]):
             self[k] = v
 
 
+MAX_FIELDS = 10_000
+
+
+def form_pairs(text: str, max_fields: int | None = None) -> list[tuple[str, str]]:
+    """`parse_qsl(text, keep_blank_values=True, max_num_fields=max_fields)`, without its per-field unquoting
+    when nothing is quoted (no % and no +: most of an ERP's requests), where it costs more than the rest."""
+    if "%" in text or "+" in text:
+        return parse_qsl(text, keep_blank_values=True, max_num_fields=max_fields, encoding="utf-8", errors="replace")
+    out = [part.partition("=")[::2] for part in text.split("&") if part]
+    if max_fields is not None and len(out) > max_fields:
+        raise ValueError("Max number of fields exceeded")
+    return out
+
+
 def query_pairs(request: Request) -> list[tuple[str, str]]:
     """The query string's parameters, in order."""
     query = request.scope.get("query_string", b"").decode("utf-8", "replace")  # no URL object: hot path
-    return [(k, _unquote(v)) for k, v in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="replace")]
+    return [(k, _unquote(v)) for k, v in form_pairs(query)]
 
 
 async def read_body(request: Request, max_body: int) -> bytes:
@@ -122,6 +136,6 @@ def _parse_body(body: bytes, ctype: str) -> list[tuple[str, str]]:
     except UnicodeDecodeError:
         text = body.decode("latin-1")
     try:
-        return [(k, _unquote(v)) for k, v in parse_qsl(text, keep_blank_values=True, max_num_fields=10000)]
+        return [(k, _unquote(v)) for k, v in form_pairs(text, MAX_FIELDS)]
     except ValueError as exc:
         raise WishError("invalid_body", kind="application/x-www-form-urlencoded") from exc

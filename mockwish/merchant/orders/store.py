@@ -72,6 +72,9 @@ class Listing:
     extra: str  # conditions after merchant_id = ?
     params: tuple[Any, ...]
     order: str
+    # every order by last_updated, only bounded by [since, upto]: a page of it can come from the merchant's
+    # OrderKeys (orders.keys) instead of the index walk
+    window: tuple[datetime | None, datetime | None] | None = None
 
     @classmethod
     def changed(cls, *, since: datetime | None = None, upto: datetime | None = None, we_only: bool = False,
@@ -79,7 +82,8 @@ class Listing:
         """The orders updated in [since, upto], by last_updated then order id: a stable order for paging, in
         which new and newly changed orders come last."""
         extra, params = _filters(since, upto, we_only, fbw_only)
-        return cls(extra, tuple(params), "last_updated, id")
+        window = (since, upto) if not (we_only or fbw_only) else None
+        return cls(extra, tuple(params), "last_updated, id", window)
 
     @classmethod
     def to_fulfill(cls, *, since: datetime | None = None, we_only: bool = False) -> Listing:

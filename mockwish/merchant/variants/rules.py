@@ -34,6 +34,16 @@ def product_of(conn: Connection, merchant_id: str, variant: dict[str, Any]) -> d
     return product
 
 
+def live_product_id(conn: Connection, merchant_id: str, variant: dict[str, Any]) -> str:
+    """The id of the variant's product, which must not be removed (what product_of checks, reading one
+    column: the hot variant writes need nothing else of the product)."""
+    removed = store.product_removed(conn, merchant_id, variant["product_id"])
+    assert removed is not None  # foreign key
+    if removed:
+        raise WishError("product_removed", id=variant["product_id"])
+    return str(variant["product_id"])
+
+
 def warehouse(merchant: dict[str, Any], name: str | None) -> str:
     """The warehouse a request names (STANDARD when none, or an empty value as clients that send every
     parameter do); unknown names are an error."""
@@ -190,28 +200,28 @@ def update(conn: Connection, merchant: dict[str, Any], wallet: Wallet, variant: 
 
 
 def change_sku(conn: Connection, merchant_id: str, variant: dict[str, Any], new_sku: str, now: datetime) -> None:
-    product = product_of(conn, merchant_id, variant)
+    product_id = live_product_id(conn, merchant_id, variant)
     if new_sku == variant["sku"]:
         return
-    if not sku_free(conn, merchant_id, new_sku, product["id"]):
+    if not sku_free(conn, merchant_id, new_sku, product_id):
         raise WishError("duplicate_sku", sku=new_sku)
     store.update_variant(conn, merchant_id, variant["id"], {"sku": new_sku, "last_updated": now})
-    store.touch_product(conn, merchant_id, product["id"], now)
+    store.touch_product(conn, merchant_id, product_id, now)
 
 
 def set_enabled(conn: Connection, merchant_id: str, variant: dict[str, Any], enabled: bool, now: datetime) -> None:
-    product = product_of(conn, merchant_id, variant)
+    product_id = live_product_id(conn, merchant_id, variant)
     if enabled and variant["removed_by_wish"]:
         raise WishError("variant_removed_by_wish", sku=variant["sku"])
     store.update_variant(conn, merchant_id, variant["id"], {"enabled": enabled, "last_updated": now})
-    store.touch_product(conn, merchant_id, product["id"], now)
+    store.touch_product(conn, merchant_id, product_id, now)
 
 
 def set_inventory(conn: Connection, merchant: dict[str, Any], variant: dict[str, Any], inventory: int,
                   warehouse_name: str | None, now: datetime) -> None:
-    product = product_of(conn, merchant["id"], variant)
+    product_id = live_product_id(conn, merchant["id"], variant)
     wh = warehouse(merchant, warehouse_name)
     stock = {k: dict(v) for k, v in variant["stock"].items()}
     stock.setdefault(wh, {"inventory": 0, "shipping": None, "localized_shipping": None})["inventory"] = inventory
     store.update_variant(conn, merchant["id"], variant["id"], {"stock": stock, "last_updated": now})
-    store.touch_product(conn, merchant["id"], product["id"], now)
+    store.touch_product(conn, merchant["id"], product_id, now)
