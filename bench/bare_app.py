@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+from pathlib import Path
 
 import orjson
 import uvicorn
@@ -34,6 +35,18 @@ async def constant() -> Response:
 async def constant_write() -> Response:
     """The measured write, with the same constant envelope (the form body is not read)."""
     return Response(BODY, media_type="application/json")
+
+
+PAGE_FILE = Path(__file__).parent / "out" / "order-page.json"  # written by bench/run.py before it is asked
+_page: list[bytes] = []
+
+
+@app.get("/bench/order-page")
+async def order_page() -> Response:
+    """The ceiling of the multi-get: the bytes of one real mockwish page, read once, answered with no work."""
+    if not _page:
+        _page.append(PAGE_FILE.read_bytes())
+    return Response(_page[0], media_type="application/json")
 
 
 @app.get("/healthz")
