@@ -55,6 +55,8 @@ from mockwish.wire.ratelimit import RateLimiter
 from mockwish.wire.v2 import mount_v2, render_error
 from mockwish.wishpost import oauth_routes as wishpost_oauth_routes
 from mockwish.wishpost import ops as wishpost_ops
+from mockwish.wishpost.parcels import routes as parcel_routes
+from mockwish.wishpost.parcels.clock import ParcelClock
 from mockwish.wishpost.port import WishPostPort, port_map
 
 
@@ -89,7 +91,8 @@ def build_context(settings: Settings) -> Ctx:
         jobs.register(kind)
     orders = OrderClock()
     order_policy = OrderPolicy.from_settings(settings)
-    timeline = Timeline(jobs, orders)
+    parcels = ParcelClock(settings.wishpost_auto_fulfill, orders, order_policy)
+    timeline = Timeline(jobs, orders, parcels)
     limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds,
                           enabled=settings.rate_limit_enabled, wishpost_limit=settings.wishpost_rate_limit_quota)
     sessions = Sessions()
@@ -103,7 +106,7 @@ def build_context(settings: Settings) -> Ctx:
                            order_policy=order_policy)
     return Ctx(settings=settings, engine=engine, clock=clock, owner=owner, auth=auth, jobs=jobs,
                sandbox=sandbox, limiter=limiter, sessions=sessions, read_cache=read_cache, timeline=timeline,
-               orders=orders, order_policy=order_policy, log=logging.getLogger("mockwish"))
+               orders=orders, order_policy=order_policy, parcels=parcels, log=logging.getLogger("mockwish"))
 
 
 def allowed_methods(request: Request) -> str:
@@ -248,7 +251,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sandbox_apps.router)
     app.include_router(sandbox_transactions.router)
     app.include_router(sandbox_wishpost.router)
-    fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [wishpost_oauth_routes.router])}
+    fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [wishpost_oauth_routes.router,
+                                                                          parcel_routes.router])}
 
     @app.get("/healthz", tags=["Sandbox control"], summary="Liveness")
     @app.head("/healthz", include_in_schema=False)  # HEAD answers like GET, without the body

@@ -59,6 +59,19 @@ class Settings(BaseSettings):
     order_confirmed_delivery_min_total: float = 10.0  # USD; orders at or above need a confirmed-delivery carrier
     order_csv_currency_column: bool = False  # the 2020 CSV layout (Currency Code after Color)
 
+    # WishPost parcels (see README "WishPost parcels"; supplement-wishpost.md 8.1 and 5): the share of new
+    # parcels that goes through Reviewing (no barcode at first), the share of those rejected, when Created or
+    # Reviewing ends (Accepted, or Rejected), then one tracking event per step; the sandbox can force an
+    # outcome per parcel
+    wishpost_review_share: float = 0.2
+    wishpost_reject_share: float = 0.1
+    wishpost_accept_seconds: int = 0  # Created or Reviewing until this long after create_order
+    wishpost_tracking_step_seconds: int = 6 * 3600
+    wishpost_max_tracking_barcodes: int = 10  # per tracking call (the docs' error says 10)
+    wishpost_max_label_barcodes: int = 50  # per generate_label call
+    # fulfil the linked Wish order (carrier WishPost, the parcel's tracking number) once its parcel is Accepted
+    wishpost_auto_fulfill: bool = False
+
     # wire choices where the docs disagree (see README "Wire choices")
     # the merchant doc's examples and the supplement say `previous` (the PHP SDK's pager reads it); `prev`
     # is what the doc's overview prose says, kept for clients written against it

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # these modules import Ctx themselves (directly or through th
     from mockwish.store.read_cache import ReadCache
     from mockwish.timeline import Timeline
     from mockwish.wire.ratelimit import RateLimiter
+    from mockwish.wishpost.parcels.clock import ParcelClock
 
 
 @dataclass
@@ -41,6 +42,10 @@ class Ctx:
     timeline: Timeline  # what the clock settles before every read: jobs, order review and tracking
     orders: OrderClock  # the order clock
     order_policy: OrderPolicy  # built once from the settings
+    parcels: ParcelClock  # WishPost parcels' part of the timeline (auto-fulfilment of linked Wish orders)
+    # the outcomes the sandbox forces on a WishPost user's next parcels, in order ("created", "reviewing",
+    # "rejected"); each create_order takes the ones it needs
+    sandbox_parcel_outcomes: dict[str, list[str]] = field(default_factory=dict)
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("mockwish"))
 
     def store_replaced(self) -> None:
@@ -51,3 +56,4 @@ class Ctx:
         self.limiter.reset()
         self.sessions.clear()
         self.read_cache.invalidate()
+        self.sandbox_parcel_outcomes.clear()

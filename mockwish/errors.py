@@ -373,6 +373,31 @@ REGISTRY.update({e.key: e for e in [
           f"此 API 每{{per_zh}}每{zh}最多调用 {{limit}} 次，请稍后再调用")
       for code, (en, zh) in WISHPOST_RATE_LEVELS.items()],
     _wp("wp_unknown_error", 9000, 500, "unknown", "Unknown Error", "未知错误"),
+    # parcels (supplement-wishpost.md 3-5, 8): request-level refusals of the XML calls answer status 1
+    _wp("wp_too_many_barcodes", 1, 400, "invalid_param",
+        "At most {max} barcodes per request", "一次最多提交{max}个barcode"),
+    _wp("wp_no_barcodes", 1, 400, "missing_param", "No barcode is provided", "未提供barcode"),
+    _wp("wp_unknown_barcode", 1, 400, "not_found", "Invalid Barcode: {barcode}", "无此运单号：{barcode}"),
+    _wp("wp_no_orders", 1, 400, "missing_param", "No order is provided", "未提供订单"),
+    _wp("wp_too_many_orders", 1, 400, "invalid_param",
+        "At most {max} orders per request", "一次最多提交{max}个订单"),
+    _wp("wp_label_not_found", 1, 404, "not_found",
+        "No label found for {name} {value}", "未找到 {name} 为 {value} 的面单"),
+    _wp("wp_invalid_label_param", 1, 400, "invalid_param",
+        "Invalid Param '{param}': {value}", "无效参数 '{param}'：{value}"),
+    # v3 JSON parcel calls (WP-DOC's example texts where it prints one)
+    _wp("wp_no_tracking_ids", 1001, 400, "missing_param",
+        "No valid wish_standard_tracking_ids is provided", "未提供有效的 wish_standard_tracking_ids"),
+    _wp("wp_tracking_id_missing", 1001, 400, "missing_param",
+        "tracking_id must be provided", "必须提供 tracking_id"),
+    _wp("wp_invalid_reason", 1001, 400, "missing_param",
+        "invalid_reason must be provided when cancel_reason_code is {code}",
+        "cancel_reason_code 为 {code} 时必须提供 invalid_reason"),
+    _wp("wp_parcel_not_found", 1000, 400, "not_found",
+        "No order found for wish_standard_tracking_id {id}", "未找到 wish_standard_tracking_id 为 {id} 的订单"),
+    _wp("wp_collection_closed", 1002, 400, "invalid_param",
+        "The collection option can no longer be changed: the order is {state}",
+        "订单已是{state}状态，无法修改揽收信息"),
 ]})
 for _e in REGISTRY.values():  # every entry speaks the locales its API promises (WishPost: en and zh)
     assert set(_e.messages) in (set(LOCALES), set(WISHPOST_LOCALES)), _e.key

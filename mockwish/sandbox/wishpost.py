@@ -24,7 +24,9 @@ class UserOut(BaseModel):
     username: str
     password: str
     display_name: str
-    tokens: list[str]
+    tokens: list[str]  # access tokens that work (Bearer or access_token)
+    api_key: str | None  # the v1 credential (<api_key> on /api/v1/<op>)
+    merchant_id: str | None  # the merchant whose Wish orders the user's parcels ship (linked)
 
 
 _BODIES = bodies(REALM, "WishPost", "WishPost user")

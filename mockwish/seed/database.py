@@ -55,9 +55,11 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
     gen = CatalogueGenerator(rng, fake, ANCHOR)
     doc = doc_fixtures.load(fixtures_dir) if fixtures_dir and (fixtures_dir / "doc_catalogue.json").exists() else None
     n_products = n_variants = 0
+    merchant_ids: list[str] = []
     for plan in PLANS:
         merchant = _merchant_row(plan, gen, fake)
         conn.execute(insert(_T["merchant"]), [merchant])
+        merchant_ids.append(merchant["id"])
         conn.execute(insert(_T["access_token"]), [{
             "token": plan.token, "merchant_id": merchant["id"], "scopes": list(ALL_SCOPES), "app_id": None,
             "created_at": ANCHOR, "expires_at": None, "revoked_at": None}])
@@ -83,7 +85,8 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
     create_app(conn, name=SEED_APP_NAME, redirect_uri=SEED_APP_REDIRECT_URI, public=True,
                scopes=list(ALL_SCOPES), now=ANCHOR, client_id=gen.object_id(),
                client_secret=f"{rng.getrandbits(128):032x}")
-    seed_wishpost(conn, rng=rng, fake=fake, object_id=gen.object_id, anchor=ANCHOR)
+    seed_wishpost(conn, rng=rng, fake=fake, object_id=gen.object_id, anchor=ANCHOR, merchant_ids=merchant_ids,
+                  now=now)
     conn.execute(delete(_T["sandbox_state"]))
     conn.execute(insert(_T["sandbox_state"]), [{"key": "seed", "value": str(seed)},
                                                {"key": "seeded_at", "value": ANCHOR.isoformat()}])

@@ -17,6 +17,9 @@ from mockwish.wishpost.scopes import WISHPOST_SCOPES
 
 DEFAULT_WISHPOST_TOKEN = "an_example_wishpost_token"
 SECOND_WISHPOST_TOKEN = "second_wishpost_token"
+# v1 credentials (`<api_key>` on /api/v1/<op>, 84 characters as WP-DOC sizes them): long-lived tokens too
+DEFAULT_WISHPOST_API_KEY = "an_example_wishpost_api_key_".ljust(84, "0")
+SECOND_WISHPOST_API_KEY = "second_wishpost_api_key_".ljust(84, "0")
 
 
 @dataclass(frozen=True)
@@ -25,11 +28,14 @@ class WishPostUserPlan:
     token: str
     username: str
     password: str
+    api_key: str
 
 
 WISHPOST_PLANS: tuple[WishPostUserPlan, ...] = (
-    WishPostUserPlan("default", DEFAULT_WISHPOST_TOKEN, "wishpost@example.com", "sandbox-password"),
-    WishPostUserPlan("second", SECOND_WISHPOST_TOKEN, "wishpost2@example.com", "sandbox-password"),
+    WishPostUserPlan("default", DEFAULT_WISHPOST_TOKEN, "wishpost@example.com", "sandbox-password",
+                     DEFAULT_WISHPOST_API_KEY),
+    WishPostUserPlan("second", SECOND_WISHPOST_TOKEN, "wishpost2@example.com", "sandbox-password",
+                     SECOND_WISHPOST_API_KEY),
 )
 
 # the ready-made WishPost OAuth app (public, every scope), printed at startup
@@ -40,17 +46,28 @@ _USER = table_of(WishPostUser)
 _TOKEN = table_of(WishPostAccessToken)
 
 
-def seed_wishpost(conn: Connection, *, rng: random.Random, fake: Faker, object_id: Any, anchor: datetime) -> int:
-    """Users, their long-lived tokens (every scope, no expiry) and the seeded app; answers the user count."""
+def seed_wishpost(conn: Connection, *, rng: random.Random, fake: Faker, object_id: Any, anchor: datetime,
+                  merchant_ids: list[str] | None = None, now: datetime | None = None) -> int:
+    """Users (each shipping the Wish orders of the merchant of the same rank: the default user the default
+    merchant's), their long-lived tokens and v1 api keys (every scope, no expiry), the seeded app, and each
+    user's parcels in every state; answers the user count."""
+    from mockwish.seed.parcels import seed_parcels  # only seeding needs the parcel generator
+
+    merchant_ids = merchant_ids or []
     for n, plan in enumerate(WISHPOST_PLANS):
         user_id = object_id()
         created = anchor + timedelta(seconds=n)  # listed in plan order
+        merchant_id = merchant_ids[n] if n < len(merchant_ids) else None
         conn.execute(insert(_USER), [{
             "id": user_id, "username": plan.username, "password": plan.password,
-            "display_name": fake.company().replace(",", "") + " Logistics", "locale": "en", "created_at": created}])
+            "display_name": fake.company().replace(",", "") + " Logistics", "locale": "en",
+            "merchant_id": merchant_id, "created_at": created}])
         conn.execute(insert(_TOKEN), [{
-            "token": plan.token, "user_id": user_id, "scopes": list(WISHPOST_SCOPES), "app_id": None,
-            "created_at": created, "expires_at": None, "revoked_at": None}])
+            "token": token, "user_id": user_id, "scopes": list(WISHPOST_SCOPES), "app_id": None,
+            "created_at": created, "expires_at": None, "revoked_at": None} for token in (plan.token, plan.api_key)])
+        if now is not None:
+            seed_parcels(conn, user_id=user_id, merchant_id=merchant_id, rng=random.Random(rng.getrandbits(32)),
+                         now=now)
     create_app(conn, name=WISHPOST_APP_NAME, redirect_uri=WISHPOST_APP_REDIRECT_URI, public=True, scopes=None,
                now=anchor, client_id=object_id(), client_secret=f"{rng.getrandbits(128):032x}", realm=WISHPOST)
     return len(WISHPOST_PLANS)

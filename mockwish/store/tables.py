@@ -278,6 +278,8 @@ class WishPostUser(SQLModel, table=True):
     password: str
     display_name: str  # the company shown on labels and in account_info
     locale: str = "en"  # default language of error messages when the call sends no `locale`
+    # the Merchant account whose Wish orders this user ships (a parcel naming one of its orders is linked)
+    merchant_id: str | None = Field(default=None, foreign_key="merchant.id")
     created_at: NaiveDatetime
 
 
@@ -327,3 +329,62 @@ class WishPostAccessToken(SQLModel, table=True):
     created_at: NaiveDatetime
     expires_at: NaiveDatetime | None = None  # None: a seeded long-lived token
     revoked_at: NaiveDatetime | None = None
+
+
+# ---- WishPost parcels ------------------------------------------------------------------------------------
+
+class WishPostParcel(SQLModel, table=True):
+    """A logistics order booked with create_order. Its state and tracking are derived from the mock's clock
+    (mockwish.wishpost.parcels.rules.view) from the instants fixed here at creation; only a cancel, a
+    collection option or a sandbox hook writes to it afterwards."""
+
+    __tablename__ = "wishpost_parcel"
+    __table_args__ = (
+        Index("ix_parcel_user_seq", "user_id", "seq"),
+        Index("ix_parcel_barcode", "barcode"),
+        Index("ix_parcel_logistics", "logistics_order_code"),
+    )
+    id: str = Field(primary_key=True, max_length=19)  # the wish_standard_tracking_id: WOSP + 12 digits + ISO3
+    seq: int = Field(unique=True)  # the 12 digits
+    user_id: str = Field(foreign_key="wishpost_user.id")
+    guid: str  # the client's id of the order, returned with the barcode
+    mark: str  # the label group of the create_order request
+    otype: str
+    barcode: str  # the tracking number; "" while a parcel under review has none
+    logistics_order_code: str  # what order_status reports once Accepted
+    reviewed: bool  # went through Reviewing (no barcode at creation)
+    outcome: str  # "accepted" or "rejected": decided at creation, shown once review ends
+    created_at: NaiveDatetime
+    decided_at: NaiveDatetime  # Created/Reviewing end: Accepted (or Rejected) from here
+    step_seconds: int  # between two tracking events once Accepted
+    cancel_requested_at: NaiveDatetime | None = None
+    cancel_reason_code: int | None = None
+    invalid_reason: str | None = None
+    forced_state: str | None = None  # a sandbox hook's state, with its instant in forced_at
+    forced_at: NaiveDatetime | None = None
+    extra_events: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    wish_order_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    merchant_id: str | None = Field(default=None, foreign_key="merchant.id")  # set when linked
+    linked_order_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    auto_fulfilled: bool = False
+    dest_country: str  # ISO2
+    warehouse_code: int | None = None
+    last_mile_carrier: str = ""
+    last_mile_tracking_id: str = ""
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # as sent
+    items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    collection: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class WishPostLabelBatch(SQLModel, table=True):
+    """A group of parcels printed together: a create_order `mark` (the parcels of one or more requests that
+    sent it) or a generate_label `api_orderid`."""
+
+    __tablename__ = "wishpost_label_batch"
+    id: str = Field(primary_key=True, max_length=32)
+    kind: str  # "mark" or "api_orderid"
+    user_id: str = Field(foreign_key="wishpost_user.id", index=True)
+    parcel_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    printlang: int = 1
+    printcode: int = 2
+    created_at: NaiveDatetime

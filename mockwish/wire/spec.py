@@ -234,6 +234,27 @@ class CsvList(Param):
 
 
 @dataclass(frozen=True)
+class NameList(CsvList):
+    """A list of names: a JSON array (a JSON body's list) or a comma separated string (a query string)."""
+
+    def convert(self, raw: str) -> list[str]:
+        text = raw.strip()
+        if not text.startswith("["):
+            return super().convert(text)
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise self.invalid(raw) from exc
+        if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool)
+                                                  for v in value):
+            raise self.invalid(raw)
+        items = [str(v).strip() for v in value if str(v).strip()]
+        if self.max_items is not None and len(items) > self.max_items:
+            raise WishError("too_many_ids", max=self.max_items, param=self.name, count=len(items))
+        return [self.item(i) for i in items] if self.item is not None else items
+
+
+@dataclass(frozen=True)
 class Spec:
     """The parameters of one operation plus the either/or groups the docs declare."""
 

@@ -5,18 +5,15 @@ with the WishPost realm; only the shapes and the codes are WishPost's (supplemen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-import orjson
 
 from mockwish.auth import oauth
 from mockwish.auth.routes import CLIENT  # the same client credentials as the Merchant's old OAuth
 from mockwish.auth.scopes import NONE
 from mockwish.errors import WishError
 from mockwish.wire.format import epoch_seconds, iso_ms
-from mockwish.wire.spec import CsvList, Str, spec
+from mockwish.wire.spec import NameList, Str, spec
 from mockwish.wishpost import scopes as wp_scopes
 from mockwish.wishpost.ops import WishPostRouter, WPCall
 from mockwish.wishpost.users import get_user
@@ -43,23 +40,6 @@ OLD_EXCHANGE = spec(*CLIENT, Str("code", "The authorization code", required=True
                     Str("redirect_uri", "The app's redirect URI", max_len=2000))
 OLD_REFRESH = spec(*CLIENT, Str("refresh_token", "The refresh token", required=True, **_TEXT),
                    Str("grant_type", "'refresh_token'", **_TEXT))
-
-
-@dataclass(frozen=True)
-class NameList(CsvList):
-    """A list of names: a JSON array (the docs' body) or a comma separated string (a query string)."""
-
-    def convert(self, raw: str) -> list[str]:
-        text = raw.strip()
-        if not text.startswith("["):
-            return super().convert(text)
-        try:
-            value = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            raise self.invalid(raw) from exc
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.invalid(raw)
-        return value
 
 
 def _fail(f: oauth.OAuthFailure, grant_type: str | None = None) -> WishError:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from fastapi import FastAPI
 from starlette.requests import ClientDisconnect, Request
@@ -50,6 +51,7 @@ class WPCall:
     request: Request
     now: datetime
     basic: tuple[str, str] | None = None  # client_id, client_secret of an `Authorization: Basic` header
+    root: Element | None = None  # an XML operation's parsed body (create_order reads its <order> elements)
 
     @property
     def user_id(self) -> str:
@@ -57,7 +59,8 @@ class WPCall:
         return self.principal.user_id
 
 
-Handler = Callable[[WPCall], dict[str, Any]]  # answers the endpoint's own keys (flat v3 keys, XML children)
+# answers the endpoint's own keys (flat v3 keys, XML children), or a whole Response (a file)
+Handler = Callable[[WPCall], "dict[str, Any] | Response"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class WPOperation:
     methods: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     tag: str = "WishPost"
+    array_body: str | None = None  # a JSON array body is read as this parameter (cancel_orders, WP-V3)
 
 
 @dataclass
@@ -84,10 +88,11 @@ class WishPostRouter:
 
     def op(self, path: str, *, scope: str, spec: Spec, summary: str, wire: str = "v3", auth: str = "token",
            level: Level = WISHPOST_USER, errors: tuple[str, ...] = (), methods: tuple[str, ...] = ("GET", "POST"),
-           aliases: tuple[str, ...] = (), description: str = "") -> Callable[[Handler], Handler]:
+           aliases: tuple[str, ...] = (), description: str = "", array_body: str | None = None
+           ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self.operations.append(WPOperation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
-                                               wire, auth, level, errors, methods, aliases, self.tag))
+                                               wire, auth, level, errors, methods, aliases, self.tag, array_body))
             return fn
         return register
 
@@ -111,19 +116,24 @@ def as_wishpost(err: WishError, locale: str) -> WishError:
     return WishError("wp_unknown_error")
 
 
-async def read_raw(op: WPOperation, request: Request, max_body: int) -> RawParams:
+async def read_raw(op: WPOperation, request: Request, max_body: int) -> tuple[RawParams, Element | None]:
+    """The request's parameters, and an XML operation's parsed body."""
     if op.wire == "v3":
-        return await read_params(request, max_body)
+        if op.array_body is not None:
+            body = await read_body(request, max_body)
+            if body.lstrip()[:1] == b"[":  # WP-V3's bare array: the list parameter itself
+                return RawParams([*query_pairs(request), (op.array_body, body.decode("utf-8", "replace"))]), None
+        return await read_params(request, max_body), None
     # XML: the query string plus the root's children (a body without XML is read as a form, for curl users)
     body = await read_body(request, max_body)  # read_params below replays it from the request's cache
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if body.lstrip()[:1] != b"<" and ctype in ("application/x-www-form-urlencoded", "application/json"):
-        return await read_params(request, max_body)
+        return await read_params(request, max_body), None
     settings = request.app.state.ctx.settings
     limits = wire_xml.XMLLimits(max_body, settings.xml_max_depth,
                                 wire_xml.element_budget(settings.wishpost_max_orders_per_request))
     root = await wire_xml.parse_async(body, limits)  # bounded work, yielding to the loop between chunks
-    return RawParams([*query_pairs(request), *wire_xml.fields(root).items()])
+    return RawParams([*query_pairs(request), *wire_xml.fields(root).items()]), root
 
 
 def authorization(request: Request) -> tuple[str, str] | None:
@@ -158,6 +168,8 @@ def token_of(request: Request, raw: RawParams) -> str | None:
             raise WishError("wp_bad_auth_header")
         return auth[1]
     token = raw.get("access_token")
+    if (not token or not token.strip()) and "/api/v1/" in request.scope.get(ORIGINAL_PATH, request.url.path):
+        token = raw.get("api_key")  # the v1 alias authenticates with <api_key> (supplement 1)
     return token.strip() if token and token.strip() else None
 
 
@@ -174,7 +186,7 @@ async def handle(op: WPOperation, request: Request) -> Response:
     headers: dict[str, str] = {}
     try:
         try:
-            raw = await read_raw(op, request, ctx.settings.max_body_bytes)
+            raw, root = await read_raw(op, request, ctx.settings.max_body_bytes)
             explicit = raw.get("locale")
             locale = wire_v3.pick_locale(explicit, locale)
             ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
@@ -190,7 +202,7 @@ async def handle(op: WPOperation, request: Request) -> Response:
                     locale = wire_v3.pick_locale(explicit, principal.locale)
                     _count(ctx, op, principal, request, now, headers)
                 params = op.spec.parse(raw)
-                fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic))
+                fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic, root))
         except WishError as err:
             raise as_wishpost(err, locale) from err
     except WishError as err:
@@ -200,6 +212,9 @@ async def handle(op: WPOperation, request: Request) -> Response:
     except Exception:  # never a bare 500 page: a well-formed WishPost 9000
         ctx.log.exception("unhandled error in WishPost %s", op.path)
         return render_error(op.wire, WishError("wp_unknown_error"), locale, now, headers)
+    if isinstance(fields, Response):  # a file (a label PDF) or a body of its own shape (WP-V3's bare array)
+        fields.headers.update(headers)
+        return fields
     if op.wire == "xml":
         return wire_xml.render(wire_xml.ok_body(fields, now), headers)
     return wire_v3.render(wire_v3.ok_body(fields, now), headers=headers)

@@ -51,4 +51,16 @@ def list_users(conn: Connection) -> list[dict[str, Any]]:
     """Every user with the tokens that still work (not revoked), oldest first."""
     users = [dict(r) for r in conn.execute(select(USER).order_by(USER.c.created_at, USER.c.username)).mappings()]
     by_user = oauth.live_tokens(conn, oauth.WISHPOST)
-    return [{**u, "tokens": by_user.get(u["id"], [])} for u in users]
+    out = []
+    for u in users:
+        tokens = by_user.get(u["id"], [])
+        keys = [t for t in tokens if is_api_key(t)]
+        out.append({**u, "tokens": [t for t in tokens if not is_api_key(t)], "api_key": keys[0] if keys else None})
+    return out
+
+
+API_KEY_LENGTH = 83  # v1 api keys are 83-84 characters (WP-DOC); access tokens are 32
+
+
+def is_api_key(token: str) -> bool:
+    return len(token) >= API_KEY_LENGTH

@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element, TreeBuilder
+from xml.sax.saxutils import escape
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -27,7 +28,6 @@ from starlette.responses import Response
 from mockwish.config import Settings
 from mockwish.errors import WishError
 from mockwish.ids import new_hex
-from mockwish.wire.xml import to_xml
 from mockwish.wishpost.wire_v3 import beijing
 
 XML = "application/xml"
@@ -194,6 +194,50 @@ def error_body(err: WishError, locale: str, now: datetime) -> dict[str, Any]:
             "error_message": err.message(locale), "error_ref_id": new_hex(32)}
 
 
+@dataclass(frozen=True)
+class Node:
+    """An element with attributes, text and children, where the answer needs more than <tag>text</tag>:
+    `<barcode guid=".." state="..">..</barcode>`, `<tracks barcode=".."><track>..</track></tracks>`."""
+
+    tag: str
+    text: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: tuple[Node, ...] = ()
+
+
+def _write(out: list[str], tag: str, value: Any) -> None:
+    if isinstance(value, Node):
+        attrs = "".join(f' {k}="{escape(str(v), _ATTR)}"' for k, v in value.attrs.items())
+        if value.text is None and not value.children:
+            out.append(f"<{value.tag}{attrs}></{value.tag}>")
+            return
+        out.append(f"<{value.tag}{attrs}>{escape(value.text or '')}")
+        for child in value.children:
+            _write(out, child.tag, child)
+        out.append(f"</{value.tag}>")
+    elif isinstance(value, list | tuple):
+        for item in value:  # repeated elements of one name
+            _write(out, tag, item)
+    elif isinstance(value, dict):
+        out.append(f"<{tag}>")
+        for k, v in value.items():
+            _write(out, k, v)
+        out.append(f"</{tag}>")
+    else:
+        out.append(f"<{tag}>{'' if value is None else escape(str(value))}</{tag}>")
+
+
+_ATTR = {'"': "&quot;"}
+
+
+def document(body: dict[str, Any]) -> bytes:
+    """`<?xml version="1.0" encoding="utf-8"?><root>...</root>` as live WishPost traffic shows it (supplement
+    3.1); a list value repeats its element, a Node carries attributes."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>']
+    _write(out, "root", body)
+    return "".join(out).encode("utf-8")
+
+
 def render(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     """HTTP 200 whatever the status (no client of the XML API reads anything else)."""
-    return Response(to_xml("root", body), media_type=XML, headers=headers)
+    return Response(document(body), media_type=XML, headers=headers)

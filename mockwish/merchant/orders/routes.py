@@ -13,6 +13,7 @@ from mockwish.merchant.orders.keys import OrderKeys
 from mockwish.store.read_cache import entry_size
 from mockwish.wire.spec import Bool, Enum, Id, Int, Str, When, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
+from mockwish.wishpost.parcels.link import carrier_instants
 
 router = V2Router("Order")
 
@@ -154,6 +155,11 @@ def _shipped(call: Call, rule: Any) -> None:
     changes = rule(o, provider=p["tracking_provider"], tracking_number=p.get("tracking_number"),
                    origin_country_code=p.get("origin_country_code"), ship_note=p.get("ship_note"), now=call.now,
                    policy=_policy(call))
+    # shipped with a linked WishPost parcel's number: both APIs tell one story (parcels.link)
+    instants = carrier_instants(call.conn, call.merchant_id, o["id"], changes["shipping_provider"],
+                                changes["tracking_number"])
+    if instants is not None:
+        changes["tracking_confirm_at"], changes["delivery_confirm_at"] = instants
     store.save(call.conn, o["id"], changes)
     call.ctx.orders.schedule(changes["tracking_confirm_at"])
 

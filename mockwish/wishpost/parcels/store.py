@@ -1,0 +1,116 @@
+"""Parcel and label-batch queries. Every function takes the WishPost user and filters on it: another user's
+parcel answers exactly as one that does not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from mockwish.store.tables import (
+    Order,
+    WishPostLabelBatch,
+    WishPostParcel,
+    WishPostUser,
+    table_of,
+)
+
+P = table_of(WishPostParcel)
+B = table_of(WishPostLabelBatch)
+U = table_of(WishPostUser)
+ORD = table_of(Order)
+Row = dict[str, Any]
+CHUNK = 500  # ids per IN (...): under SQLite's bound-parameter limit
+
+
+def next_seq(conn: Connection) -> int:
+    """The next parcel number (the 12 digits of the WOSP id), over every user: ids are global, as on WishPost."""
+    return int(conn.execute(select(func.coalesce(func.max(P.c.seq), 0))).scalar_one()) + 1
+
+
+def insert_parcels(conn: Connection, rows: list[Row]) -> None:
+    if rows:
+        conn.execute(insert(P), rows)
+
+
+def by_ids(conn: Connection, user_id: str, ids: Sequence[str]) -> dict[str, Row]:
+    """The user's parcels among these WOSP ids."""
+    out: dict[str, Row] = {}
+    for i in range(0, len(ids), CHUNK):
+        for r in conn.execute(select(P).where(P.c.user_id == user_id, P.c.id.in_(ids[i:i + CHUNK]))).mappings():
+            out[r["id"]] = dict(r)
+    return out
+
+
+def by_numbers(conn: Connection, user_id: str, numbers: Sequence[str]) -> dict[str, Row]:
+    """The user's parcels named by tracking number (barcode or logistics order code) or WOSP id, by the name
+    given. A number the client cannot know yet (a parcel still under review) is matched all the same: the
+    caller decides what the parcel's state shows."""
+    out: dict[str, Row] = {}
+    for i in range(0, len(numbers), CHUNK):
+        part = list(numbers[i:i + CHUNK])
+        rows = conn.execute(select(P).where(P.c.user_id == user_id, or_(
+            P.c.id.in_(part), P.c.barcode.in_(part), P.c.logistics_order_code.in_(part)))).mappings()
+        for r in rows:
+            row = dict(r)
+            for key in (row["id"], row["barcode"], row["logistics_order_code"]):
+                if key in part:
+                    out[key] = row
+    return out
+
+
+def by_transactions(conn: Connection, user_id: str, transaction_ids: Sequence[str]) -> list[Row]:
+    """The user's parcels linked to Wish orders of these transactions, oldest first."""
+    order_ids = [r[0] for r in conn.execute(select(ORD.c.id).where(ORD.c.transaction_id.in_(list(transaction_ids))))]
+    if not order_ids:
+        return []
+    rows = conn.execute(select(P).where(P.c.user_id == user_id).order_by(P.c.seq)).mappings()
+    wanted = set(order_ids)
+    return [dict(r) for r in rows if wanted & set(r["wish_order_ids"])]
+
+
+def exists_elsewhere(conn: Connection, user_id: str, number: str) -> bool:
+    """Whether another user has a parcel of this WOSP id or tracking number (cancel result code 2)."""
+    return conn.execute(select(P.c.id).where(P.c.user_id != user_id, or_(
+        P.c.id == number, P.c.barcode == number, P.c.logistics_order_code == number)).limit(1)).first() is not None
+
+
+def save(conn: Connection, parcel_id: str, values: Row) -> None:
+    conn.execute(update(P).where(P.c.id == parcel_id).values(**values))
+
+
+def linked_merchant(conn: Connection, user_id: str) -> str | None:
+    return conn.execute(select(U.c.merchant_id).where(U.c.id == user_id)).scalar()
+
+
+def merchant_orders(conn: Connection, merchant_id: str, order_ids: Sequence[str]) -> dict[str, Row]:
+    """The merchant's orders among these ids: id -> {transaction_id, state}."""
+    rows = conn.execute(select(ORD.c.id, ORD.c.transaction_id, ORD.c.state).where(
+        ORD.c.merchant_id == merchant_id, ORD.c.id.in_(list(order_ids)))).mappings()
+    return {r["id"]: dict(r) for r in rows}
+
+
+def transactions_of(conn: Connection, order_ids: Sequence[str]) -> list[str]:
+    """The Wish transaction ids of these orders, in the order given (one per transaction)."""
+    if not order_ids:
+        return []
+    found = dict(conn.execute(select(ORD.c.id, ORD.c.transaction_id).where(ORD.c.id.in_(list(order_ids)))).all())
+    return list(dict.fromkeys(found[o] for o in order_ids if o in found))
+
+
+# ---- label batches ----------------------------------------------------------------------------------------------
+
+def batch(conn: Connection, user_id: str, batch_id: str, kind: str | None = None) -> Row | None:
+    q = select(B).where(B.c.id == batch_id, B.c.user_id == user_id)
+    if kind is not None:
+        q = q.where(B.c.kind == kind)
+    row = conn.execute(q).mappings().first()
+    return dict(row) if row else None
+
+
+def put_batch(conn: Connection, row: Row) -> None:
+    if conn.execute(select(B.c.id).where(B.c.id == row["id"])).first() is None:
+        conn.execute(insert(B).values(**row))
+    else:
+        conn.execute(update(B).where(B.c.id == row["id"]).values(parcel_ids=row["parcel_ids"]))
