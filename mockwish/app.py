@@ -40,6 +40,7 @@ from mockwish.merchant.products import routes as product_routes
 from mockwish.merchant.variants import bulk
 from mockwish.merchant.variants import routes as variant_routes
 from mockwish.sandbox import apps as sandbox_apps
+from mockwish.sandbox import parcels as sandbox_parcels
 from mockwish.sandbox import routes as sandbox_routes
 from mockwish.sandbox import transactions as sandbox_transactions
 from mockwish.sandbox import wishpost as sandbox_wishpost
@@ -251,6 +252,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sandbox_apps.router)
     app.include_router(sandbox_transactions.router)
     app.include_router(sandbox_wishpost.router)
+    app.include_router(sandbox_parcels.router)
     fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [wishpost_oauth_routes.router,
                                                                           parcel_routes.router])}
 

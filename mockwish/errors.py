@@ -169,6 +169,9 @@ REGISTRY: dict[str, ErrorDef] = {e.key: e for e in [
     _d("job_not_found", 1004, 400, "not_found",
        "No '{kind}' Found with id: '{id}'", "未找到 id 为 '{id}' 的 '{kind}'",
        "Aucun '{kind}' trouvé avec id : '{id}'", "Kein '{kind}' mit id: '{id}' gefunden"),
+    _d("record_not_found", 1004, 404, "not_found",  # the sandbox control API's own records (parcels, users)
+       "No {kind} found with id: '{id}'", "未找到 id 为 '{id}' 的 {kind}",
+       "Aucun {kind} trouvé avec id : '{id}'", "Kein {kind} mit id: '{id}' gefunden"),
     _d("endpoint_not_found", 1004, 404, "not_found",
        "No endpoint found at '{path}'", "未找到端点 '{path}'",
        "Aucun point d'accès à '{path}'", "Kein Endpunkt unter '{path}'"),

@@ -43,6 +43,12 @@ def by_ids(conn: Connection, user_id: str, ids: Sequence[str]) -> dict[str, Row]
     return out
 
 
+def any_by_id(conn: Connection, parcel_id: str) -> Row | None:
+    """A parcel of any user (the sandbox's hooks)."""
+    row = conn.execute(select(P).where(P.c.id == parcel_id)).mappings().first()
+    return dict(row) if row else None
+
+
 def by_numbers(conn: Connection, user_id: str, numbers: Sequence[str]) -> dict[str, Row]:
     """The user's parcels named by tracking number (barcode or logistics order code) or WOSP id, by the name
     given. A number the client cannot know yet (a parcel still under review) is matched all the same: the
