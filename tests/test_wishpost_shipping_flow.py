@@ -18,12 +18,12 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 from starlette.testclient import TestClient
+from wishpost_support import DEFAULT_WISHPOST_TOKEN, basic, bearer
 
 from mockwish.app import create_app as make_app
 from mockwish.config import Settings
 from mockwish.wishpost.parcels.generate import fields_for
 from support import DEFAULT_TOKEN, Wish, freeze, on_store
-from wishpost_support import DEFAULT_WISHPOST_TOKEN, basic, bearer
 
 STEP = 6 * 3600  # the default wishpost_tracking_step_seconds
 TEST_REDIRECT = "http://localhost:8765/wishpost/callback"
