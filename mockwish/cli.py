@@ -109,16 +109,22 @@ def reset(data_dir: Annotated[Path | None, typer.Option(help="Data directory (MO
 
 @cli.command()
 def generate(
-    merchant: Annotated[str, typer.Option(help="Access token, merchant id or username of the merchant")],
-    count: Annotated[int, typer.Option(help="Number of orders, 1 to 10000")] = 1,
-    state: Annotated[list[str] | None, typer.Option(help="Order state (repeat for an even mix); default APPROVED")
+    merchant: Annotated[str | None, typer.Option(help="Access token, merchant id or username of the merchant")
+                        ] = None,
+    wishpost: Annotated[str | None, typer.Option(help="WishPost parcels instead of orders: access token, user id "
+                                                      "or username of the WishPost user")] = None,
+    count: Annotated[int, typer.Option(help="Number of orders (1 to 10000) or parcels (1 to 2000)")] = 1,
+    state: Annotated[list[str] | None, typer.Option(help="Order state (repeat for an even mix); default APPROVED. "
+                                                         "With --wishpost: the parcels' state, default accepted")
                      ] = None,
+    channel: Annotated[str | None, typer.Option(help="With --wishpost: the parcels' otype (default a mix)")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Same seed, same orders (new ids)")] = None,
     country: Annotated[str | None, typer.Option(help="Buyers' country, ISO 3166 alpha-2")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Data directory (MOCKWISH_DATA_DIR)")] = None,
 ) -> None:
-    """Generate test orders from the merchant's catalogue (as POST /sandbox/api/transactions): prints the
-    order ids, one a line, then a summary on stderr. Orders are timed on the mock's clock (kept beside the
+    """Generate test orders from the merchant's catalogue (as POST /sandbox/api/transactions), or with
+    --wishpost parcels for a WishPost user (as POST /sandbox/api/wishpost/parcels): prints the order ids (or
+    WOSP ids), one a line, then a summary on stderr. Everything is timed on the mock's clock (kept beside the
     database, so a serving mockwish and this command share it)."""
     from sqlalchemy import or_, select
 
@@ -127,8 +133,14 @@ def generate(
     from mockwish.merchant.orders.generate import generate as generate_orders
     from mockwish.store.tables import AccessToken, Merchant, table_of
 
+    if (merchant is None) == (wishpost is None):
+        typer.echo("error: give --merchant (orders) or --wishpost (parcels)", err=True)
+        raise typer.Exit(2)
     ctx = build_context(_settings(data_dir=data_dir))
     ctx.sandbox.prepare()
+    if wishpost is not None:
+        _generate_parcels(ctx, wishpost, count, state[0] if state else "accepted", channel, seed)
+        return
     m, t = table_of(Merchant), table_of(AccessToken)
     now = ctx.clock.now()
     with ctx.owner.begin() as conn:
@@ -147,6 +159,38 @@ def generate(
     typer.echo("\n".join(made.order_ids))
     typer.echo(f"generated {len(made.order_ids)} orders in {len(made.transaction_ids)} transactions for merchant "
                f"{found} into {ctx.settings.db_url}", err=True)
+
+
+def _generate_parcels(ctx: Any, user: str, count: int, state: str, channel: str | None, seed: int | None) -> None:
+    import random
+
+    from sqlalchemy import or_, select
+
+    from mockwish.errors import WishError
+    from mockwish.store.tables import WishPostAccessToken, WishPostUser, table_of
+    from mockwish.wishpost.parcels import generate as parcels
+    from mockwish.wishpost.parcels.rules import Policy
+    from mockwish.wishpost.parcels.store import linked_merchant
+
+    u, t = table_of(WishPostUser), table_of(WishPostAccessToken)
+    s = ctx.settings
+    policy = Policy(s.wishpost_review_share, s.wishpost_reject_share, s.wishpost_accept_seconds,
+                    s.wishpost_tracking_step_seconds, s.seed)
+    with ctx.owner.begin() as conn:
+        found = conn.execute(select(u.c.id).where(or_(u.c.id == user, u.c.username == user))).scalar() \
+            or conn.execute(select(t.c.user_id).where(t.c.token == user)).scalar()
+        if found is None:
+            typer.echo(f"error: no WishPost user with token, id or username {user!r}", err=True)
+            raise typer.Exit(2)
+        try:
+            rows = parcels.make_parcels(conn, user_id=found, merchant_id=linked_merchant(conn, found), count=count,
+                                        now=ctx.clock.now(), policy=policy, state=state, channel=channel,
+                                        rng=random.Random(seed if seed is not None else random.getrandbits(64)))
+        except WishError as err:
+            typer.echo(f"error: {err.message('en')}", err=True)
+            raise typer.Exit(2) from None
+    typer.echo("\n".join(r["id"] for r in rows))
+    typer.echo(f"generated {len(rows)} {state} parcels for WishPost user {found} into {s.db_url}", err=True)
 
 
 @cli.command()

@@ -377,6 +377,29 @@ def test_cli_generate(tmp_path: Path) -> None:
     assert worse.exit_code == 2 and "error" in worse.output
 
 
+def test_cli_generate_wishpost_parcels(tmp_path: Path) -> None:
+    """`mockwish generate --wishpost USER` makes parcels as the sandbox does: the WOSP ids on stdout, served by
+    order_status in the state asked for."""
+    env = {"MOCKWISH_PRODUCTS_PER_MERCHANT": "10"}
+    out = CliRunner().invoke(cli, ["generate", "--wishpost", "wishpost@example.com", "--count", "2", "--state",
+                                   "shipping", "--seed", "3", "--data-dir", str(tmp_path)], env=env)
+    assert out.exit_code == 0, out.output
+    ids = re.findall(r"^WOSP\d{12}[A-Z]{3}$", out.output, re.M)
+    assert len(ids) == 2 and "generated 2 shipping parcels" in out.output
+    with TestClient(create_app(Settings(data_dir=tmp_path, products_per_merchant=10,
+                                        sandbox_allowed_hosts="testserver"))) as c:
+        r = c.post("/wishpost/api/v3/order_status", json={"access_token": "an_example_wishpost_token",
+                                                          "wish_standard_tracking_ids": ids}).json()
+        assert [o["state_name"] for o in r["orders"]] == ["Shipping", "Shipping"]
+    neither = CliRunner().invoke(cli, ["generate", "--data-dir", str(tmp_path)], env=env)
+    assert neither.exit_code == 2 and "--merchant" in neither.output
+    nobody = CliRunner().invoke(cli, ["generate", "--wishpost", "nobody", "--data-dir", str(tmp_path)], env=env)
+    assert nobody.exit_code == 2 and "no WishPost user" in nobody.output
+    bad = CliRunner().invoke(cli, ["generate", "--wishpost", "wishpost@example.com", "--state", "lost",
+                                   "--data-dir", str(tmp_path)], env=env)
+    assert bad.exit_code == 2 and "error" in bad.output
+
+
 def test_cli_generate_beside_a_server_uses_its_clock(tmp_path: Path) -> None:
     """`mockwish generate` next to a serving mockwish whose clock was moved: the server serves the new
     orders at once, stamped with its mock time, and its `since` polling finds them."""
