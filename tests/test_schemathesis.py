@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from schemathesis.config import SchemathesisConfig
+from wishpost_support import DEFAULT_WISHPOST_TOKEN
 
 from mockwish.app import create_app
 from mockwish.config import Settings
@@ -36,4 +37,25 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 @pytest.mark.slow
 @schema.parametrize()
 def test_api(case: schemathesis.Case) -> None:
+    case.call_and_validate()
+
+
+# the WishPost v3 JSON operations with a WishPost token (the run above sends the Merchant token, which
+# WishPost refuses): parcels, order status, cancels, OAuth test and scopes. A call without a token answers
+# 1001 "Required Param 'access_token' Missing" with HTTP 400, as supplement-wishpost.md 6 maps 1001 (the
+# token is a body parameter on WishPost): the check that wants 401 for a request stripped of its credentials
+# does not apply.
+WISHPOST_CONFIG = SchemathesisConfig.from_dict({
+    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "413", "429"]},
+               "ignored_auth": {"enabled": False}},
+    "generation": {"max-examples": 30},
+    "auth": {"openapi": {"bearer": {"bearer": DEFAULT_WISHPOST_TOKEN}}},
+})
+wishpost_schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=WISHPOST_CONFIG).include(
+    path_regex=r"^/wishpost/api/v3/")
+
+
+@pytest.mark.slow
+@wishpost_schema.parametrize()
+def test_wishpost_api(case: schemathesis.Case) -> None:
     case.call_and_validate()

@@ -26,8 +26,9 @@ from mockwish.wishpost.users import get_user
 router = APIRouter(prefix="/sandbox/api/wishpost", tags=["Sandbox control"])
 _U = table_of(WishPostUser)
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Invalid parameter (1000), missing parameter (1001) or not found (1004)"},
-    401: {"description": "The Bearer token is not a WishPost token that works"}}
+    400: {"description": "Invalid parameter (1000) or missing parameter (1001)"},
+    401: {"description": "The Bearer token is not a WishPost token that works"},
+    404: {"description": "No such parcel or WishPost user (1004)"}}
 State = Literal["created", "reviewing", "accepted", "shipping", "completed", "rejected", "canceled", "invalid"]
 Outcome = Literal["created", "reviewing", "rejected"]
 

@@ -43,8 +43,11 @@ def responses_for(op: WPOperation) -> dict[int | str, dict[str, Any]]:
             lines_by_status[d.status].append(line)
     if op.wire == "xml":  # every XML answer is HTTP 200; the code is in <status>
         every = "; ".join(line for lines in lines_by_status.values() for line in lines)
+        content: dict[str, Any] = {"application/xml": {"schema": {"type": "string"}}}
+        if op.file_type:  # the file itself on success, an XML error document otherwise
+            content[op.file_type] = {"schema": {"type": "string", "format": "binary"}}
         return {200: {"description": f"<root> with <status>0</status>, or the error code in <status>: {every}",
-                      "content": {"application/xml": {"schema": {"type": "string"}}}}}
+                      "content": content}}
     out: dict[int | str, dict[str, Any]] = {
         200: {"description": "Success (code 0): flat body", "content": {"application/json": {"schema": V3_BODY}}}}
     for status, lines in sorted(lines_by_status.items()):
@@ -72,7 +75,12 @@ def operation_docs(op: WPOperation, method: str) -> dict[str, Any]:
                                 "schema": {"type": "string"}}]  # other schemes are ignored (WP-V3's sample)
     elif op.wire == "v3":  # an XML call answers HTTP 200 whatever its token: the token is a body child there
         extra["security"] = [{"bearer": []}, {"access_token": []}]
-    if op.wire == "xml":
+    if op.wire == "xml" and method == "GET":  # download_label: a link the client follows
+        # any text is accepted as for every XML call (a bad value is a code in <status>, with HTTP 200)
+        free = [{**p, "required": False, "schema": {"type": "string"},
+                 "description": f"{p['description']} (type: {p['schema'].get('type', 'string')})"} for p in params]
+        extra["parameters"] = [*extra.get("parameters", []), *free, {**LOCALE, "in": "query", "required": False}]
+    elif op.wire == "xml":
         xml_props = {**props, "locale": LOCALE["schema"]}
         if op.auth != "none":
             xml_props["access_token"] = {"type": "string"}
@@ -80,9 +88,10 @@ def operation_docs(op: WPOperation, method: str) -> dict[str, Any]:
         # parameter or a malformed body is a code in <status>), so the body is documented as free text with
         # its expected children named here
         children = "".join(f"<{name}>…</{name}>" for name in xml_props)
+        example = op.xml_example or f"<root>{children}</root>"
         extra["requestBody"] = {"required": False, "content": {"application/xml": {"schema": {
-            "type": "string", "description": f"<root>{children}</root> (required: {', '.join(required) or 'none'})",
-            "example": f"<root>{children}</root>"}}}}
+            "type": "string", "description": f"{example} (required: {', '.join(required) or 'none'})",
+            "example": example}}}}
     elif method == "GET":
         extra["parameters"] = [*extra.get("parameters", []), *params, {**LOCALE, "in": "query", "required": False}]
     else:

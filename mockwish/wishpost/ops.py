@@ -79,6 +79,8 @@ class WPOperation:
     aliases: tuple[str, ...] = ()
     tag: str = "WishPost"
     array_body: str | None = None  # a JSON array body is read as this parameter (cancel_orders, WP-V3)
+    xml_example: str = ""  # an XML operation's request as the docs show it (for /openapi.json)
+    file_type: str | None = None  # the media type of a file the operation answers on success (a label PDF)
 
 
 @dataclass
@@ -88,11 +90,12 @@ class WishPostRouter:
 
     def op(self, path: str, *, scope: str, spec: Spec, summary: str, wire: str = "v3", auth: str = "token",
            level: Level = WISHPOST_USER, errors: tuple[str, ...] = (), methods: tuple[str, ...] = ("GET", "POST"),
-           aliases: tuple[str, ...] = (), description: str = "", array_body: str | None = None
-           ) -> Callable[[Handler], Handler]:
+           aliases: tuple[str, ...] = (), description: str = "", array_body: str | None = None,
+           xml_example: str = "", file_type: str | None = None) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self.operations.append(WPOperation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
-                                               wire, auth, level, errors, methods, aliases, self.tag, array_body))
+                                               wire, auth, level, errors, methods, aliases, self.tag, array_body,
+                                               xml_example, file_type))
             return fn
         return register
 

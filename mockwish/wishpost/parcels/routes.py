@@ -57,6 +57,33 @@ def label_urls(call: WPCall, mark: str) -> dict[str, str]:
             "PDF_15_EN_URL": url("15", False)}
 
 
+# the requests as WP-DOC shows them (shortened), for /openapi.json
+CREATE_EXAMPLE = (
+    '<?xml version="1.0" ?><orders><access_token>an_example_wishpost_token</access_token><mark/><bid>0</bid>'
+    "<order><guid>12345</guid><otype>36-1</otype><from>ZENG WEI</from><sender_province>GUANGDONG</sender_province>"
+    "<sender_city>SHENZHEN</sender_city><sender_addres>756 ROOM 2 DANYUAN MEILONGYUAN LONGHUA</sender_addres>"
+    "<sender_phone>18620352867</sender_phone><pickup_from_local>曾伟</pickup_from_local>"
+    "<pickup_phone>18620352867</pickup_phone><pickup_addres_local>龙华区美龙苑</pickup_addres_local>"
+    "<pickup_province_local>广东省</pickup_province_local><pickup_city_local>深圳市</pickup_city_local>"
+    "<to>Kalynn Stiles</to><recipient_addres>25380 County Rd. 21A</recipient_addres>"
+    "<recipient_country>United States</recipient_country><recipient_country_short>US</recipient_country_short>"
+    "<recipient_province>California</recipient_province><recipient_city>Esparto</recipient_city>"
+    "<recipient_postcode>95627</recipient_postcode><recipient_phone>(530)787-3999</recipient_phone>"
+    "<type_no>5</type_no><doorpickup>1</doorpickup><product_items><product_item>"
+    "<wish_order_id>5a80417edf3b162557f66545</wish_order_id><product_item_name>LED light</product_item_name>"
+    "<product_item_name_chinese>发光二极管</product_item_name_chinese><product_item_num>3</product_item_num>"
+    "<product_item_weight>0.15</product_item_weight><product_item_single_price>2</product_item_single_price>"
+    "<product_item_has_battery>0</product_item_has_battery><product_item_product_url>"
+    "https://www.wish.com/c/561f48726475cc5873cda03e</product_item_product_url></product_item></product_items>"
+    "</order></orders>")
+LABEL_EXAMPLE = ('<?xml version="1.0" ?><root><access_token>an_example_wishpost_token</access_token>'
+                 "<printlang>1</printlang><printcode>2</printcode><barcodes><barcode>01922451085</barcode>"
+                 "<barcode>RQ990073255CN</barcode></barcodes></root>")
+TRACKING_EXAMPLE = ('<?xml version="1.0" ?><tracks><access_token>an_example_wishpost_token</access_token>'
+                    "<language>cn</language><track><barcode>85632702094</barcode></track>"
+                    "<track><barcode>RW022229594CN</barcode></track></tracks>")
+
+
 # ---- create_order ----------------------------------------------------------------------------------------------
 
 def _texts(element: Element) -> dict[str, str]:
@@ -81,7 +108,7 @@ def read_orders(root: Element | None) -> list[tuple[dict[str, str], list[dict[st
            spec=spec(TOKEN, API_KEY, Str("mark", "A previous answer's mark: the labels go into the same PDF",
                                          max_len=50), Int("bid", "A submission id of the caller's", low=0,
                                                           high=99_999)),
-           errors=("wp_no_orders", "wp_too_many_orders"))
+           errors=("wp_no_orders", "wp_too_many_orders"), xml_example=CREATE_EXAMPLE)
 def create_order(call: WPCall) -> dict[str, Any]:
     """`<orders>` (or `<root>`) with the token, `<mark/>`, `<bid>` and one `<order>` per parcel, in the
     `<product_items>` form or the legacy flat goods fields. Per order: `wish_standard_tracking_id` and
@@ -162,7 +189,7 @@ def _barcodes(root: Element | None, raw: dict[str, str]) -> list[str]:
            spec=spec(TOKEN, API_KEY, Int("printlang", "1 English, 2 the recipient country's language", low=1,
                                          high=2),
                      Int("printcode", "1 A4, 2 4x4 in (10x10 cm), 3 4x2 in (DLP)", low=1, high=3)),
-           errors=("wp_no_barcodes", "wp_too_many_barcodes", "wp_unknown_barcode"))
+           errors=("wp_no_barcodes", "wp_too_many_barcodes", "wp_unknown_barcode"), xml_example=LABEL_EXAMPLE)
 def generate_label(call: WPCall) -> dict[str, Any]:
     """`<barcodes><barcode>..</barcode></barcodes>` (at most 50): a `PDF_URL` to download_label with an
     `api_orderid`."""
@@ -203,7 +230,7 @@ def _known_number(parcel: dict[str, Any], number: str, now: datetime) -> bool:
                      Bool("use_local", "true: the recipient's language"),
                      Str("mark", "A create_order mark", max_len=50),
                      Str("api_orderid", "A generate_label api_orderid", max_len=50)),
-           errors=("wp_label_not_found", "wp_invalid_label_param"))
+           errors=("wp_label_not_found", "wp_invalid_label_param"), file_type="application/pdf")
 def download_label(call: WPCall) -> Response:
     """The PDF (`application/pdf`), one label per parcel; an unknown mark or api_orderid answers XML status 1."""
     p = call.params
@@ -233,7 +260,7 @@ def download_label(call: WPCall) -> Response:
 @router.op("/api/v2/tracking", scope=TRACKING_READ, wire="xml", methods=("POST",), level=WISHPOST_IP_USER_300,
            aliases=("/api/v1/tracking",), summary="Tracking events of up to 10 barcodes",
            spec=spec(TOKEN, API_KEY, Str("language", "cn or en (any case)", max_len=8)),
-           errors=("wp_no_barcodes", "wp_too_many_barcodes"))
+           errors=("wp_no_barcodes", "wp_too_many_barcodes"), xml_example=TRACKING_EXAMPLE)
 def tracking(call: WPCall) -> dict[str, Any]:
     """`<tracks>` with `<language>` and `<track><barcode>..</barcode></track>` (at most 10): one `<tracks
     barcode=..>` per barcode with its `<track>` events; an unknown barcode has an `error_message` attribute."""
