@@ -91,7 +91,7 @@ class Authenticator:
             raise WishError(keys["revoked"])
         if principal.expires_at is not None and principal.expires_at <= now:
             raise WishError(keys["expired"])
-        if scope and scope not in principal.scopes:
+        if scope and not any(s in principal.scopes for s in scope.split("|")):  # "a|b": either will do
             raise WishError(keys["scope"])
         return principal
 

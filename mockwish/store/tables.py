@@ -381,9 +381,10 @@ class WishPostLabelBatch(SQLModel, table=True):
     sent it) or a generate_label `api_orderid`."""
 
     __tablename__ = "wishpost_label_batch"
-    id: str = Field(primary_key=True, max_length=32)
+    # a mark is the user's own label group: two users sending the same mark ("0", say) keep theirs apart
+    user_id: str = Field(foreign_key="wishpost_user.id", primary_key=True)
+    id: str = Field(primary_key=True, max_length=50)
     kind: str  # "mark" or "api_orderid"
-    user_id: str = Field(foreign_key="wishpost_user.id", index=True)
     parcel_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     printlang: int = 1
     printcode: int = 2

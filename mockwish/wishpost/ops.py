@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,7 @@ class WPCall:
     now: datetime
     basic: tuple[str, str] | None = None  # client_id, client_secret of an `Authorization: Basic` header
     root: Element | None = None  # an XML operation's parsed body (create_order reads its <order> elements)
+    locale: str = "en"  # the language the pipeline answers in (the `locale` parameter, else the user's)
 
     @property
     def user_id(self) -> str:
@@ -81,6 +83,7 @@ class WPOperation:
     array_body: str | None = None  # a JSON array body is read as this parameter (cancel_orders, WP-V3)
     xml_example: str = ""  # an XML operation's request as the docs show it (for /openapi.json)
     file_type: str | None = None  # the media type of a file the operation answers on success (a label PDF)
+    error_fields: tuple[tuple[str, Any], ...] = ()  # keys a v3 error body carries too (WP-DOC: "orders": [])
 
 
 @dataclass
@@ -91,11 +94,12 @@ class WishPostRouter:
     def op(self, path: str, *, scope: str, spec: Spec, summary: str, wire: str = "v3", auth: str = "token",
            level: Level = WISHPOST_USER, errors: tuple[str, ...] = (), methods: tuple[str, ...] = ("GET", "POST"),
            aliases: tuple[str, ...] = (), description: str = "", array_body: str | None = None,
-           xml_example: str = "", file_type: str | None = None) -> Callable[[Handler], Handler]:
+           xml_example: str = "", file_type: str | None = None, error_fields: dict[str, Any] | None = None
+           ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self.operations.append(WPOperation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
                                                wire, auth, level, errors, methods, aliases, self.tag, array_body,
-                                               xml_example, file_type))
+                                               xml_example, file_type, tuple((error_fields or {}).items())))
             return fn
         return register
 
@@ -176,6 +180,12 @@ def token_of(request: Request, raw: RawParams) -> str | None:
     return token.strip() if token and token.strip() else None
 
 
+def _language(raw: RawParams) -> str | None:
+    """tracking's `<language>` (CN or EN, any case) is the call's language when no `locale` is sent."""
+    language = (raw.get("language") or "").strip().lower()
+    return {"cn": "zh", "zh": "zh", "en": "en"}.get(language)
+
+
 def _per(window: int) -> tuple[str, str]:
     return ("minute", "分钟") if window == 60 else (f"{window} seconds", f"{window} 秒")
 
@@ -190,7 +200,7 @@ async def handle(op: WPOperation, request: Request) -> Response:
     try:
         try:
             raw, root = await read_raw(op, request, ctx.settings.max_body_bytes)
-            explicit = raw.get("locale")
+            explicit = raw.get("locale") or _language(raw)
             locale = wire_v3.pick_locale(explicit, locale)
             ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
             with ctx.owner.begin() as conn:
@@ -205,16 +215,16 @@ async def handle(op: WPOperation, request: Request) -> Response:
                     locale = wire_v3.pick_locale(explicit, principal.locale)
                     _count(ctx, op, principal, request, now, headers)
                 params = op.spec.parse(raw)
-                fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic, root))
+                fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic, root, locale))
         except WishError as err:
             raise as_wishpost(err, locale) from err
     except WishError as err:
-        return render_error(op.wire, err, locale, now, headers)
+        return render_error(op.wire, err, locale, now, headers, op.error_fields)
     except ClientDisconnect:  # the client left mid-body: nobody to answer, nothing to report
         return client_gone(ctx.log, request.url.path)
     except Exception:  # never a bare 500 page: a well-formed WishPost 9000
         ctx.log.exception("unhandled error in WishPost %s", op.path)
-        return render_error(op.wire, WishError("wp_unknown_error"), locale, now, headers)
+        return render_error(op.wire, WishError("wp_unknown_error"), locale, now, headers, op.error_fields)
     if isinstance(fields, Response):  # a file (a label PDF) or a body of its own shape (WP-V3's bare array)
         fields.headers.update(headers)
         return fields
@@ -237,10 +247,13 @@ def _count(ctx: Ctx, op: WPOperation, principal: WishPostPrincipal, request: Req
         raise WishError(f"wp_rate_limited_{op.level.code}", limit=quota.limit, per=per, per_zh=per_zh)
 
 
-def render_error(wire: str, err: WishError, locale: str, now: datetime,
-                 headers: dict[str, str] | None = None) -> Response:
+def render_error(wire: str, err: WishError, locale: str, now: datetime, headers: dict[str, str] | None = None,
+                 extra: tuple[tuple[str, Any], ...] = ()) -> Response:
     if wire == "xml":
         return wire_xml.render(wire_xml.error_body(err, locale, now), headers)
+    if extra:  # the operation's own keys, empty, as its documented error example shows them
+        body = {**wire_v3.error_body(err, locale, now), **{k: deepcopy(v) for k, v in extra}}
+        return wire_v3.render(body, err.status, headers)
     return wire_v3.render_error(err, locale, now, headers)
 
 

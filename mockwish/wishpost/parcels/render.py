@@ -97,8 +97,9 @@ def status_object(call: WPCall, row: dict[str, Any], view: rules.View) -> dict[s
         "PDF_10_LCL_URL": urls.get("PDF_10_LCL_URL", ""), "PDF_10_EN_URL": urls.get("PDF_10_EN_URL", ""),
         "dest_warehouse_code": code, "dest_warehouse_name": name, "hub_warehouse_code": "",
         "dest_warehouse_address_cn": _address(address, name),
-        "doorpickup": int(row["collection"].get("doorpickup", row["fields"].get("doorpickup") or 0) or 0),
-        "pickup_service": str(row["collection"].get("pickup_service", row["fields"].get("pickup_service", ""))),
+        # the collection option the client confirmed (order/collection_option/confirm), once there is one: an
+        # order that never had one answers WP-DOC's keys exactly
+        **({"collection_option": row["collection"]} if row["collection"] else {}),
     }
 
 
@@ -118,8 +119,8 @@ def cancel_failure(code: int) -> dict[str, Any]:
     return {"cancel_result_code": code, "cancel_result_message": reference.CANCEL_RESULTS[code]}
 
 
-def cancel_accepted(reason_code: int) -> dict[str, Any]:
-    return {"cancel_result_code": 0, "cancel_result_message": CANCELLING, "cancel_reason_code": reason_code}
+def cancel_accepted() -> dict[str, Any]:
+    return {"cancel_result_code": 0, "cancel_result_message": CANCELLING}
 
 
 def label_parcel(row: dict[str, Any], now: datetime) -> labels.LabelParcel:

@@ -92,8 +92,10 @@ class Draft:
 
 
 def _int(fields: dict[str, str], name: str, allowed: Iterable[int] | None = None, *, low: int | None = None,
-         high: int | None = None) -> int | None:
+         high: int | None = None, label: str | None = None) -> int | None:
+    """fields[name] as an int within its documented values; errors name it `label` (the field as sent)."""
     raw = fields.get(name, "").strip()
+    name = label or name
     if not raw:
         return None
     try:
@@ -126,7 +128,8 @@ def _wish_order_ids(raw: str, name: str) -> list[str]:
         return []
     ids = text.split(",")
     if len(ids) > MAX_WISH_ORDER_IDS:
-        raise invalid(name, text, f"at most {MAX_WISH_ORDER_IDS} Wish order ids", f"最多 {MAX_WISH_ORDER_IDS} 个订单号")
+        raise invalid(name, text, f"at most {MAX_WISH_ORDER_IDS} Wish order ids",
+                      f"最多 {MAX_WISH_ORDER_IDS} 个订单号")
     for oid in ids:
         if not WISH_ORDER_ID.fullmatch(oid):
             raise invalid(name, text, "NonWishOrder or 24-character Wish order ids separated by commas",
@@ -134,15 +137,21 @@ def _wish_order_ids(raw: str, name: str) -> list[str]:
     return ids
 
 
-LEGACY_GOODS = ("content", "num", "weight", "single_price")
-# the goods and order ids: flat fields of the legacy form, <product_item> fields of the other; the Chinese
-# name is not required (the docs call it mandatory, yet their own legacy example leaves it out)
+LEGACY_GOODS = ("content", "content_chinese", "num", "weight", "single_price")
+# the goods and order ids: flat fields of the legacy form, <product_item> fields of the other
 GOODS_FIELDS = frozenset({"content", "content_chinese", "num", "weight", "single_price", "trande_no",
                           "wish_order_id", "has_battery", "product_url", "sensitivity_type"})
+ITEM_FIELDS = ("num", "weight", "single_price", "has_battery", "sensitivity_type", "product_url", "hs_code",
+               "from_country", "intrinsic_value", "intrinsic_vat_amount")
+# a legacy order's goods are checked as one product item; its errors name the fields the client sent
+LEGACY_NAMES = {f"product_item_{k}": k for k in ITEM_FIELDS} | {"product_item_name": "content",
+                                                                "product_item_name_chinese": "content_chinese"}
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def _goods(fields: dict[str, str], items: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[str]]:
-    """The goods as product items (the legacy flat fields become one item) and the Wish order ids."""
+def _goods(fields: dict[str, str], items: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[str], bool]:
+    """The goods as product items (the legacy flat fields become one item), the Wish order ids, and whether
+    the order used the legacy form."""
     if items:
         order_ids: list[str] = []
         for item in items:
@@ -150,49 +159,54 @@ def _goods(fields: dict[str, str], items: list[dict[str, str]]) -> tuple[list[di
         for key in ("wish_order_id", "trande_no"):  # an order-level id list as well
             if fields.get(key, "").strip():
                 order_ids += _wish_order_ids(fields[key], key)
-        return items, list(dict.fromkeys(order_ids))
+        return items, list(dict.fromkeys(order_ids)), False
     for name in LEGACY_GOODS:
         if not fields.get(name, "").strip():
             raise missing(name)
     key = "trande_no" if fields.get("trande_no", "").strip() else "wish_order_id"
     order_ids = _wish_order_ids(fields.get(key, ""), key)
-    item = {f"product_item_{k}": fields.get(k, "") for k in ("num", "weight", "single_price", "has_battery",
-                                                              "sensitivity_type", "product_url", "hs_code",
-                                                              "from_country", "intrinsic_value",
-                                                              "intrinsic_vat_amount")}
+    item = {f"product_item_{k}": fields.get(k, "") for k in ITEM_FIELDS}
     item["product_item_name"] = fields.get("content", "")
     item["product_item_name_chinese"] = fields.get("content_chinese", "")
-    return [item], order_ids
+    return [item], order_ids, True
 
 
-def _check_item(item: dict[str, str]) -> tuple[float, float]:
-    """(weight in kg, value) of one product item; refuses what the parameter table refuses."""
-    name = item.get("product_item_name", "").strip()
-    if not name:
-        raise missing("product_item_name")
-    if not re.search(r"[A-Za-z]", name):
-        raise invalid("product_item_name", name, "it must contain at least one English character",
+def _check_item(item: dict[str, str], legacy: bool) -> tuple[float, float]:
+    """(weight in kg, value) of one product item; refuses what the parameter table refuses, naming the field
+    as the client sent it. A sensitivity type below has_battery takes has_battery's value (WP-DOC)."""
+    def name(key: str) -> str:
+        return LEGACY_NAMES.get(key, key) if legacy else key
+
+    title = item.get("product_item_name", "").strip()
+    if not title:
+        raise missing(name("product_item_name"))
+    if not re.search(r"[A-Za-z]", title):
+        raise invalid(name("product_item_name"), title, "it must contain at least one English character",
                       "必须包含至少一个英文字符")
-    num = _int(item, "product_item_num", low=1, high=99_999)
+    chinese = item.get("product_item_name_chinese", "").strip()
+    if not chinese:
+        raise missing(name("product_item_name_chinese"))
+    if not CHINESE.search(chinese):
+        raise invalid(name("product_item_name_chinese"), chinese, "it must contain Chinese", "必须包含中文")
+    num = _int(item, "product_item_num", low=1, high=99_999, label=name("product_item_num"))
     if num is None:
-        raise missing("product_item_num")
+        raise missing(name("product_item_num"))
     raw_weight = item.get("product_item_weight", "").strip()
     if not raw_weight:
-        raise missing("product_item_weight")
-    weight = _float(raw_weight, "product_item_weight", 2.0)
+        raise missing(name("product_item_weight"))
+    weight = _float(raw_weight, name("product_item_weight"), 2.0)
     raw_price = item.get("product_item_single_price", "").strip()
     if not raw_price:
-        raise missing("product_item_single_price")
-    price = _float(raw_price, "product_item_single_price", 99_999.0)
-    battery = _int(item, "product_item_has_battery", (0, 1))
+        raise missing(name("product_item_single_price"))
+    price = _float(raw_price, name("product_item_single_price"), 99_999.0)
+    battery = _int(item, "product_item_has_battery", (0, 1), label=name("product_item_has_battery"))
     if battery is None:
-        raise missing("product_item_has_battery")
-    sensitivity = _int(item, "product_item_sensitivity_type", (0, 1, 2))
-    if sensitivity is not None and sensitivity < battery:
-        raise invalid("product_item_sensitivity_type", str(sensitivity),
-                      "it may not be smaller than product_item_has_battery", "不能小于 product_item_has_battery")
+        raise missing(name("product_item_has_battery"))
+    sensitivity = _int(item, "product_item_sensitivity_type", (0, 1, 2), label=name("product_item_sensitivity_type"))
+    if sensitivity is None or sensitivity < battery:
+        item["product_item_sensitivity_type"] = str(battery)
     if not item.get("product_item_product_url", "").strip():
-        raise missing("product_item_product_url")
+        raise missing(name("product_item_product_url"))
     return weight * num, price * num
 
 
@@ -223,7 +237,8 @@ def check_order(fields: dict[str, str], items: list[dict[str, str]]) -> Draft:
     for name in ("sender_phone", "recipient_phone", "pickup_phone", "receive_phone"):
         phone = fields.get(name, "").strip()
         if phone and not PHONE.fullmatch(phone):
-            raise invalid(name, phone, "digits, one leading +, - and () only", "只能包含数字、开头的 +、- 和 ()")
+            raise invalid(name, phone, "digits, one leading +, - and () only",
+                          "只能包含数字、开头的 +、- 和 ()")
     email = fields.get("recipient_email", "").strip()
     if email and "@" not in email:
         raise invalid("recipient_email", email, "it must contain @", "必须包含 @")
@@ -241,10 +256,10 @@ def check_order(fields: dict[str, str], items: list[dict[str, str]]) -> Draft:
     if service and service not in PICKUP_SERVICES:
         raise invalid("pickup_service", service, "25-1, 27-1 or 42-0", "应为 25-1、27-1 或 42-0")
     warehouse = _warehouse(fields, channel)
-    items, order_ids = _goods(fields, items)
+    items, order_ids, legacy = _goods(fields, items)
     weight = value = 0.0
     for item in items:
-        w, v = _check_item(item)
+        w, v = _check_item(item, legacy)
         weight, value = weight + w, value + v
     _customs(fields, items, dest, non_wish=not order_ids, value=value)
     return Draft(fields.get("guid", "").strip(), otype, dest, order_ids, warehouse, fields, items,
