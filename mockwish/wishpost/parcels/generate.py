@@ -64,7 +64,9 @@ def _recipient(order: dict[str, Any] | None, rng: random.Random) -> tuple[str, d
         d = order["shipping_detail"]
         country = reference.normalize_country(str(d.get("country") or "US"))
         if reference.iso3(country) is not None:
-            phone = "".join(ch for ch in str(d.get("phone_number") or "") if ch.isdigit() or ch in "+-()")
+            raw_phone = str(d.get("phone_number") or "").strip()
+            # as create_order takes it: digits, one leading + (a buyer's "(+30) 2145 305051" is +302145305051)
+            phone = ("+" if "+" in raw_phone else "") + "".join(ch for ch in raw_phone if ch.isdigit())
             return country, {"to": str(d.get("name") or "Buyer"),
                              "recipient_addres": str(d.get("street_address1") or "1 Main Street")[:100],
                              "recipient_city": str(d.get("city") or "City"),
@@ -159,9 +161,15 @@ def make_parcels(conn: Connection, *, user_id: str, merchant_id: str | None, cou
     for n in range(count):
         order = orders[n] if wish_order_ids or rng.random() < linked_share else None
         otype = channel or rng.choice(DEFAULT_CHANNELS)
-        order_ids = [order["id"]] if order is not None else []
+        # the ids named are kept even when the merchant holds none of them (unlinked, as create_order does)
+        order_ids = [wish_order_ids[n]] if wish_order_ids and n < len(wish_order_ids) else (
+            [order["id"]] if order is not None else [])
         fields, items = fields_for(otype, order_ids, order, rng, guid=str(seq))
-        draft = rules.check_order(fields, items)  # the same rules as create_order: never an invalid parcel
+        try:
+            draft = rules.check_order(fields, items)  # the same rules as create_order: never an invalid parcel
+        except rules.Refused as refused:
+            raise WishError("invalid_param", value=", ".join(order_ids) or otype,
+                            param=f"parcel {n + 1} ({refused.en})") from None
         ch = reference.channels()[otype]
         carrier, lm_id = rules.last_mile(seq, draft.dest_country) if ch.last_mile else ("", "")
         linked, link_merchant = link_orders(conn, merchant_id, draft.wish_order_ids)

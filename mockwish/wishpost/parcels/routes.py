@@ -307,7 +307,8 @@ def order_status(call: WPCall) -> dict[str, Any]:
         rows += [found[i] for i in dict.fromkeys(ids) if i in found]
     if tx:
         by_tx = store.by_transactions(call.conn, call.user_id, tx)
-        missing = missing or not by_tx
+        found_tx = set(store.transactions_of(call.conn, [o for r in by_tx for o in r["wish_order_ids"]]))
+        missing = missing or any(t not in found_tx for t in tx)
         rows += [r for r in by_tx if r["id"] not in {x["id"] for x in rows}]
     orders = [render.status_object(call, r, rules.view(r, call.now)) for r in rows]
     message = ("Some orders are not found. " if missing else "") + (
@@ -356,7 +357,9 @@ def _cancel_one(call: WPCall, item: Any) -> tuple[dict[str, Any], bool]:
     if not tracking_id and not wosp:
         raise WishError("wp_tracking_id_missing")
     raw_code = item.get("cancel_reason_code")
-    reason = reference.cancel_reason(raw_code) if raw_code not in (None, "") else None
+    if raw_code is None or raw_code == "":
+        raise WishError("wp_missing_param", param="cancel_reason_code")
+    reason = reference.cancel_reason(raw_code) if isinstance(raw_code, int | str) else None
     if reason is None:
         raise WishError("wp_invalid_param", param="cancel_reason_code", value=str(raw_code))
     if reason.requires_invalid_reason and not str(item.get("invalid_reason") or "").strip():

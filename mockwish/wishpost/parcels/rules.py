@@ -421,8 +421,9 @@ def view(p: dict[str, Any], now: datetime) -> View:
     events = [e for e in schedule(p) if e.at <= now]
     merged = _merge(events, extra, now)
     statuses = {e.status for e in merged}
-    state = COMPLETED if statuses & DELIVERED else SHIPPING if any(e.status >= SHIPPING_FROM for e in events[1:]) \
-        else ACCEPTED
+    # Shipping from the first event after creation (a hook's too), Completed at delivery
+    moved = any(e.status >= SHIPPING_FROM for e in merged if e.at >= p["decided_at"] or e in extra)
+    state = COMPLETED if statuses & DELIVERED else SHIPPING if moved else ACCEPTED
     return View(state, merged, any(e.charge for e in events))
 
 
