@@ -162,3 +162,20 @@ def test_probe_scope_and_openapi(probe_app: FastAPI) -> None:
         assert Wish(c, DEFAULT_TOKEN).call("auth_test", "GET").status_code == 200
         op = c.get("/openapi.json").json()["paths"]["/wishpost/api/v3/probe_status"]["get"]
         assert op["x-wish-scope"] == "user.order.read" and "429" in op["responses"] and "403" in op["responses"]
+
+
+def test_two_levels_of_one_code_keep_their_own_quotas() -> None:
+    """order_status (30) and tracking (300) are both IP+user (4292): whichever is called first, each keeps its
+    documented quota (the quota cache once keyed them by code alone)."""
+    from datetime import datetime
+
+    from mockwish.wire.ratelimit import WISHPOST_IP_USER_30, WISHPOST_IP_USER_300, RateLimiter
+
+    limiter = RateLimiter(1000, 60)
+    now = datetime(2026, 12, 7, 10, 0, 0)
+    assert limiter.level_quota("u", WISHPOST_IP_USER_300).limit == 300
+    assert limiter.level_quota("u", WISHPOST_IP_USER_30).limit == 30
+    for _ in range(30):
+        assert limiter.hit_level("/api/v3/order_status", WISHPOST_IP_USER_30, "u", "1.2.3.4", now).allowed
+    assert not limiter.hit_level("/api/v3/order_status", WISHPOST_IP_USER_30, "u", "1.2.3.4", now).allowed
+    assert limiter.hit_level("/api/v2/tracking", WISHPOST_IP_USER_300, "u", "1.2.3.4", now).allowed

@@ -51,7 +51,9 @@ class Level:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_ip", self.code in (4290, 4292, 4293, 4294, 4296))
-        object.__setattr__(self, "counter", f"wishpost:level-{self.code}")
+        # the limit and window are part of the key: order_status (30) and tracking (300) share code 4292, and
+        # the documented quota is cached by this key
+        object.__setattr__(self, "counter", f"wishpost:level-{self.code}-{self.limit}-{self.window_seconds}")
 
 
 WISHPOST_USER = Level(4291)  # undocumented endpoints: the configured default per user
