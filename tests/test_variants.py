@@ -988,8 +988,10 @@ def test_fast_datetime_binding_is_sqlalchemys() -> None:
     from sqlalchemy import DateTime
     from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
+    from mockwish.store import fast
+
     dialect = SQLiteDialect_pysqlite()
     theirs = DateTime().dialect_impl(dialect).bind_processor(dialect)
     for value in (datetime(2026, 12, 7, 10, 0, 5), datetime(2026, 12, 7, 10, 0, 5, 7),
                   datetime(999, 1, 2, 3, 4, 5, 600), datetime(2026, 1, 1, 23, 59, 59, 999_999)):
-        assert store._datetime_text(value) == theirs(value)
+        assert fast.datetime_text(value) == theirs(value)

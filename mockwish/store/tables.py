@@ -341,6 +341,10 @@ class WishPostParcel(SQLModel, table=True):
     __tablename__ = "wishpost_parcel"
     __table_args__ = (
         Index("ix_parcel_user_seq", "user_id", "seq"),
+        # a user's lookups by number use both columns (SQLite, without statistics, would otherwise walk every
+        # parcel of the user through ix_parcel_user_seq); the plain ones serve lookups across users
+        Index("ix_parcel_user_barcode", "user_id", "barcode"),
+        Index("ix_parcel_user_logistics", "user_id", "logistics_order_code"),
         Index("ix_parcel_barcode", "barcode"),
         Index("ix_parcel_logistics", "logistics_order_code"),
     )

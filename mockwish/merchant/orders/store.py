@@ -14,8 +14,8 @@ import orjson
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from mockwish.errors import WishError
-from mockwish.merchant.catalogue.store import FastRead
 from mockwish.merchant.orders.rules import APPROVED
+from mockwish.store.fast import FastRead
 from mockwish.store.tables import Order, Product, Variant, table_of
 
 T = table_of(Order)

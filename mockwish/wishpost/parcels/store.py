@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, union, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
+from mockwish.store.fast import FastRead
 from mockwish.store.tables import (
     Order,
     WishPostLabelBatch,
@@ -34,12 +35,21 @@ def insert_parcels(conn: Connection, rows: list[Row]) -> None:
         conn.execute(insert(P), rows)
 
 
+_BY_IDS = FastRead(P, "id IN ({ids})")
+_BY_BARCODES = FastRead(P, "user_id = ? AND barcode IN ({ids})")
+_BY_CODES = FastRead(P, "user_id = ? AND logistics_order_code IN ({ids})")
+
+
 def by_ids(conn: Connection, user_id: str, ids: Sequence[str]) -> dict[str, Row]:
-    """The user's parcels among these WOSP ids."""
+    """The user's parcels among these WOSP ids. Looked up by id alone, the owner checked on the rows found:
+    with `user_id = ?` beside `id IN (...)`, SQLite (without statistics) walks every parcel of the user
+    through ix_parcel_user_seq instead of the primary key."""
     out: dict[str, Row] = {}
     for i in range(0, len(ids), CHUNK):
-        for r in conn.execute(select(P).where(P.c.user_id == user_id, P.c.id.in_(ids[i:i + CHUNK]))).mappings():
-            out[r["id"]] = dict(r)
+        part = list(ids[i:i + CHUNK])
+        for r in _BY_IDS.rows(conn, part, _BY_IDS.sql.format(ids=", ".join("?" * len(part)))):
+            if r["user_id"] == user_id:
+                out[r["id"]] = r
     return out
 
 
@@ -53,17 +63,15 @@ def by_numbers(conn: Connection, user_id: str, numbers: Sequence[str]) -> dict[s
     """The user's parcels named by tracking number (barcode or logistics order code) or WOSP id, by the name
     given. A number the client cannot know yet (a parcel still under review) is matched all the same: the
     caller decides what the parcel's state shows."""
-    out: dict[str, Row] = {}
-    for i in range(0, len(numbers), CHUNK):
-        part = list(numbers[i:i + CHUNK])
-        # one indexed search per column (an OR across the three would scan every parcel of the user)
-        rows = conn.execute(union(*(select(P).where(column.in_(part), P.c.user_id == user_id)
-                                    for column in (P.c.id, P.c.barcode, P.c.logistics_order_code)))).mappings()
-        for r in rows:
-            row = dict(r)
-            for key in (row["id"], row["barcode"], row["logistics_order_code"]):
-                if key in part:
-                    out[key] = row
+    out = by_ids(conn, user_id, [n for n in numbers if n.startswith("WOSP")])
+    for query in (_BY_BARCODES, _BY_CODES):  # each through its (user_id, number) index
+        rest = [n for n in dict.fromkeys(numbers) if n not in out]
+        for i in range(0, len(rest), CHUNK):
+            part = rest[i:i + CHUNK]
+            for row in query.rows(conn, (user_id, *part), query.sql.format(ids=", ".join("?" * len(part)))):
+                for key in (row["barcode"], row["logistics_order_code"]):
+                    if key in part:
+                        out.setdefault(key, row)
     return out
 
 
