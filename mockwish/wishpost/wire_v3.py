@@ -16,8 +16,13 @@ JSON = "application/json"
 BEIJING = timedelta(hours=8)
 
 
-def beijing(now: datetime, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+ISO_SECONDS = "%Y-%m-%d %H:%M:%S"
+
+
+def beijing(now: datetime, fmt: str = ISO_SECONDS) -> str:
     """The mock clock's (naive UTC) instant as Beijing wall time."""
+    if fmt == ISO_SECONDS:
+        return (now + BEIJING).isoformat(" ", "seconds")  # the same text, a fifth of strftime's cost
     return (now + BEIJING).strftime(fmt)
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.sax.saxutils import escape
 
@@ -194,20 +194,20 @@ def error_body(err: WishError, locale: str, now: datetime) -> dict[str, Any]:
             "error_message": err.message(locale), "error_ref_id": new_hex(32)}
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """An element with attributes, text and children, where the answer needs more than <tag>text</tag>:
-    `<barcode guid=".." state="..">..</barcode>`, `<tracks barcode=".."><track>..</track></tracks>`."""
+    `<barcode guid=".." state="..">..</barcode>`, `<tracks barcode=".."><track>..</track></tracks>`. A tuple:
+    a tracking answer is hundreds of them."""
 
     tag: str
     text: str | None = None
-    attrs: dict[str, str] = field(default_factory=dict)
+    attrs: dict[str, str] | None = None
     children: tuple[Node, ...] = ()
 
 
 def _write(out: list[str], tag: str, value: Any) -> None:
     if isinstance(value, Node):
-        attrs = "".join(f' {k}="{escape(str(v), _ATTR)}"' for k, v in value.attrs.items())
+        attrs = "".join(f' {k}="{escape(str(v), _ATTR)}"' for k, v in value.attrs.items()) if value.attrs else ""
         if value.text is None and not value.children:
             out.append(f"<{value.tag}{attrs}></{value.tag}>")
             return
@@ -215,7 +215,7 @@ def _write(out: list[str], tag: str, value: Any) -> None:
         for child in value.children:
             _write(out, child.tag, child)
         out.append(f"</{value.tag}>")
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, list):
         for item in value:  # repeated elements of one name
             _write(out, tag, item)
     elif isinstance(value, dict):

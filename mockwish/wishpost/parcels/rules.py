@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockwish.errors import WishError
 from mockwish.wishpost import reference
@@ -354,8 +354,7 @@ def outcome(seq: int, policy: Policy, forced: str | None = None) -> tuple[bool, 
 
 # ---- the parcel as of now -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):  # a tuple: a tracking call makes a hundred of them
     at: datetime
     status: int
     charge: bool = False  # the warehouse scan: charge fields and the last mile appear here
