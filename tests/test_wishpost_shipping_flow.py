@@ -208,3 +208,29 @@ def test_automatic_fulfilment_once_the_parcel_is_accepted(auto_client: TestClien
     order = wish.ok("order", "GET", id=oid)["Order"]
     assert order["state"] == "SHIPPED" and order["tracking_number"] == barcode
     assert order["shipping_provider"] == "WishPost"
+
+
+def test_tracking_answers_follow_writes_and_the_clock(client: TestClient, advance: Any) -> None:
+    """Tracking renders are kept (issue 13's throughput) but never stale: the next event on the clock, a
+    cancel, a sandbox hook or an added event shows on the very next call."""
+    at = freeze(client)
+    made = client.post("/sandbox/api/wishpost/parcels", json={"count": 1, "state": "accepted", "channel": "36-1"},
+                       headers=bearer(DEFAULT_WISHPOST_TOKEN)).json()["parcels"][0]
+    number, wosp = made["barcode"], made["wish_standard_tracking_id"]
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number)[number] == [1]
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number)[number] == [1]  # kept
+    advance(STEP)
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number)[number] == [1, 2]  # the clock
+    client.post(f"/sandbox/api/wishpost/parcels/{wosp}/events", json={"status_number": 76})
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number)[number] == [1, 2, 76]  # a hook's event
+    r = client.post("/wishpost/api/v3/cancel_orders", json={"access_token": DEFAULT_WISHPOST_TOKEN, "orders": [
+        {"tracking_id": number, "cancel_reason_code": 40101}]}).json()
+    assert r["failed_cancel_orders"][0]["cancel_result_code"] == 4  # shipping: not cancelled, nothing changed
+    advance(60)
+    client.post(f"/sandbox/api/wishpost/parcels/{wosp}/state", json={"state": "canceled"})
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number)[number][-1] == 48  # a write
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number, language="cn")[number][-1] == 48  # each language
+    r = client.post("/sandbox/api/clock", json={"set": at.isoformat()})  # back before the pickup
+    assert r.status_code == 200, r.text
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number)[number] == [1]
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number, language="cn")[number] == [1]

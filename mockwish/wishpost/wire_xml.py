@@ -205,8 +205,23 @@ class Node(NamedTuple):
     children: tuple[Node, ...] = ()
 
 
+class Raw(NamedTuple):
+    """Markup rendered before (a cached fragment), written as is."""
+
+    xml: str
+
+
+def fragment(node: Node) -> Raw:
+    """A node rendered once, to be kept and written again as is."""
+    out: list[str] = []
+    _write(out, node.tag, node)
+    return Raw("".join(out))
+
+
 def _write(out: list[str], tag: str, value: Any) -> None:
-    if isinstance(value, Node):
+    if isinstance(value, Raw):
+        out.append(value.xml)
+    elif isinstance(value, Node):
         attrs = "".join(f' {k}="{escape(str(v), _ATTR)}"' for k, v in value.attrs.items()) if value.attrs else ""
         if value.text is None and not value.children:
             out.append(f"<{value.tag}{attrs}></{value.tag}>")

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from mockwish.errors import WishError
 from mockwish.ids import new_hex
+from mockwish.store.read_cache import entry_size
 from mockwish.wire.ratelimit import WISHPOST_IP_USER_30, WISHPOST_IP_USER_300
 from mockwish.wire.spec import Bool, Int, Json, NameList, Str, spec
 from mockwish.wire.v2 import public_base_url
@@ -21,7 +22,7 @@ from mockwish.wishpost import labels, reference, wire_v3
 from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall
 from mockwish.wishpost.parcels import render, rules, store
 from mockwish.wishpost.parcels.link import link_orders, stop_orders
-from mockwish.wishpost.wire_xml import Node
+from mockwish.wishpost.wire_xml import Node, Raw, fragment
 
 router = WishPostRouter("WishPost Parcels")
 
@@ -274,14 +275,28 @@ def tracking(call: WPCall) -> dict[str, Any]:
     if len(numbers) > limit:
         raise WishError("wp_too_many_barcodes", max=limit)
     language = "en" if call.params.get("language", "cn").strip().lower() == "en" else "cn"
-    found = store.by_numbers(call.conn, call.user_id, numbers)
-    out = []
+    cache, user, now = call.ctx.read_cache, call.user_id, call.now
+    cache.sync(call.conn)
+    kept: dict[str, Raw] = {}
+    for number in numbers:  # a parcel's <tracks> holds until its next event or a write to it
+        entry = cache.get(("tracks", user, number, language))
+        if entry is not None and entry[1] <= now < entry[2]:
+            kept[number] = entry[0]
+    missing = [n for n in numbers if n not in kept]
+    found = store.by_numbers(call.conn, user, missing) if missing else {}
+    out: list[Raw | Node] = []
     for number in numbers:
+        if number in kept:
+            out.append(kept[number])
+            continue
         parcel = found.get(number)
-        if parcel is None or not _known_number(parcel, number, call.now):
+        if parcel is None or not _known_number(parcel, number, now):
             out.append(Node("tracks", None, {"barcode": number, "error_message": render.NO_SUCH_BARCODE[language]}))
             continue
-        out.append(render.tracks_node(parcel, number, rules.view(parcel, call.now), language))
+        raw = fragment(render.tracks_node(parcel, number, rules.view(parcel, now), language))
+        cache.put(call.conn, ("tracks", user, number, language), (raw, now, rules.next_change(parcel, now)),
+                  entry_size(len(raw.xml) * 2), [("w", user, parcel["id"])])
+        out.append(raw)
     return {"tracks": out}
 
 

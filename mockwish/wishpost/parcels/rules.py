@@ -426,6 +426,17 @@ def view(p: dict[str, Any], now: datetime) -> View:
     return View(state, merged, any(e.charge for e in events))
 
 
+def next_change(p: dict[str, Any], now: datetime) -> datetime:
+    """The first instant after `now` at which the parcel's view can change by the clock alone (its next event,
+    its review ending, a cancel or a hook taking effect): until then a render of it holds (writes aside)."""
+    instants = [e.at for e in schedule(p)] + [p["decided_at"]]
+    for key in ("cancel_requested_at", "forced_at"):
+        if p[key] is not None:
+            instants.append(p[key])
+    instants += [Event(_at(e["at"]), 0).at for e in p["extra_events"]]
+    return min((at for at in instants if at > now), default=datetime.max)
+
+
 def _forced(p: dict[str, Any], now: datetime, extra: list[Event]) -> View:
     """A sandbox hook moved the parcel: the events up to its instant, then what the state implies."""
     state, at = STATE_BY_NAME[p["forced_state"]], p["forced_at"]
