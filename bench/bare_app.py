@@ -31,6 +31,16 @@ async def constant() -> Response:
     return Response(BODY, media_type="application/json")
 
 
+XML_OK = b'<?xml version="1.0" encoding="utf-8"?><root><status>0</status></root>'
+
+
+@app.post("/wishpost/api/v2/create_order")
+@app.post("/wishpost/api/v2/tracking")
+async def constant_xml() -> Response:
+    """WishPost's XML calls (issue 13), with a constant XML document (the body is not read)."""
+    return Response(XML_OK, media_type="application/xml")
+
+
 @app.post("/api/v2/variant/update-inventory")
 async def constant_write() -> Response:
     """The measured write, with the same constant envelope (the form body is not read)."""

@@ -48,12 +48,18 @@ class Connection:
 
     def request(self, method: str, target: str, form: dict[str, Any] | None = None) -> tuple[int, bytes, float]:
         """(status, body, seconds from the request sent to the body read)."""
-        body = urlencode(form) if form is not None else None
+        if form is None:
+            return self.send(method, target)
+        return self.send(method, target, urlencode(form).encode(), FORM)
+
+    def send(self, method: str, target: str, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
+        """A request with a body of its own (XML, JSON): (status, body, seconds)."""
         for attempt in (1, 2):
             conn = self._open()
             started = time.perf_counter()
             try:
-                conn.request(method, target, body=body, headers=FORM if form is not None else {})
+                conn.request(method, target, body=body, headers=headers or {})
                 response = conn.getresponse()
                 data = response.read()
             except (http.client.HTTPException, ConnectionError):

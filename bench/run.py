@@ -51,6 +51,7 @@ from urllib.parse import quote_plus
 
 import keepalive
 import orders
+import parcels
 from client import call, get_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,7 @@ PRODUCT_PATH = "/api/v2/product"
 RATE_LIMIT_QUOTA = 1_000_000_000  # calls per window: far above what any point sends
 BARE_PORT, MOCK_PORT, STARTUP_PORT, UNLIMITED_PORT, DOWNLOAD_PORT = 18081, 18082, 18083, 18084, 18085
 PRISM_PORT, MIX_PORT, WRITES_PORT, AFTERWRITE_PORT, MEMORY_PORT = 18086, 18087, 18088, 18089, 18090
-SECTIONS = ("products", "prism", "orders", "mix", "writes", "afterwrite", "memory", "wishpost")
+SECTIONS = ("products", "prism", "orders", "mix", "writes", "afterwrite", "memory", "wishpost", "parcels")
 MIX_WRITE_SHARE = 0.10  # the mix's share of inventory writes
 BIG_ORDERS = 100_000  # orders of the afterwrite and memory stores
 ORDERS, ORDER_PAGE_SIZE = 10_000, 100  # multi-get: the merchant's generated orders, orders per page
@@ -119,6 +120,7 @@ class Target:
     ids: Path | None = None  # the ids file, when not the load generator's
     skus: Path | None = None  # mix.lua: the SKUs file
     write_share: float = 0.0  # mix.lua: the share of writes
+    body: Path | None = None  # post_body.lua: the file whose bytes every request POSTs
 
 
 PRODUCT_READ = Target(PRODUCT_PATH, "id={id}&access_token={token}")
@@ -180,7 +182,8 @@ class Wrk:
                "-s", str(BENCH / target.script), base_url]
         env = {**os.environ, "BENCH_IDS": str(target.ids or self.ids), "BENCH_PATH": target.path, "BENCH_TOKEN": TOKEN,
                "BENCH_QUERY": target.query, "BENCH_START_MAX": str(target.start_max), "BENCH_HEADER": target.header,
-               "BENCH_SKUS": str(target.skus or ""), "BENCH_WRITE_SHARE": str(target.write_share)}
+               "BENCH_SKUS": str(target.skus or ""), "BENCH_WRITE_SHARE": str(target.write_share),
+               "BENCH_BODY_FILE": str(target.body or "")}
         return subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout
 
     def measure(self, base_url: str, conns: int, label: str, target: Target = PRODUCT_READ) -> Point:
@@ -1066,6 +1069,63 @@ figure the median of {rounds} rounds.
 {limiter_table(on, off, bare)}"""
 
 
+CREATE_CONNECTIONS = 16
+
+
+def parcels_section(opts: Options, loadgen: LoadGen) -> str:
+    """Issue 13's measures: create_order of 10 orders a request, tracking of 10 barcodes, a label."""
+    if not isinstance(loadgen, Wrk):
+        return f"## WishPost parcels (issue 13)\n\n{NEEDS_WRK}"
+    server = launch(mockwish_cmd(MOCK_PORT), unlimited_env(OUT / "parcels-data"), MOCK_PORT, OUT / "parcels.log")[0]
+    try:
+        create = Target("/wishpost/api/v2/create_order", "", script="post_body.lua",
+                        body=parcels.write(OUT / "create-order.xml", parcels.create_order_body()))
+        barcodes = parcels.seeded_barcodes(MOCK_PORT)
+        track = Target("/wishpost/api/v2/tracking", "", script="post_body.lua",
+                       body=parcels.write(OUT / "tracking.xml", parcels.tracking_body(barcodes)))
+        # 16 connections: each request books 10 parcels in one transaction (~6 ms on the loop), so at 64 the
+        # queue alone passes wrk's 5 s timeout for a few requests; the rate is the same
+        created = measure_rounds(loadgen, {"bare": BARE_PORT, "mockwish": MOCK_PORT}, create, "create-order",
+                                 opts.rounds, conns=CREATE_CONNECTIONS)
+        tracked = measure_rounds(loadgen, {"bare": BARE_PORT, "mockwish": MOCK_PORT}, track, "tracking",
+                                 opts.rounds)
+        labels = parcels.label_times(MOCK_PORT, barcodes[0])
+    finally:
+        stop(server)
+    made = median_point(created["mockwish"]).rps * parcels.ORDERS_PER_REQUEST
+    ratio = median_point(tracked["mockwish"]).rps / median_point(tracked["bare"]).rps
+    label_ms = parcels.median_ms(labels)
+    targets = targets_table([
+        (f"create_order, {parcels.ORDERS_PER_REQUEST} orders a request: orders/s", f"{made:,.0f}", ">= 500",
+         made >= 500),
+        ("tracking, 10 barcodes a request: requests/s / bare", f"{ratio:.2f}", ">= 0.3", ratio >= 0.3),
+        ("a label: generate_label (one barcode) then its PDF downloaded, median of "
+         f"{len(labels)} (p90 {sorted(labels)[int(len(labels) * 0.9)] * 1000:.1f} ms)", f"{label_ms:.1f} ms",
+         "< 20 ms", label_ms < 20),
+    ])
+    return f"""## WishPost parcels (issue 13)
+
+One mockwish on a fresh store with the rate limiter off (tracking's documented 300 calls a minute per IP and
+user would answer 4292 at once), the bare app answering a constant XML document on the same paths;
+{CREATE_CONNECTIONS} connections for create_order, 64 for tracking, {opts.rounds} rounds each, medians.
+create_order POSTs the same {parcels.ORDERS_PER_REQUEST} valid EPC orders every time (each request books
+{parcels.ORDERS_PER_REQUEST} new parcels); tracking asks for 10 parcels made through the sandbox, in
+Shipping (four events each; their renders are kept until the next event); the label is timed on one kept-alive
+connection.
+
+### create_order
+
+{rounds_table(created)}
+
+### tracking
+
+{rounds_table(tracked)}
+
+### Targets
+
+{targets}"""
+
+
 # ---- the targets of issue 12 ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -1281,6 +1341,8 @@ def main() -> None:
             sections.append(memory_section(opts))
         if "wishpost" in opts.only:
             sections.append(wishpost_section(loadgen, opts.rounds))
+        if "parcels" in opts.only:
+            sections.append(parcels_section(opts, loadgen))
     finally:
         stop(bare)
     stack_goal()
