@@ -174,8 +174,7 @@ def _generate_parcels(ctx: Any, user: str, count: int, state: str, channel: str 
 
     u, t = table_of(WishPostUser), table_of(WishPostAccessToken)
     s = ctx.settings
-    policy = Policy(s.wishpost_review_share, s.wishpost_reject_share, s.wishpost_accept_seconds,
-                    s.wishpost_tracking_step_seconds, s.seed)
+    policy = Policy.from_settings(s)
     with ctx.owner.begin() as conn:
         found = conn.execute(select(u.c.id).where(or_(u.c.id == user, u.c.username == user))).scalar() \
             or conn.execute(select(t.c.user_id).where(t.c.token == user)).scalar()

@@ -56,3 +56,17 @@ def advance(client: TestClient):  # noqa: ANN201
         r = client.post("/sandbox/api/clock", json={"advance_seconds": seconds})
         assert r.status_code == 200, r.text
     return go
+
+
+@pytest.fixture(scope="session")
+def wp_doc() -> str:
+    """wishpost-api.txt (WP-DOC)."""
+    from wishpost_support import read_doc
+    return read_doc("wishpost-api.txt")
+
+
+@pytest.fixture(scope="session")
+def wp_v3() -> str:
+    """wishpost-v3-api-3.0.6.txt (WP-V3)."""
+    from wishpost_support import read_doc
+    return read_doc("wishpost-v3-api-3.0.6.txt")

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.etree.ElementTree import Element
@@ -27,8 +25,6 @@ from wishpost_support import DEFAULT_WISHPOST_TOKEN, bearer
 
 from support import freeze
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = Path(os.environ.get("MOCKWISH_DOCS_DIR", ROOT.parent / "shared" / "docs"))
 XML_HEADERS = {"content-type": "text/xml"}
 JSON_HEADERS = {"content-type": "application/json"}
 HEADER = {"status", "timestamp"}  # WP-DOC prints them in either order; live traffic: status first (supplement 3.1)
@@ -44,21 +40,10 @@ V3_CANCEL_KEYS = {"user_id", "tracking_id", "wish_standard_tracking_id", "cancel
 
 # ---- the docs --------------------------------------------------------------------------------------------------
 
-def _doc(name: str) -> str:
-    path = DOCS / name
-    if not path.is_file():
-        pytest.skip(f"the docs are not at {DOCS} (set MOCKWISH_DOCS_DIR)")
-    return path.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def wp_doc() -> str:
-    return _doc("wishpost-api.txt")
 
 
-@pytest.fixture(scope="module")
-def wp_v3() -> str:
-    return _doc("wishpost-v3-api-3.0.6.txt")
 
 
 def _between(text: str, start: str, end: str) -> str:

@@ -5,7 +5,6 @@ cancel enum, the warehouse tables, the required fields against the example order
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -18,26 +17,14 @@ import pytest
 from mockwish.wishpost import reference as ref
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = Path(os.environ.get("MOCKWISH_DOCS_DIR", ROOT.parent / "shared" / "docs"))
 DATA_FILES = ("wishpost_channels.json", "wishpost_warehouses.json", "wishpost_tracking_statuses.json",
               "wishpost_states.json", "wishpost_cancel_reasons.json", "wishpost_iso3.json", "wishpost_postcodes.json")
 
 
-def _doc(name: str) -> str:
-    path = DOCS / name
-    if not path.is_file():
-        pytest.skip(f"the docs are not at {DOCS} (set MOCKWISH_DOCS_DIR)")
-    return path.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def wp_doc() -> str:
-    return _doc("wishpost-api.txt")
 
 
-@pytest.fixture(scope="module")
-def wp_v3() -> str:
-    return _doc("wishpost-v3-api-3.0.6.txt")
 
 
 def _section(text: str, start: str, end: str) -> str:

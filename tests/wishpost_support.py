@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import os
+from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from mockwish.seed.wishpost import DEFAULT_WISHPOST_TOKEN, SECOND_WISHPOST_TOKEN
@@ -121,3 +124,16 @@ def xml_mint_token(client: TestClient, scopes: list[str], token: str = DEFAULT_W
     assert r.status_code == 200 and r.json()["code"] == 0, r.text
     assert r.json()["scopes"] == scopes, r.text
     return {**r.json(), **{k: minted[k] for k in ("client_id", "client_secret", "redirect_uri")}}
+
+
+# ---- the WishPost docs, for the tests that read them -------------------------------------------------------
+
+DOCS = Path(os.environ.get("MOCKWISH_DOCS_DIR", Path(__file__).resolve().parents[2] / "shared" / "docs"))
+
+
+def read_doc(name: str) -> str:
+    """A document of ../shared/docs (or MOCKWISH_DOCS_DIR); the test is skipped where the docs are absent."""
+    path = DOCS / name
+    if not path.is_file():
+        pytest.skip(f"the docs are not at {DOCS} (set MOCKWISH_DOCS_DIR)")
+    return path.read_text(encoding="utf-8")

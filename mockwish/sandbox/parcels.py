@@ -114,12 +114,6 @@ def _out(row: dict[str, Any], now: Any) -> dict[str, Any]:
             "state_name": view.state_name, "state_code": view.state, "wish_order_ids": row["wish_order_ids"]}
 
 
-def _policy(ctx: Ctx) -> rules.Policy:
-    s = ctx.settings
-    return rules.Policy(s.wishpost_review_share, s.wishpost_reject_share, s.wishpost_accept_seconds,
-                        s.wishpost_tracking_step_seconds, s.seed)
-
-
 @router.post("/parcels", response_model=ParcelsOut, responses=_ERRORS,
              summary="Create WishPost parcels for a user, in any state, shipping its linked merchant's orders")
 async def parcels(request: Request, body: ParcelsIn | None = None) -> Any:
@@ -131,8 +125,9 @@ async def parcels(request: Request, body: ParcelsIn | None = None) -> Any:
             user_id = _user(ctx, request, conn, body.user_id)
             rng = random.Random(body.seed if body.seed is not None else random.SystemRandom().getrandbits(64))
             rows = generate.make_parcels(conn, user_id=user_id, merchant_id=store.linked_merchant(conn, user_id),
-                                         count=body.count, now=now, policy=_policy(ctx), rng=rng, state=body.state,
-                                         channel=body.channel, wish_order_ids=body.wish_order_ids)
+                                         count=body.count, now=now, policy=rules.Policy.from_settings(ctx.settings),
+                                         rng=rng, state=body.state, channel=body.channel,
+                                         wish_order_ids=body.wish_order_ids)
     except WishError as err:
         return render_error(ctx, err)
     ctx.parcels.reset()

@@ -36,9 +36,7 @@ API_KEY = Str("api_key", "The v1 credential, on /api/v1/<op> (84 characters)", m
 
 
 def policy(call: WPCall) -> rules.Policy:
-    s = call.ctx.settings
-    return rules.Policy(s.wishpost_review_share, s.wishpost_reject_share, s.wishpost_accept_seconds,
-                        s.wishpost_tracking_step_seconds, s.seed)
+    return rules.Policy.from_settings(call.ctx.settings)
 
 
 def wishpost_url(call: WPCall, path: str, query: dict[str, str]) -> str:

@@ -52,6 +52,12 @@ class Policy:
     step_seconds: int = 6 * 3600
     seed: int = 42
 
+    @classmethod
+    def from_settings(cls, s: Any) -> Policy:
+        """From the MOCKWISH_WISHPOST_* settings (a mockwish.config.Settings)."""
+        return cls(s.wishpost_review_share, s.wishpost_reject_share, s.wishpost_accept_seconds,
+                   s.wishpost_tracking_step_seconds, s.seed)
+
 
 class Refused(Exception):
     """One order of a create_order refused: `code` (1000 invalid, 1001 missing) and its message in both
@@ -433,7 +439,7 @@ def next_change(p: dict[str, Any], now: datetime) -> datetime:
     for key in ("cancel_requested_at", "forced_at"):
         if p[key] is not None:
             instants.append(p[key])
-    instants += [Event(_at(e["at"]), 0).at for e in p["extra_events"]]
+    instants += [_at(e["at"]) for e in p["extra_events"]]
     return min((at for at in instants if at > now), default=datetime.max)
 
 
