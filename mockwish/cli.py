@@ -126,7 +126,6 @@ def generate(
     --wishpost parcels for a WishPost user (as POST /sandbox/api/wishpost/parcels): prints the order ids (or
     WOSP ids), one a line, then a summary on stderr. Everything is timed on the mock's clock (kept beside the
     database, so a serving mockwish and this command share it)."""
-    from sqlalchemy import or_, select
 
     from mockwish.app import build_context
     from mockwish.errors import WishError
@@ -141,14 +140,10 @@ def generate(
     if wishpost is not None:
         _generate_parcels(ctx, wishpost, count, state[0] if state else "accepted", channel, seed)
         return
-    m, t = table_of(Merchant), table_of(AccessToken)
+    assert merchant is not None  # one of the two, checked above
     now = ctx.clock.now()
     with ctx.owner.begin() as conn:
-        found = conn.execute(select(m.c.id).where(or_(m.c.id == merchant, m.c.username == merchant))).scalar() \
-            or conn.execute(select(t.c.merchant_id).where(t.c.token == merchant)).scalar()
-        if found is None:
-            typer.echo(f"error: no merchant with token, id or username {merchant!r}", err=True)
-            raise typer.Exit(2)
+        found = _tenant(conn, table_of(Merchant), table_of(AccessToken).c.merchant_id, merchant, "merchant")
         try:
             made = generate_orders(conn, merchant_id=found, count=count, now=now, policy=ctx.order_policy,
                                    seed=seed, states=dict.fromkeys(state, 1.0) if state else None,
@@ -161,10 +156,20 @@ def generate(
                f"{found} into {ctx.settings.db_url}", err=True)
 
 
+def _tenant(conn: Any, table: Any, token_owner: Any, name: str, kind: str) -> str:
+    """The id of the merchant or WishPost user named by id, username or one of its tokens (exit 2 if none)."""
+    from sqlalchemy import or_, select
+
+    found = conn.execute(select(table.c.id).where(or_(table.c.id == name, table.c.username == name))).scalar() \
+        or conn.execute(select(token_owner).where(token_owner.table.c.token == name)).scalar()
+    if found is None:
+        typer.echo(f"error: no {kind} with token, id or username {name!r}", err=True)
+        raise typer.Exit(2)
+    return str(found)
+
+
 def _generate_parcels(ctx: Any, user: str, count: int, state: str, channel: str | None, seed: int | None) -> None:
     import random
-
-    from sqlalchemy import or_, select
 
     from mockwish.errors import WishError
     from mockwish.store.tables import WishPostAccessToken, WishPostUser, table_of
@@ -172,15 +177,10 @@ def _generate_parcels(ctx: Any, user: str, count: int, state: str, channel: str 
     from mockwish.wishpost.parcels.rules import Policy
     from mockwish.wishpost.parcels.store import linked_merchant
 
-    u, t = table_of(WishPostUser), table_of(WishPostAccessToken)
     s = ctx.settings
     policy = Policy.from_settings(s)
     with ctx.owner.begin() as conn:
-        found = conn.execute(select(u.c.id).where(or_(u.c.id == user, u.c.username == user))).scalar() \
-            or conn.execute(select(t.c.user_id).where(t.c.token == user)).scalar()
-        if found is None:
-            typer.echo(f"error: no WishPost user with token, id or username {user!r}", err=True)
-            raise typer.Exit(2)
+        found = _tenant(conn, table_of(WishPostUser), table_of(WishPostAccessToken).c.user_id, user, "WishPost user")
         try:
             rows = parcels.make_parcels(conn, user_id=found, merchant_id=linked_merchant(conn, found), count=count,
                                         now=ctx.clock.now(), policy=policy, state=state, channel=channel,

@@ -143,7 +143,9 @@ def test_a_shipping_integration_over_http(client: TestClient, advance: Any) -> N
     assert tracking(client, token, second)[second][-1] == 48
 
 
-def test_an_order_shipped_before_its_parcel_is_scanned_waits_for_the_scan(client: TestClient, advance: Any) -> None:
+def shipped_with_a_parcel(client: TestClient) -> tuple[Wish, str, dict[str, Any]]:
+    """An accepted EPC parcel shipping one of the default merchant's orders, and that order fulfilled with
+    carrier WishPost and the parcel's number: (the merchant's client, the order id, the parcel)."""
     freeze(client)
     made = client.post("/sandbox/api/wishpost/parcels", json={"count": 1, "state": "accepted", "channel": "36-1"},
                        headers=bearer(DEFAULT_WISHPOST_TOKEN)).json()["parcels"][0]
@@ -151,6 +153,11 @@ def test_an_order_shipped_before_its_parcel_is_scanned_waits_for_the_scan(client
     wish = Wish(client, DEFAULT_TOKEN)
     wish.ok("order/fulfill-one", id=oid, tracking_provider="WishPost", tracking_number=made["barcode"],
             origin_country_code="CN")
+    return wish, oid, made
+
+
+def test_an_order_shipped_before_its_parcel_is_scanned_waits_for_the_scan(client: TestClient, advance: Any) -> None:
+    wish, oid, _ = shipped_with_a_parcel(client)
     assert wish.ok("order", "GET", id=oid)["Order"].get("tracking_confirmed") == "False"
     advance(STEP)
     assert wish.ok("order", "GET", id=oid)["Order"].get("tracking_confirmed") == "True"  # the parcel's pickup
@@ -158,13 +165,7 @@ def test_an_order_shipped_before_its_parcel_is_scanned_waits_for_the_scan(client
 
 def test_a_parcel_cancelled_after_its_order_shipped(client: TestClient, advance: Any) -> None:
     """The order stays SHIPPED (the merchant must modify the tracking) and waits for no scan."""
-    freeze(client)
-    made = client.post("/sandbox/api/wishpost/parcels", json={"count": 1, "state": "accepted", "channel": "36-1"},
-                       headers=bearer(DEFAULT_WISHPOST_TOKEN)).json()["parcels"][0]
-    oid = made["wish_order_ids"][0]
-    wish = Wish(client, DEFAULT_TOKEN)
-    wish.ok("order/fulfill-one", id=oid, tracking_provider="WishPost", tracking_number=made["barcode"],
-            origin_country_code="CN")
+    wish, oid, made = shipped_with_a_parcel(client)
     r = client.post("/wishpost/api/v3/cancel_orders", json={"access_token": DEFAULT_WISHPOST_TOKEN, "orders": [
         {"wish_standard_tracking_id": made["wish_standard_tracking_id"], "cancel_reason_code": 40401}]}).json()
     assert len(r["is_cancelling_orders"]) == 1
