@@ -235,3 +235,24 @@ def test_tracking_answers_follow_writes_and_the_clock(client: TestClient, advanc
     assert r.status_code == 200, r.text
     assert tracking(client, DEFAULT_WISHPOST_TOKEN, number)[number] == [1]
     assert tracking(client, DEFAULT_WISHPOST_TOKEN, number, language="cn")[number] == [1]
+
+
+def test_an_api_orderid_sent_as_a_mark_is_not_taken_over(client: TestClient) -> None:
+    """A mark groups create_order's labels; a generate_label api_orderid sent in its place gets a new mark,
+    and the api_orderid's PDF keeps its own parcels."""
+    client.post("/sandbox/api/wishpost/parcel-outcomes", json={"outcomes": ["created", "created"]},
+                headers=bearer(DEFAULT_WISHPOST_TOKEN))
+    first = xml(client.post("/wishpost/api/v2/create_order", headers={"content-type": "text/xml"}, content=order_xml(
+        DEFAULT_WISHPOST_TOKEN, [fields_for("36-1", [], None, random.Random(3), guid="a")])))
+    barcode = first.findtext("barcode") or ""
+    label = xml(client.post("/wishpost/api/v2/generate_label", headers={"content-type": "text/xml"}, content=(
+        f"<root><access_token>{DEFAULT_WISHPOST_TOKEN}</access_token><barcodes><barcode>{barcode}</barcode>"
+        "</barcodes></root>").encode()))
+    api_orderid = re.search(r"api_orderid=([0-9a-f]{32})", label.findtext("PDF_URL") or "")
+    assert api_orderid is not None
+    second = xml(client.post("/wishpost/api/v2/create_order", headers={"content-type": "text/xml"}, content=order_xml(
+        DEFAULT_WISHPOST_TOKEN, [fields_for("36-1", [], None, random.Random(4), guid="b")], mark=api_orderid[1])))
+    assert second.findtext("mark") != api_orderid[1]
+    pdf = client.get(label.findtext("PDF_URL") or "")
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert barcode in text and (second.findtext("barcode") or "") not in text

@@ -125,7 +125,9 @@ def create_order(call: WPCall) -> dict[str, Any]:
         raise WishError("wp_too_many_orders", max=limit)
     user_id, pol = call.user_id, policy(call)
     mark = call.params.get("mark") or new_hex(32)
-    existing = store.batch(call.conn, user_id, mark, "mark")
+    existing = store.batch(call.conn, user_id, mark)
+    if existing is not None and existing["kind"] != "mark":  # a generate_label api_orderid: not a mark to extend
+        mark, existing = new_hex(32), None
     seq = store.next_seq(call.conn)
     merchant_id = store.linked_merchant(call.conn, user_id)
     forced = call.ctx.sandbox_parcel_outcomes.get(user_id, [])
