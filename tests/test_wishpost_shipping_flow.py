@@ -256,3 +256,89 @@ def test_an_api_orderid_sent_as_a_mark_is_not_taken_over(client: TestClient) -> 
     pdf = client.get(label.findtext("PDF_URL") or "")
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert barcode in text and (second.findtext("barcode") or "") not in text
+
+
+# ---- what an independent review found (issue 13) -------------------------------------------------------------
+
+def test_tracking_numbers_never_repeat_across_parcels_and_channels() -> None:
+    """Each parcel number (seq) is one parcel of one channel: over 20,000 parcels spread across channels that
+    share a number shape (RQ... for otype 1 and 11-1, say), no two get the same tracking number."""
+    from mockwish.wishpost import reference
+    from mockwish.wishpost.parcels import rules
+
+    channels = [reference.channels()[o] for o in ("0", "1", "11-1", "11-0", "33-0", "36-1", "9-0")]
+    numbers = [rules.tracking_number(seq, channels[seq % len(channels)]) for seq in range(1, 20_001)]
+    assert len(set(numbers)) == len(numbers)
+
+
+def order_of(client: TestClient, oid: str) -> dict[str, Any]:
+    """The order's carrier instants as stored, after an API read (which lets the clock settle what is due)."""
+    Wish(client, DEFAULT_TOKEN).ok("order", "GET", id=oid)
+    return on_store(client, lambda conn: dict(conn.exec_driver_sql(
+        "SELECT tracking_confirmed, tracking_confirm_at, delivery_confirmed, delivery_confirm_at, shipped_at "
+        "FROM orders WHERE id = ?", (oid,)).mappings().one()))
+
+
+def test_a_reviewed_parcels_number_still_names_it_after_a_cancel(client: TestClient) -> None:
+    freeze(client)
+    client.post("/sandbox/api/wishpost/parcel-outcomes", json={"outcomes": ["reviewing"]},
+                headers=bearer(DEFAULT_WISHPOST_TOKEN))
+    root = xml(client.post("/wishpost/api/v2/create_order", headers={"content-type": "text/xml"}, content=order_xml(
+        DEFAULT_WISHPOST_TOKEN, [fields_for("36-1", [], None, random.Random(5), guid="r")])))
+    wosp = root.findtext("wish_standard_tracking_id") or ""
+    number = status(client, DEFAULT_WISHPOST_TOKEN, wosp)[wosp]["logistics_order_code"]  # accepted at once
+    cancel = {"access_token": DEFAULT_WISHPOST_TOKEN, "orders": [{"tracking_id": number, "cancel_reason_code": 40101}]}
+    assert len(client.post("/wishpost/api/v3/cancel_orders", json=cancel).json()["is_cancelling_orders"]) == 1
+    assert tracking(client, DEFAULT_WISHPOST_TOKEN, number)[number][-1] == 48
+    again = client.post("/wishpost/api/v3/cancel_orders", json=cancel).json()["failed_cancel_orders"]
+    assert [o["cancel_result_code"] for o in again] == [3]
+
+
+def test_sandbox_hooks_move_the_wish_order_with_the_parcel(client: TestClient, advance: Any) -> None:
+    """Forcing Shipping, cancelling then accepting again, and a delivery event: the order shipped with the
+    parcel's number confirms its tracking and delivery when the parcel says so."""
+    wish, oid, made = shipped_with_a_parcel(client)
+    wosp = made["wish_standard_tracking_id"]
+    client.post(f"/sandbox/api/wishpost/parcels/{wosp}/state", json={"state": "shipping"})
+    advance(1)
+    assert order_of(client, oid)["tracking_confirmed"] == 1  # picked up now, not at the old schedule's step
+    wish2, oid2, made2 = shipped_with_a_parcel(client)
+    wosp2 = made2["wish_standard_tracking_id"]
+    client.post(f"/sandbox/api/wishpost/parcels/{wosp2}/state", json={"state": "canceled"})
+    assert order_of(client, oid2)["tracking_confirm_at"] is None
+    client.post(f"/sandbox/api/wishpost/parcels/{wosp2}/state", json={"state": "accepted"})
+    advance(STEP + 1)
+    assert order_of(client, oid2)["tracking_confirmed"] == 1  # its pickup after the new acceptance
+    client.post(f"/sandbox/api/wishpost/parcels/{wosp2}/events", json={"status_number": 23})
+    advance(1)
+    assert order_of(client, oid2)["delivery_confirmed"] == 1
+
+
+def test_an_order_shipped_after_the_pickup_is_confirmed_no_earlier_than_its_shipment(
+        client: TestClient, advance: Any) -> None:
+    freeze(client)
+    made = client.post("/sandbox/api/wishpost/parcels", json={"count": 1, "state": "shipping", "channel": "36-1"},
+                       headers=bearer(DEFAULT_WISHPOST_TOKEN)).json()["parcels"][0]
+    oid = made["wish_order_ids"][0]
+    Wish(client, DEFAULT_TOKEN).ok("order/fulfill-one", id=oid, tracking_provider="WishPost",
+                                   tracking_number=made["barcode"], origin_country_code="CN")
+    row = order_of(client, oid)
+    assert row["tracking_confirm_at"] >= row["shipped_at"]
+
+
+def test_create_order_reads_the_roots_own_orders_and_counts_ids_per_order(client: TestClient) -> None:
+    fields, items = fields_for("36-1", [], None, random.Random(6), guid="outer")
+    body = order_xml(DEFAULT_WISHPOST_TOKEN, [(fields, items)]).decode()
+    nested = body.replace("</order>", "<order><guid>inner</guid></order></order>", 1)  # not a parcel
+    root = xml(client.post("/wishpost/api/v2/create_order", content=nested.encode(),
+                           headers={"content-type": "text/xml"}))
+    assert [b.get("guid") for b in root.findall("barcode")] == ["outer"] and not root.findall("error_message")
+    empty = body.replace(body[body.index("<product_items>"):body.index("</product_items>") + 16],
+                         "<product_items/>")
+    refused = xml(client.post("/wishpost/api/v2/create_order", content=empty.encode(),
+                              headers={"content-type": "text/xml"}))
+    assert "product_item" in (refused.findtext("error_message") or "") and refused.findtext("status") == "2"
+    many = [dict(items[0], wish_order_id=",".join(f"{n:024x}" for n in range(k, k + 7))) for k in (0, 7, 14)]
+    too_many = xml(client.post("/wishpost/api/v2/create_order", headers={"content-type": "text/xml"},
+                               content=order_xml(DEFAULT_WISHPOST_TOKEN, [(fields, many)])))
+    assert "at most 20" in (too_many.findtext("error_message") or "")

@@ -20,7 +20,7 @@ from mockwish.wire.v2 import render_error
 from mockwish.wishpost import reference
 from mockwish.wishpost.ops import V3_AUTH_ERRORS
 from mockwish.wishpost.parcels import generate, rules, store
-from mockwish.wishpost.parcels.link import stop_orders
+from mockwish.wishpost.parcels.link import sync_orders
 from mockwish.wishpost.users import get_user
 
 router = APIRouter(prefix="/sandbox/api/wishpost", tags=["Sandbox control"])
@@ -169,11 +169,12 @@ async def move(request: Request, wosp: str, body: StateIn) -> Any:
                           "cancel_requested_at": None}
             store.save(conn, wosp, values)
             row |= values
-            if body.state in ("canceled", "rejected", "invalid"):
-                stop_orders(conn, row)
+            moved = sync_orders(conn, row, now)  # the Wish orders it ships follow its new plan
     except WishError as err:
         return render_error(ctx, err)
     ctx.parcels.reset()
+    if moved:
+        ctx.orders.reset()
     return _out(row, now)
 
 
@@ -191,8 +192,11 @@ async def event(request: Request, wosp: str, body: EventIn) -> Any:
                                              "remark": body.remark}]
             store.save(conn, wosp, {"extra_events": events})
             row["extra_events"] = events
+            moved = sync_orders(conn, row, now)  # a pickup or delivery event reaches the Wish orders too
     except WishError as err:
         return render_error(ctx, err)
+    if moved:
+        ctx.orders.reset()
     return _out(row, now)
 
 

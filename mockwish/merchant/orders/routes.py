@@ -13,7 +13,7 @@ from mockwish.merchant.orders.keys import OrderKeys
 from mockwish.store.read_cache import entry_size
 from mockwish.wire.spec import Bool, Enum, Id, Int, Str, When, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
-from mockwish.wishpost.parcels.link import carrier_instants
+from mockwish.wishpost.parcels.link import carrier_instants, confirmations
 
 router = V2Router("Order")
 
@@ -159,7 +159,7 @@ def _shipped(call: Call, rule: Any) -> None:
     instants = carrier_instants(call.conn, call.merchant_id, o["id"], changes["shipping_provider"],
                                 changes["tracking_number"])
     if instants is not None:
-        changes["tracking_confirm_at"], changes["delivery_confirm_at"] = instants
+        changes["tracking_confirm_at"], changes["delivery_confirm_at"] = confirmations(instants, call.now)
     store.save(call.conn, o["id"], changes)
     call.ctx.orders.schedule(changes["tracking_confirm_at"])
 

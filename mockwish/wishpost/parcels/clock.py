@@ -61,6 +61,7 @@ class ParcelClock:
                                               origin_country_code="CN", ship_note=None, now=at, policy=self.policy)
         except WishError:
             return
-        changes["tracking_confirm_at"], changes["delivery_confirm_at"] = rules.carrier_instants(parcel)
+        changes["tracking_confirm_at"], changes["delivery_confirm_at"] = link.confirmations(
+            rules.carrier_instants(parcel), at)
         order_store.save(conn, order_id, changes)
         self.orders.schedule(changes["tracking_confirm_at"])

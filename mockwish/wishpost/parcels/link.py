@@ -54,16 +54,27 @@ def carrier_instants(conn: Connection, merchant_id: str, order_id: str, provider
     return rules.carrier_instants(parcel)
 
 
-def stop_orders(conn: Connection, parcel: dict[str, Any]) -> None:
-    """The parcel will not travel (cancelled, or moved by the sandbox): a Wish order shipped with its number
-    stays SHIPPED (the merchant must modify the tracking, as on the platform), but waits for no scan or
-    delivery the parcel will never have."""
+def confirmations(instants: tuple[datetime | None, datetime | None], now: datetime
+                  ) -> tuple[datetime | None, datetime | None]:
+    """The instants an order shipped `now` takes from its parcel: never before its own shipment (a parcel
+    scanned before the order was marked shipped confirms it at once)."""
+    scan, delivered = instants
+    return (None if scan is None else max(scan, now), None if delivered is None else max(delivered, now))
+
+
+def sync_orders(conn: Connection, parcel: dict[str, Any], now: datetime) -> bool:
+    """The parcel's plan changed (a cancel, a sandbox hook): the Wish orders shipped with its number take its
+    new first scan and delivery for what they have not confirmed yet (a parcel that will not travel leaves
+    its orders SHIPPED, as on the platform where the merchant must modify the tracking, waiting for nothing).
+    Answers whether an order changed (the order clock must look again)."""
     if parcel["merchant_id"] is None or not parcel["linked_order_ids"]:
-        return
+        return False
+    scan, delivered = rules.carrier_instants(parcel)
     numbers = [n for n in (parcel["barcode"], parcel["logistics_order_code"]) if n]
-    conn.execute(update(ORD).where(
-        ORD.c.merchant_id == parcel["merchant_id"], ORD.c.id.in_(parcel["linked_order_ids"]),
-        ORD.c.tracking_number.in_(numbers), ORD.c.tracking_confirmed.is_(False)).values(tracking_confirm_at=None))
-    conn.execute(update(ORD).where(
-        ORD.c.merchant_id == parcel["merchant_id"], ORD.c.id.in_(parcel["linked_order_ids"]),
-        ORD.c.tracking_number.in_(numbers), ORD.c.delivery_confirmed.is_(False)).values(delivery_confirm_at=None))
+    mine = (ORD.c.merchant_id == parcel["merchant_id"]) & ORD.c.id.in_(parcel["linked_order_ids"]) \
+        & ORD.c.tracking_number.in_(numbers)
+    changed = conn.execute(update(ORD).where(mine, ORD.c.tracking_confirmed.is_(False)).values(
+        tracking_confirm_at=None if scan is None else max(scan, now))).rowcount
+    changed += conn.execute(update(ORD).where(mine, ORD.c.delivery_confirmed.is_(False)).values(
+        delivery_confirm_at=None if delivered is None else max(delivered, now))).rowcount
+    return bool(changed)

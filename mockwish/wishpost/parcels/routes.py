@@ -21,7 +21,7 @@ from mockwish.wire.v2 import public_base_url
 from mockwish.wishpost import labels, reference, wire_v3
 from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall
 from mockwish.wishpost.parcels import render, rules, store
-from mockwish.wishpost.parcels.link import link_orders, stop_orders
+from mockwish.wishpost.parcels.link import link_orders, sync_orders
 from mockwish.wishpost.wire_xml import Node, Raw, fragment
 
 router = WishPostRouter("WishPost Parcels")
@@ -99,9 +99,13 @@ def read_orders(root: Element | None) -> list[tuple[dict[str, str], list[dict[st
     if root is None:
         return []
     out = []
-    for order in root.iter("order"):
-        items = [_texts(item) for block in order.findall("product_items") for item in block.findall("product_item")]
-        out.append((_texts(order), items))
+    for order in root.findall("order"):  # the root's own <order>s (one nested in another is not a parcel)
+        blocks = order.findall("product_items")
+        items = [_texts(item) for block in blocks for item in block.findall("product_item")]
+        fields = _texts(order)
+        if blocks and not items:  # <product_items/>: the new form, with no goods in it
+            fields["__empty_product_items__"] = "1"
+        out.append((fields, items))
     return out
 
 
@@ -223,9 +227,9 @@ def generate_label(call: WPCall) -> dict[str, Any]:
 
 
 def _known_number(parcel: dict[str, Any], number: str, now: datetime) -> bool:
-    """A WOSP id always names its parcel; a tracking number only once the client can know it (a parcel under
-    review has none yet)."""
-    return number == parcel["id"] or not parcel["reviewed"] or rules.view(parcel, now).accepted
+    """A WOSP id always names its parcel; a tracking number once the client could know it: at once, or, for a
+    parcel under review, from its acceptance on (and still after a later cancel)."""
+    return number == parcel["id"] or not parcel["reviewed"] or rules.number_given(parcel, now)
 
 
 @router.op("/api/v2/download_label", scope=LABEL_READ, wire="xml", methods=("GET", "POST"),
@@ -322,7 +326,7 @@ def order_status(call: WPCall) -> dict[str, Any]:
         rows += [found[i] for i in dict.fromkeys(ids) if i in found]
     if tx:
         by_tx = store.by_transactions(call.conn, call.user_id, tx)
-        found_tx = set(store.transactions_of(call.conn, [o for r in by_tx for o in r["wish_order_ids"]]))
+        found_tx = set(store.transactions_of(call.conn, [o for r in by_tx for o in r["linked_order_ids"]]))
         missing = missing or any(t not in found_tx for t in tx)
         rows += [r for r in by_tx if r["id"] not in {x["id"] for x in rows}]
     orders = [render.status_object(call, r, rules.view(r, call.now)) for r in rows]
@@ -391,9 +395,10 @@ def _cancel_one(call: WPCall, item: Any) -> tuple[dict[str, Any], bool]:
     code = rules.cancel_result(state.state)
     if code != rules.CANCEL_ACCEPTED:
         return {**out, **render.cancel_failure(code)}, False
-    store.save(call.conn, parcel["id"], {"cancel_requested_at": call.now, "cancel_reason_code": reason.code,
-                                         "invalid_reason": str(item.get("invalid_reason") or "") or None})
-    stop_orders(call.conn, parcel)
+    values = {"cancel_requested_at": call.now, "cancel_reason_code": reason.code,
+              "invalid_reason": str(item.get("invalid_reason") or "") or None}
+    store.save(call.conn, parcel["id"], values)
+    sync_orders(call.conn, parcel | values, call.now)  # its Wish orders wait for no scan any more
     return {**out, **render.cancel_accepted()}, True
 
 

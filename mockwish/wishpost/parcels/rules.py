@@ -158,6 +158,8 @@ CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def _goods(fields: dict[str, str], items: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[str], bool]:
     """The goods as product items (the legacy flat fields become one item), the Wish order ids, and whether
     the order used the legacy form."""
+    if fields.get("__empty_product_items__"):
+        raise missing("product_item")
     if items:
         order_ids: list[str] = []
         for item in items:
@@ -165,7 +167,11 @@ def _goods(fields: dict[str, str], items: list[dict[str, str]]) -> tuple[list[di
         for key in ("wish_order_id", "trande_no"):  # an order-level id list as well
             if fields.get(key, "").strip():
                 order_ids += _wish_order_ids(fields[key], key)
-        return items, list(dict.fromkeys(order_ids)), False
+        order_ids = list(dict.fromkeys(order_ids))
+        if len(order_ids) > MAX_WISH_ORDER_IDS:  # per order, however its items spread them
+            raise invalid("wish_order_id", ",".join(order_ids), f"at most {MAX_WISH_ORDER_IDS} Wish order ids",
+                          f"最多 {MAX_WISH_ORDER_IDS} 个订单号")
+        return items, order_ids, False
     for name in LEGACY_GOODS:
         if not fields.get(name, "").strip():
             raise missing(name)
@@ -312,6 +318,15 @@ def _digits(seq: int, salt: str, n: int) -> str:
     return str(int(hashlib.sha256(f"{salt}:{seq}".encode()).hexdigest(), 16))[-n:].zfill(n)
 
 
+SERIAL_STEP = 7919  # prime to 10: seq -> (seq * step + offset) mod 10^n is one-to-one below 10^n
+
+
+def _serial(seq: int, n: int, offset: int) -> str:
+    """n digits that look drawn at random yet never repeat: parcel numbers are unique (seq is), so two parcels
+    never share a tracking number, whatever their channels."""
+    return f"{(seq * SERIAL_STEP + offset) % 10 ** n:0{n}d}"
+
+
 def _s10(serial: str, prefix: str) -> str:
     """A UPU S10 number: 2 letters, 8 digits, the check digit, CN."""
     weights = (8, 6, 4, 2, 3, 5, 9, 7)
@@ -326,10 +341,10 @@ def tracking_number(seq: int, channel: reference.Channel) -> str:
     if style == "wi_epc":
         return f"WI{seq:012d}EPC"
     if style == "s10_cn":
-        return _s10(_digits(seq, channel.otype, 8), "RQ" if channel.registered else "UH")
+        return _s10(_serial(seq, 8, 99_007_325), "RQ" if channel.registered else "UH")
     if style == "s10_local":  # a sorting centre's own S10 series (PP001764319BJ)
-        return f"PP{_digits(seq, channel.otype, 9)}BJ"
-    return _digits(seq, channel.otype, 11)  # numeric_11
+        return f"PP{_serial(seq, 9, 1_764_319)}BJ"
+    return _serial(seq, 11, 80_300_000_000)  # numeric_11 (80300000001 ...)
 
 
 def last_mile(seq: int, dest_country: str) -> tuple[str, str]:
@@ -399,14 +414,34 @@ def schedule(p: dict[str, Any]) -> list[Event]:
 
 
 def carrier_instants(p: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """(first carrier scan, delivery) of the parcel's planned events; None for what will not happen (a
-    rejected or cancelled parcel is never delivered)."""
-    if p["outcome"] == "rejected" or p["cancel_requested_at"] is not None or p["forced_state"] is not None:
+    """(first carrier scan, delivery) of the parcel as planned now: its schedule, a sandbox hook's state or
+    events, a cancel; None for what will not happen (a rejected, cancelled or invalid parcel is never
+    delivered). A linked Wish order's carrier confirmations follow these (parcels.link)."""
+    extra = [Event(_at(e["at"]), int(e["status"])) for e in p["extra_events"]]
+    forced, at = p["forced_state"], p["forced_at"]
+    if p["outcome"] == "rejected" or forced in ("canceled", "rejected", "invalid", "created", "reviewing"):
         return None, None
-    events = schedule(p)
-    scan = next((e.at for e in events[1:] if e.status >= SHIPPING_FROM), None)
+    events = sorted(schedule(p) + extra, key=lambda e: e.at)
+    stop = p["cancel_requested_at"]
+    if forced is not None:  # shipping or completed from `at` on: the schedule stops there
+        events = [e for e in events if e.at <= at] + [Event(at, SHIPPING_FROM)]
+        if forced == "completed":
+            events.append(Event(at, 23))
+    elif stop is not None:
+        events = [e for e in events if e.at <= stop]
+    scan = next((e.at for e in events if e.status >= SHIPPING_FROM and e.at >= p["decided_at"]), None)
     delivered = next((e.at for e in events if e.status in DELIVERED), None)
     return scan, delivered
+
+
+def number_given(p: dict[str, Any], now: datetime) -> bool:
+    """Whether a reviewed parcel's tracking number was handed out by `now`: it was accepted at decided_at
+    (not rejected, not cancelled or moved by a hook before that), whatever happened to it since."""
+    decided = p["decided_at"]
+    if p["outcome"] != "accepted" or decided > now:
+        return False
+    cancelled, forced = p["cancel_requested_at"], p["forced_at"]
+    return (cancelled is None or cancelled >= decided) and (forced is None or forced >= decided)
 
 
 def view(p: dict[str, Any], now: datetime) -> View:

@@ -82,7 +82,7 @@ def by_transactions(conn: Connection, user_id: str, transaction_ids: Sequence[st
         return []
     rows = conn.execute(select(P).where(P.c.user_id == user_id).order_by(P.c.seq)).mappings()
     wanted = set(order_ids)
-    return [dict(r) for r in rows if wanted & set(r["wish_order_ids"])]
+    return [dict(r) for r in rows if wanted & set(r["linked_order_ids"])]  # the merchant's own orders only
 
 
 def exists_elsewhere(conn: Connection, user_id: str, number: str) -> bool:
