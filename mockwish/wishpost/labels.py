@@ -45,6 +45,8 @@ FORMATS: Final[Mapping[str, tuple[float, float]]] = MappingProxyType({
     "15": (100 * MM, 50 * MM),  # 10x5 cm
     "4x2": (4 * INCH, 2 * INCH),  # DLP only
 })
+# other names clients give the same sizes (inches, centimetres)
+FORMAT_ALIASES: Final[Mapping[str, str]] = MappingProxyType({"4x4": "10", "10x10": "10", "10x5": "15"})
 # generate_label's printcode -> format (supplement-wishpost.md 4: WP-DOC leaves out 1 = A4)
 PRINTCODE_FORMATS: Final[Mapping[int, str]] = MappingProxyType({1: "A4", 2: "10", 3: "4x2"})
 
@@ -113,8 +115,10 @@ def label_filename(user_name: str, now: datetime) -> str:
 
 
 def format_key(fmt: str) -> str:
-    """The `FORMATS` key for `fmt` (case-insensitive: "a4" is "A4"); ValueError for an unknown format."""
+    """The `FORMATS` key for `fmt` (case-insensitive: "a4" is "A4"; "4x4" is "10"); ValueError for an unknown
+    format."""
     wanted = str(fmt).strip().lower()
+    wanted = FORMAT_ALIASES.get(wanted, wanted)
     for key in FORMATS:
         if key.lower() == wanted:
             return key

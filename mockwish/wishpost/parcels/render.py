@@ -17,15 +17,9 @@ if TYPE_CHECKING:
 NO_SUCH_BARCODE = {"cn": "无此运单号", "en": "Invalid Barcode"}  # WP-DOC; the English one from a client (YB)
 COLLECTION_SAVED = {"zh": "揽收信息更新成功,可稍后查询该订单状态。",  # WP-DOC's success example
                     "en": "The collection option was updated; query the order status later."}
-DOWNLOAD_FORMATS = {"A4": "A4", "10": "10", "15": "15", "4x2": "15"}  # a label format -> download_label's format
+# a printcode's label format -> download_label's `format` (supplement 4: A4, 10, 15)
+DOWNLOAD_FORMATS = {"A4": "A4", "10": "10", "4x2": "15"}
 CHARGE_OK = "Charge successfully"
-
-
-def label_format(value: str) -> str | None:
-    """download_label's `format` (A4, 10, 15; 4x4 and 4x2 as generate_label's printcodes name them)."""
-    text = value.strip().upper().replace("X", "x")
-    aliases = {"A4": "A4", "10": "10", "15": "15", "4x4": "10", "4x2": "15", "10x10": "10", "10x5": "15"}
-    return aliases.get(text)
 
 
 def download_format(fmt: str) -> str:

@@ -242,9 +242,10 @@ def _known_number(parcel: dict[str, Any], number: str, now: datetime) -> bool:
 def download_label(call: WPCall) -> Response:
     """The PDF (`application/pdf`), one label per parcel; an unknown mark or api_orderid answers XML status 1."""
     p = call.params
-    fmt = render.label_format(p.get("format", "10"))
-    if fmt is None:
-        raise WishError("wp_invalid_label_param", param="format", value=p.get("format", ""))
+    try:
+        fmt = labels.format_key(p.get("format", "10"))
+    except ValueError:
+        raise WishError("wp_invalid_label_param", param="format", value=p.get("format", "")) from None
     if p.get("mark"):
         name, value, kind = "mark", p["mark"], "mark"
     elif p.get("api_orderid"):
