@@ -94,18 +94,16 @@ def _texts(element: Element) -> dict[str, str]:
             if isinstance(child.tag, str) and len(child) == 0}
 
 
-def read_orders(root: Element | None) -> list[tuple[dict[str, str], list[dict[str, str]]]]:
-    """Each <order> of the body: its flat fields and its <product_items><product_item> blocks."""
+def read_orders(root: Element | None) -> list[tuple[dict[str, str], list[dict[str, str]] | None]]:
+    """Each <order> of the body: its flat fields and its <product_items><product_item> blocks (None: the
+    order has no <product_items>, the legacy form)."""
     if root is None:
         return []
     out = []
     for order in root.findall("order"):  # the root's own <order>s (one nested in another is not a parcel)
         blocks = order.findall("product_items")
-        items = [_texts(item) for block in blocks for item in block.findall("product_item")]
-        fields = _texts(order)
-        if blocks and not items:  # <product_items/>: the new form, with no goods in it
-            fields["__empty_product_items__"] = "1"
-        out.append((fields, items))
+        items = [_texts(item) for block in blocks for item in block.findall("product_item")] if blocks else None
+        out.append((_texts(order), items))
     return out
 
 

@@ -155,12 +155,13 @@ LEGACY_NAMES = {f"product_item_{k}": k for k in ITEM_FIELDS} | {"product_item_na
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def _goods(fields: dict[str, str], items: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[str], bool]:
+def _goods(fields: dict[str, str], items: list[dict[str, str]] | None
+           ) -> tuple[list[dict[str, str]], list[str], bool]:
     """The goods as product items (the legacy flat fields become one item), the Wish order ids, and whether
-    the order used the legacy form."""
-    if fields.get("__empty_product_items__"):
-        raise missing("product_item")
-    if items:
+    the order used the legacy form (`items` None: no <product_items>; an empty list: one without goods)."""
+    if items is not None:
+        if not items:
+            raise missing("product_item")
         order_ids: list[str] = []
         for item in items:
             order_ids += _wish_order_ids(item.get("wish_order_id", ""), "wish_order_id")
@@ -234,9 +235,9 @@ def _country(fields: dict[str, str], channel: reference.Channel) -> str:
     return code
 
 
-def check_order(fields: dict[str, str], items: list[dict[str, str]]) -> Draft:
-    """One <order> of create_order as sent (its flat fields, and its <product_items> when given): a Draft, or
-    Refused with the first problem found."""
+def check_order(fields: dict[str, str], items: list[dict[str, str]] | None) -> Draft:
+    """One <order> of create_order as sent (its flat fields, and its <product_items>, None when it has none):
+    a Draft, or Refused with the first problem found."""
     otype = fields.get("otype", "").strip()
     if not otype:
         raise missing("otype")
