@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from mockwish.errors import WishError
+from mockwish.ids import new_hex
 from mockwish.store.tables import Order, table_of
 from mockwish.wishpost import reference
 from mockwish.wishpost.parcels import rules, store
-from mockwish.wishpost.parcels.link import link_orders
+from mockwish.wishpost.parcels.link import held_orders, link_orders
 
 ORD = table_of(Order)
 STATES = ("created", "reviewing", "accepted", "shipping", "completed", "rejected", "canceled", "invalid")
@@ -157,35 +158,32 @@ def make_parcels(conn: Connection, *, user_id: str, merchant_id: str | None, cou
     orders = _orders_of(conn, merchant_id, wish_order_ids, count, rng)
     seq = store.next_seq(conn)
     step = timedelta(seconds=policy.step_seconds)
-    rows = []
+    drafts = []
     for n in range(count):
         order = orders[n] if wish_order_ids or rng.random() < linked_share else None
         otype = channel or rng.choice(DEFAULT_CHANNELS)
         # the ids named are kept even when the merchant holds none of them (unlinked, as create_order does)
         order_ids = [wish_order_ids[n]] if wish_order_ids and n < len(wish_order_ids) else (
             [order["id"]] if order is not None else [])
-        fields, items = fields_for(otype, order_ids, order, rng, guid=str(seq))
+        fields, items = fields_for(otype, order_ids, order, rng, guid=str(seq + n))
         try:
             draft = rules.check_order(fields, items)  # the same rules as create_order: never an invalid parcel
         except rules.Refused as refused:
             raise WishError("invalid_param", value=", ".join(order_ids) or otype,
                             param=f"parcel {n + 1} ({refused.en})") from None
-        ch = reference.channels()[otype]
-        carrier, lm_id = rules.last_mile(seq, draft.dest_country) if ch.last_mile else ("", "")
-        linked, link_merchant = link_orders(conn, merchant_id, draft.wish_order_ids)
-        number = rules.tracking_number(seq, ch)
-        rows.append({"id": rules.wosp_id(seq, draft.dest_country), "seq": seq, "user_id": user_id,
-                     "guid": draft.guid, "mark": f"{rng.getrandbits(128):032x}", "otype": otype, "barcode": number,
-                     "logistics_order_code": number, "step_seconds": policy.step_seconds,
-                     "cancel_reason_code": 40401 if state == "canceled" else None, "invalid_reason": None,
-                     "extra_events": [], "wish_order_ids": draft.wish_order_ids, "merchant_id": link_merchant,
-                     "linked_order_ids": linked, "auto_fulfilled": False, "dest_country": draft.dest_country,
-                     "warehouse_code": draft.warehouse_code, "last_mile_carrier": carrier,
-                     "last_mile_tracking_id": lm_id, "fields": draft.fields, "items": draft.items, "collection": {},
-                     **instants(state, now, step)})
-        seq += 1
+        drafts.append(draft)
+    held = held_orders(conn, merchant_id, [o for d in drafts for o in d.wish_order_ids])
+    rows = []
+    for n, draft in enumerate(drafts):
+        linked, link_merchant = link_orders(held, merchant_id, draft.wish_order_ids)
+        at = instants(state, now, step)
+        row = rules.new_row(draft, seq + n, user_id=user_id, mark=new_hex(32),  # an id: never from the seed
+                            step_seconds=policy.step_seconds, reviewed=at.pop("reviewed"), outcome=at.pop("outcome"),
+                            created_at=at.pop("created_at"), decided_at=at.pop("decided_at"), linked=linked,
+                            merchant_id=link_merchant)
+        rows.append(row | at | {"cancel_reason_code": 40401 if state == "canceled" else None})
     store.insert_parcels(conn, rows)
-    for row in rows:  # each parcel prints on its own: its mark names it alone
-        store.put_batch(conn, {"id": row["mark"], "kind": "mark", "user_id": user_id, "parcel_ids": [row["id"]],
-                               "printlang": 1, "printcode": 2, "created_at": row["created_at"]})
+    # each parcel prints on its own: its mark names it alone
+    store.insert_batches(conn, [{"id": row["mark"], "kind": "mark", "user_id": user_id, "parcel_ids": [row["id"]],
+                                 "printlang": 1, "printcode": 2, "created_at": row["created_at"]} for row in rows])
     return rows

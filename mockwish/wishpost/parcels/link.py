@@ -5,6 +5,7 @@ from the parcel's events."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -12,19 +13,24 @@ from sqlalchemy import Connection, or_, select, update
 
 from mockwish.store.tables import Order, WishPostParcel, table_of
 from mockwish.wishpost.parcels import rules
-from mockwish.wishpost.parcels.store import merchant_orders
+from mockwish.wishpost.parcels.store import CHUNK, merchant_orders
 
 P = table_of(WishPostParcel)
 ORD = table_of(Order)
 CARRIER = "WishPost"
 
 
-def link_orders(conn: Connection, merchant_id: str | None, wish_order_ids: list[str]) -> tuple[list[str], str | None]:
+def held_orders(conn: Connection, merchant_id: str | None, wish_order_ids: Iterable[str]) -> set[str]:
+    """Which of these Wish orders the merchant holds: one query for a whole request's parcels."""
+    ids = list(dict.fromkeys(wish_order_ids))
+    if merchant_id is None or not ids:
+        return set()
+    return {o for i in range(0, len(ids), CHUNK) for o in merchant_orders(conn, merchant_id, ids[i:i + CHUNK])}
+
+
+def link_orders(held: set[str], merchant_id: str | None, wish_order_ids: list[str]) -> tuple[list[str], str | None]:
     """(the ids the merchant holds, the merchant when any): an id it does not hold stays unlinked, without an
     error, as NonWishOrder does."""
-    if merchant_id is None or not wish_order_ids:
-        return [], None
-    held = merchant_orders(conn, merchant_id, wish_order_ids)
     linked = [o for o in wish_order_ids if o in held]
     return linked, merchant_id if linked else None
 

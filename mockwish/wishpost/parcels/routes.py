@@ -21,7 +21,7 @@ from mockwish.wire.v2 import public_base_url
 from mockwish.wishpost import labels, reference, wire_v3
 from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall
 from mockwish.wishpost.parcels import render, rules, store
-from mockwish.wishpost.parcels.link import link_orders, sync_orders
+from mockwish.wishpost.parcels.link import held_orders, link_orders, sync_orders
 from mockwish.wishpost.wire_xml import Node, Raw, fragment
 
 router = WishPostRouter("WishPost Parcels")
@@ -133,18 +133,28 @@ def create_order(call: WPCall) -> dict[str, Any]:
     seq = store.next_seq(call.conn)
     merchant_id = store.linked_merchant(call.conn, user_id)
     forced = call.ctx.sandbox_parcel_outcomes.get(user_id, [])
-    rows: list[dict[str, Any]] = []
-    out: list[Node] = []
-    locale = call.locale
+    checked: list[rules.Draft | rules.Refused] = []
     for fields, items in orders:
         try:
-            draft = rules.check_order(fields, items)
+            checked.append(rules.check_order(fields, items))
         except rules.Refused as refused:
-            out.append(Node("error_message", refused.message(locale), {
-                "guid": fields.get("guid", ""), "code": str(refused.code), "error_ref_id": new_hex(32),
+            checked.append(refused)
+    held = held_orders(call.conn, merchant_id, [o for d in checked if isinstance(d, rules.Draft)
+                                                for o in d.wish_order_ids])
+    rows: list[dict[str, Any]] = []
+    out: list[Node] = []
+    for (fields, _), draft in zip(orders, checked, strict=True):
+        if isinstance(draft, rules.Refused):
+            out.append(Node("error_message", draft.message(call.locale), {
+                "guid": fields.get("guid", ""), "code": str(draft.code), "error_ref_id": new_hex(32),
                 "wish_standard_tracking_id": ""}))
             continue
-        row = new_parcel(call, draft, seq, mark, pol, forced.pop(0) if forced else None, merchant_id)
+        reviewed, outcome = rules.outcome(seq, pol, forced.pop(0) if forced else None)
+        linked, link_merchant = link_orders(held, merchant_id, draft.wish_order_ids)
+        row = rules.new_row(draft, seq, user_id=user_id, mark=mark, step_seconds=pol.step_seconds,
+                            reviewed=reviewed, outcome=outcome, created_at=call.now,
+                            decided_at=call.now + timedelta(seconds=pol.accept_seconds), linked=linked,
+                            merchant_id=link_merchant)
         seq += 1
         rows.append(row)
         out += render.created_nodes(row)
@@ -156,26 +166,6 @@ def create_order(call: WPCall) -> dict[str, Any]:
         call.ctx.parcels.schedule(min(r["decided_at"] for r in rows))
     answer: dict[str, Any] = {"status": 0 if rows else 2, "items": out, "mark": mark}
     return {**answer, **label_urls(call, mark)}
-
-
-def new_parcel(call: WPCall, draft: rules.Draft, seq: int, mark: str, pol: rules.Policy, forced: str | None,
-               merchant_id: str | None) -> dict[str, Any]:
-    """The stored row of a new parcel: identities, the outcome decided now, and its link to Wish orders."""
-    channel = reference.channels()[draft.otype]
-    reviewed, outcome = rules.outcome(seq, pol, forced)
-    number = rules.tracking_number(seq, channel)
-    carrier, lm_id = rules.last_mile(seq, draft.dest_country) if channel.last_mile else ("", "")
-    linked, link_merchant = link_orders(call.conn, merchant_id, draft.wish_order_ids)
-    return {"id": rules.wosp_id(seq, draft.dest_country), "seq": seq, "user_id": call.user_id,
-            "guid": draft.guid, "mark": mark, "otype": draft.otype, "barcode": number,
-            "logistics_order_code": number, "reviewed": reviewed, "outcome": outcome, "created_at": call.now,
-            "decided_at": call.now + timedelta(seconds=pol.accept_seconds), "step_seconds": pol.step_seconds,
-            "cancel_requested_at": None, "cancel_reason_code": None, "invalid_reason": None,
-            "forced_state": None, "forced_at": None, "extra_events": [],
-            "wish_order_ids": draft.wish_order_ids, "merchant_id": link_merchant, "linked_order_ids": linked,
-            "auto_fulfilled": False, "dest_country": draft.dest_country, "warehouse_code": draft.warehouse_code,
-            "last_mile_carrier": carrier, "last_mile_tracking_id": lm_id, "fields": draft.fields,
-            "items": draft.items, "collection": {}}
 
 
 # ---- labels ------------------------------------------------------------------------------------------------------

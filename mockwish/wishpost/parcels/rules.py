@@ -312,7 +312,9 @@ def _customs(fields: dict[str, str], items: list[dict[str, str]], dest: str, *, 
 
 def wosp_id(seq: int, dest_country: str) -> str:
     """WOSP + 12 digits + the destination's ISO3 (WOSP000000022891AUS)."""
-    return f"WOSP{seq:012d}{reference.iso3(dest_country) or 'XXX'}"
+    code = reference.iso3(dest_country)
+    assert code is not None  # check_order accepts only countries with an ISO3 code
+    return f"WOSP{seq:012d}{code}"
 
 
 def _digits(seq: int, salt: str, n: int) -> str:
@@ -372,6 +374,25 @@ def outcome(seq: int, policy: Policy, forced: str | None = None) -> tuple[bool, 
     reviewed = _share(seq, "review", policy.seed) < policy.review_share
     rejected = reviewed and _share(seq, "reject", policy.seed) < policy.reject_share
     return reviewed, "rejected" if rejected else "accepted"
+
+
+def new_row(draft: Draft, seq: int, *, user_id: str, mark: str, step_seconds: int, reviewed: bool,
+            outcome: str, created_at: datetime, decided_at: datetime, linked: list[str],
+            merchant_id: str | None) -> dict[str, Any]:
+    """The stored row of a new parcel (create_order's and the sandbox's alike): its identities, tracking
+    number and last mile, the outcome and instants decided now, and the Wish orders it is linked to."""
+    channel = reference.channels()[draft.otype]
+    number = tracking_number(seq, channel)
+    carrier, lm_id = last_mile(seq, draft.dest_country) if channel.last_mile else ("", "")
+    return {"id": wosp_id(seq, draft.dest_country), "seq": seq, "user_id": user_id, "guid": draft.guid,
+            "mark": mark, "otype": draft.otype, "barcode": number, "logistics_order_code": number,
+            "reviewed": reviewed, "outcome": outcome, "created_at": created_at, "decided_at": decided_at,
+            "step_seconds": step_seconds, "cancel_requested_at": None, "cancel_reason_code": None,
+            "invalid_reason": None, "forced_state": None, "forced_at": None, "extra_events": [],
+            "wish_order_ids": draft.wish_order_ids, "merchant_id": merchant_id, "linked_order_ids": linked,
+            "auto_fulfilled": False, "dest_country": draft.dest_country, "warehouse_code": draft.warehouse_code,
+            "last_mile_carrier": carrier, "last_mile_tracking_id": lm_id, "fields": draft.fields,
+            "items": draft.items, "collection": {}}
 
 
 # ---- the parcel as of now -------------------------------------------------------------------------------------

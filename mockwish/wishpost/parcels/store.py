@@ -124,6 +124,12 @@ def batch(conn: Connection, user_id: str, batch_id: str, kind: str | None = None
     return dict(row) if row else None
 
 
+def insert_batches(conn: Connection, rows: list[Row]) -> None:
+    """New label batches (their ids fresh), in one statement."""
+    if rows:
+        conn.execute(insert(B), rows)
+
+
 def put_batch(conn: Connection, row: Row) -> None:
     where = (B.c.id == row["id"]) & (B.c.user_id == row["user_id"])
     if conn.execute(select(B.c.id).where(where)).first() is None:
