@@ -6,6 +6,8 @@ event now, and the link between a WishPost user and the merchant whose Wish orde
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -155,21 +157,18 @@ def _parcel(conn: Connection, wosp: str) -> dict[str, Any]:
     return row
 
 
-@router.post("/parcels/{wosp}/state", response_model=ParcelOut, responses=_ERRORS,
-             summary="Move a parcel to a state now (its tracking follows)")
-async def move(request: Request, wosp: str, body: StateIn) -> Any:
+def _hook(request: Request, wosp: str, change: Callable[[dict[str, Any], datetime], dict[str, Any]]) -> Any:
+    """Write `change(parcel, now)` to the parcel now; the Wish orders it ships follow its new plan, and the
+    clocks look at the store again."""
     ctx = _ctx(request)
     try:
         now = ctx.clock.now()
         with ctx.owner.begin() as conn:
             row = _parcel(conn, wosp)
-            values: dict[str, Any] = {"forced_state": body.state, "forced_at": now}
-            if body.state == "accepted":  # accepted now: its tracking starts from here
-                values = {"forced_state": None, "forced_at": None, "decided_at": now, "outcome": "accepted",
-                          "cancel_requested_at": None}
+            values = change(row, now)
             store.save(conn, wosp, values)
             row |= values
-            moved = sync_orders(conn, row, now)  # the Wish orders it ships follow its new plan
+            moved = sync_orders(conn, row, now)
     except WishError as err:
         return render_error(ctx, err)
     ctx.parcels.reset()
@@ -178,26 +177,28 @@ async def move(request: Request, wosp: str, body: StateIn) -> Any:
     return _out(row, now)
 
 
+@router.post("/parcels/{wosp}/state", response_model=ParcelOut, responses=_ERRORS,
+             summary="Move a parcel to a state now (its tracking follows)")
+async def move(request: Request, wosp: str, body: StateIn) -> Any:
+    def to_state(_row: dict[str, Any], now: datetime) -> dict[str, Any]:
+        if body.state == "accepted":  # accepted now: its tracking starts from here
+            return {"forced_state": None, "forced_at": None, "decided_at": now, "outcome": "accepted",
+                    "cancel_requested_at": None}
+        return {"forced_state": body.state, "forced_at": now}
+    return _hook(request, wosp, to_state)
+
+
 @router.post("/parcels/{wosp}/events", response_model=ParcelOut, responses=_ERRORS,
              summary="Add a tracking event to a parcel now")
 async def event(request: Request, wosp: str, body: EventIn) -> Any:
-    ctx = _ctx(request)
-    try:
-        if body.status_number not in reference.tracking_statuses():
-            raise WishError("invalid_param", value=str(body.status_number), param="status_number")
-        now = ctx.clock.now()
-        with ctx.owner.begin() as conn:
-            row = _parcel(conn, wosp)
-            events = [*row["extra_events"], {"at": now.isoformat(), "status": body.status_number,
-                                             "remark": body.remark}]
-            store.save(conn, wosp, {"extra_events": events})
-            row["extra_events"] = events
-            moved = sync_orders(conn, row, now)  # a pickup or delivery event reaches the Wish orders too
-    except WishError as err:
-        return render_error(ctx, err)
-    if moved:
-        ctx.orders.reset()
-    return _out(row, now)
+    if body.status_number not in reference.tracking_statuses():
+        return render_error(_ctx(request), WishError("invalid_param", value=str(body.status_number),
+                                                     param="status_number"))
+
+    def add_event(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+        return {"extra_events": [*row["extra_events"], {"at": now.isoformat(), "status": body.status_number,
+                                                        "remark": body.remark}]}
+    return _hook(request, wosp, add_event)
 
 
 @router.post("/users/{user_id}/link", response_model=LinkOut, responses=_ERRORS,
