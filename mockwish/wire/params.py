@@ -41,10 +41,12 @@ class RawParams(dict[str, str]):
     """Merged parameters (str -> str). `pairs` keeps every (name, value) in arrival order for paging links."""
 
     pairs: list[tuple[str, str]]
+    body_array: bool  # the body was a bare JSON array, read as one list parameter (WishPost cancel_orders)
 
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+    def __init__(self, pairs: list[tuple[str, str]], body_array: bool = False) -> None:
         super().__init__()
         self.pairs = pairs
+        self.body_array = body_array
         for k, v in pairs:
             self[k] = v
 

@@ -129,7 +129,8 @@ async def read_raw(op: WPOperation, request: Request, max_body: int) -> tuple[Ra
         if op.array_body is not None:
             body = await read_body(request, max_body)
             if body.lstrip()[:1] == b"[":  # WP-V3's bare array: the list parameter itself
-                return RawParams([*query_pairs(request), (op.array_body, body.decode("utf-8", "replace"))]), None
+                return RawParams([*query_pairs(request), (op.array_body, body.decode("utf-8", "replace"))],
+                                 body_array=True), None
         return await read_params(request, max_body), None
     # XML: the query string plus the root's children (a body without XML is read as a form, for curl users)
     body = await read_body(request, max_body)  # read_params below replays it from the request's cache

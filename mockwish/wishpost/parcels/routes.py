@@ -341,7 +341,7 @@ def cancel_orders(call: WPCall) -> dict[str, Any] | Response:
     if len(items) > MAX_CANCELS:
         raise WishError("wp_invalid_param", param="orders", value=f"{len(items)} orders (at most {MAX_CANCELS})")
     results = [_cancel_one(call, item) for item in items]
-    if _bare(call):  # WP-V3: an array of the same size, one result per request item
+    if call.raw.body_array:  # WP-V3: an array of the same size, one result per request item
         return Response(orjson.dumps([r for r, _ in results]), media_type=wire_v3.JSON)
     return {"message": "All the orders' cancel results are fetched.",
             "failed_cancel_orders": [r for r, ok in results if not ok],
@@ -349,12 +349,6 @@ def cancel_orders(call: WPCall) -> dict[str, Any] | Response:
 
 
 MAX_CANCELS = 100
-
-
-def _bare(call: WPCall) -> bool:
-    """Whether the body itself was the JSON array (read_raw cached it on the request)."""
-    body = getattr(call.request, "_body", b"") or b""
-    return body.lstrip()[:1] == b"["
 
 
 def _cancel_one(call: WPCall, item: Any) -> tuple[dict[str, Any], bool]:
