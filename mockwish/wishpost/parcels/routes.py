@@ -340,7 +340,10 @@ def cancel_orders(call: WPCall) -> dict[str, Any] | Response:
         raise WishError("wp_tracking_id_missing")
     if len(items) > MAX_CANCELS:
         raise WishError("wp_invalid_param", param="orders", value=f"{len(items)} orders (at most {MAX_CANCELS})")
-    results = [_cancel_one(call, item) for item in items]
+    numbers = [str(i.get("wish_standard_tracking_id") or i.get("tracking_id") or "").strip()
+               for i in items if isinstance(i, dict)]
+    found = store.by_numbers(call.conn, call.user_id, numbers)  # every parcel named, in one lookup
+    results = [_cancel_one(call, item, found) for item in items]
     if call.raw.body_array:  # WP-V3: an array of the same size, one result per request item
         return Response(orjson.dumps([r for r, _ in results]), media_type=wire_v3.JSON)
     return {"message": "All the orders' cancel results are fetched.",
@@ -351,7 +354,9 @@ def cancel_orders(call: WPCall) -> dict[str, Any] | Response:
 MAX_CANCELS = 100
 
 
-def _cancel_one(call: WPCall, item: Any) -> tuple[dict[str, Any], bool]:
+def _cancel_one(call: WPCall, item: Any, found: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+    """One request item: its result and whether the parcel is now being cancelled. `found` holds the parcels
+    the request names (a cancel updates its row there, so the same parcel named twice fails the second time)."""
     if not isinstance(item, dict):
         raise WishError("wp_invalid_param", param="orders", value=str(item)[:80])
     tracking_id = str(item.get("tracking_id") or "").strip()
@@ -368,7 +373,7 @@ def _cancel_one(call: WPCall, item: Any) -> tuple[dict[str, Any], bool]:
         raise WishError("wp_invalid_reason", code=reason.code)
     out = {"user_id": call.user_id, "tracking_id": tracking_id, "wish_standard_tracking_id": wosp}
     number = wosp or tracking_id
-    parcel = store.by_numbers(call.conn, call.user_id, [number]).get(number)
+    parcel = found.get(number)
     if parcel is None or (number != parcel["id"] and not _known_number(parcel, number, call.now)):
         code = rules.NOT_OWNED if store.exists_elsewhere(call.conn, call.user_id, number) else rules.NOT_FOUND
         return {**out, **render.cancel_failure(code)}, False
@@ -381,7 +386,8 @@ def _cancel_one(call: WPCall, item: Any) -> tuple[dict[str, Any], bool]:
     values = {"cancel_requested_at": call.now, "cancel_reason_code": reason.code,
               "invalid_reason": str(item.get("invalid_reason") or "") or None}
     store.save(call.conn, parcel["id"], values)
-    sync_orders(call.conn, parcel | values, call.now)  # its Wish orders wait for no scan any more
+    parcel.update(values)
+    sync_orders(call.conn, parcel, call.now)  # its Wish orders wait for no scan any more
     return {**out, **render.cancel_accepted()}, True
 
 

@@ -62,13 +62,15 @@ def any_by_id(conn: Connection, parcel_id: str) -> Row | None:
 def by_numbers(conn: Connection, user_id: str, numbers: Sequence[str]) -> dict[str, Row]:
     """The user's parcels named by tracking number (barcode or logistics order code) or WOSP id, by the name
     given. A number the client cannot know yet (a parcel still under review) is matched all the same: the
-    caller decides what the parcel's state shows."""
+    caller decides what the parcel's state shows. A parcel named twice (by id and by number) is one row."""
     out = by_ids(conn, user_id, [n for n in numbers if n.startswith("WOSP")])
+    rows = {row["id"]: row for row in out.values()}
     for query in (_BY_BARCODES, _BY_CODES):  # each through its (user_id, number) index
         rest = [n for n in dict.fromkeys(numbers) if n not in out]
         for i in range(0, len(rest), CHUNK):
             part = rest[i:i + CHUNK]
             for row in query.rows(conn, (user_id, *part), query.sql.format(ids=", ".join("?" * len(part)))):
+                row = rows.setdefault(row["id"], row)
                 for key in (row["barcode"], row["logistics_order_code"]):
                     if key in part:
                         out.setdefault(key, row)
