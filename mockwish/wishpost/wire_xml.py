@@ -179,10 +179,12 @@ async def parse_async(body: bytes, limits: XMLLimits) -> Element | None:
 
 
 def fields(root: Element | None) -> dict[str, str]:
-    """The text of each direct child of the root, by tag (the parameters of an old-OAuth or auth_test call)."""
+    """The text of each flat child of an element, by tag (the last one wins, as in a form): the parameters of
+    a call, or the fields of one create_order <order>. Children with children of their own (<order>,
+    <product_items>) are not parameters."""
     if root is None:
         return {}
-    return {child.tag: (child.text or "").strip() for child in root if isinstance(child.tag, str)}
+    return {child.tag: (child.text or "").strip() for child in root if isinstance(child.tag, str) and len(child) == 0}
 
 
 def ok_body(values: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from mockwish.store.read_cache import entry_size
 from mockwish.wire.ratelimit import WISHPOST_IP_USER_30, WISHPOST_IP_USER_300
 from mockwish.wire.spec import Bool, Int, Json, NameList, Str, spec
 from mockwish.wire.v2 import public_base_url
-from mockwish.wishpost import labels, reference, wire_v3
+from mockwish.wishpost import labels, reference, wire_v3, wire_xml
 from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall
 from mockwish.wishpost.parcels import render, rules, store
 from mockwish.wishpost.parcels.link import held_orders, link_orders, sync_orders
@@ -88,12 +88,6 @@ TRACKING_EXAMPLE = ('<?xml version="1.0" ?><tracks><access_token>an_example_wish
 
 # ---- create_order ----------------------------------------------------------------------------------------------
 
-def _texts(element: Element) -> dict[str, str]:
-    """The flat children of an element, by tag (the last one wins, as a form would)."""
-    return {child.tag: (child.text or "").strip() for child in element
-            if isinstance(child.tag, str) and len(child) == 0}
-
-
 def read_orders(root: Element | None) -> list[tuple[dict[str, str], list[dict[str, str]] | None]]:
     """Each <order> of the body: its flat fields and its <product_items><product_item> blocks (None: the
     order has no <product_items>, the legacy form)."""
@@ -102,8 +96,8 @@ def read_orders(root: Element | None) -> list[tuple[dict[str, str], list[dict[st
     out = []
     for order in root.findall("order"):  # the root's own <order>s (one nested in another is not a parcel)
         blocks = order.findall("product_items")
-        items = [_texts(item) for block in blocks for item in block.findall("product_item")] if blocks else None
-        out.append((_texts(order), items))
+        items = [wire_xml.fields(i) for block in blocks for i in block.findall("product_item")] if blocks else None
+        out.append((wire_xml.fields(order), items))
     return out
 
 
