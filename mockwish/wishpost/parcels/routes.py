@@ -164,14 +164,20 @@ def create_order(call: WPCall) -> dict[str, Any]:
 
 # ---- labels ------------------------------------------------------------------------------------------------------
 
-def _barcodes(root: Element | None, raw: dict[str, str]) -> list[str]:
-    """<barcodes><barcode>...</barcode></barcodes> (the wire), or bare <barcode> children (WP-DOC's table)."""
+def _barcodes(call: WPCall, limit: int) -> list[str]:
+    """The barcodes a call names, at least one and at most `limit`: <barcodes><barcode>...</barcode></barcodes>
+    (the wire), any <barcode> of the body (tracking's <track><barcode>), or WP-DOC's flat `barcode`."""
     found: list[str] = []
-    if root is not None:
-        found = [(b.text or "").strip() for b in root.iter("barcode")]
-    elif raw.get("barcode"):
-        found = [b.strip() for b in raw["barcode"].split(",")]
-    return [b for b in found if b]
+    if call.root is not None:
+        found = [(b.text or "").strip() for b in call.root.iter("barcode")]
+    elif call.raw.get("barcode"):
+        found = [b.strip() for b in call.raw["barcode"].split(",")]
+    numbers = [b for b in found if b]
+    if not numbers:
+        raise WishError("wp_no_barcodes")
+    if len(numbers) > limit:
+        raise WishError("wp_too_many_barcodes", max=limit)
+    return numbers
 
 
 @router.op("/api/v2/generate_label", scope=LABEL_ANY, wire="xml", methods=("POST",),
@@ -183,12 +189,7 @@ def _barcodes(root: Element | None, raw: dict[str, str]) -> list[str]:
 def generate_label(call: WPCall) -> dict[str, Any]:
     """`<barcodes><barcode>..</barcode></barcodes>` (at most 50): a `PDF_URL` to download_label with an
     `api_orderid`."""
-    numbers = _barcodes(call.root, call.raw)
-    if not numbers:
-        raise WishError("wp_no_barcodes")
-    limit = call.ctx.settings.wishpost_max_label_barcodes
-    if len(numbers) > limit:
-        raise WishError("wp_too_many_barcodes", max=limit)
+    numbers = _barcodes(call, call.ctx.settings.wishpost_max_label_barcodes)
     found = store.by_numbers(call.conn, call.user_id, numbers)
     ids = []
     for number in numbers:
@@ -255,12 +256,7 @@ def download_label(call: WPCall) -> Response:
 def tracking(call: WPCall) -> dict[str, Any]:
     """`<tracks>` with `<language>` and `<track><barcode>..</barcode></track>` (at most 10): one `<tracks
     barcode=..>` per barcode with its `<track>` events; an unknown barcode has an `error_message` attribute."""
-    numbers = _barcodes(call.root, call.raw)
-    if not numbers:
-        raise WishError("wp_no_barcodes")
-    limit = call.ctx.settings.wishpost_max_tracking_barcodes
-    if len(numbers) > limit:
-        raise WishError("wp_too_many_barcodes", max=limit)
+    numbers = _barcodes(call, call.ctx.settings.wishpost_max_tracking_barcodes)
     language = "en" if call.params.get("language", "cn").strip().lower() == "en" else "cn"
     cache, user, now = call.ctx.read_cache, call.user_id, call.now
     cache.sync(call.conn)
