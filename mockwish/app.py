@@ -58,6 +58,7 @@ from mockwish.wishpost import oauth_routes as wishpost_oauth_routes
 from mockwish.wishpost import ops as wishpost_ops
 from mockwish.wishpost.parcels import routes as parcel_routes
 from mockwish.wishpost.parcels.clock import ParcelClock
+from mockwish.wishpost.parcels.rules import Policy as ParcelPolicy
 from mockwish.wishpost.port import WishPostPort, port_map
 
 
@@ -107,7 +108,8 @@ def build_context(settings: Settings) -> Ctx:
                            order_policy=order_policy)
     return Ctx(settings=settings, engine=engine, clock=clock, owner=owner, auth=auth, jobs=jobs,
                sandbox=sandbox, limiter=limiter, sessions=sessions, read_cache=read_cache, timeline=timeline,
-               orders=orders, order_policy=order_policy, parcels=parcels, log=logging.getLogger("mockwish"))
+               orders=orders, order_policy=order_policy, parcels=parcels,
+               parcel_policy=ParcelPolicy.from_settings(settings), log=logging.getLogger("mockwish"))
 
 
 def allowed_methods(request: Request) -> str:

@@ -174,11 +174,10 @@ def _generate_parcels(ctx: Any, user: str, count: int, state: str, channel: str 
     from mockwish.errors import WishError
     from mockwish.store.tables import WishPostAccessToken, WishPostUser, table_of
     from mockwish.wishpost.parcels import generate as parcels
-    from mockwish.wishpost.parcels.rules import Policy
     from mockwish.wishpost.parcels.store import linked_merchant
 
     s = ctx.settings
-    policy = Policy.from_settings(s)
+    policy = ctx.parcel_policy
     with ctx.owner.begin() as conn:
         found = _tenant(conn, table_of(WishPostUser), table_of(WishPostAccessToken).c.user_id, user, "WishPost user")
         try:

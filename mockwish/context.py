@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # these modules import Ctx themselves (directly or through th
     from mockwish.timeline import Timeline
     from mockwish.wire.ratelimit import RateLimiter
     from mockwish.wishpost.parcels.clock import ParcelClock
+    from mockwish.wishpost.parcels.rules import Policy as ParcelPolicy
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Ctx:
     orders: OrderClock  # the order clock
     order_policy: OrderPolicy  # built once from the settings
     parcels: ParcelClock  # WishPost parcels' part of the timeline (auto-fulfilment of linked Wish orders)
+    parcel_policy: ParcelPolicy  # built once from the settings, as order_policy is
     # the outcomes the sandbox forces on a WishPost user's next parcels, in order ("created", "reviewing",
     # "rejected"); each create_order takes the ones it needs
     sandbox_parcel_outcomes: dict[str, list[str]] = field(default_factory=dict)

@@ -127,7 +127,7 @@ async def parcels(request: Request, body: ParcelsIn | None = None) -> Any:
             user_id = _user(ctx, request, conn, body.user_id)
             rng = random.Random(body.seed if body.seed is not None else random.SystemRandom().getrandbits(64))
             rows = generate.make_parcels(conn, user_id=user_id, merchant_id=store.linked_merchant(conn, user_id),
-                                         count=body.count, now=now, policy=rules.Policy.from_settings(ctx.settings),
+                                         count=body.count, now=now, policy=ctx.parcel_policy,
                                          rng=rng, state=body.state, channel=body.channel,
                                          wish_order_ids=body.wish_order_ids)
     except WishError as err:

@@ -35,10 +35,6 @@ TOKEN = Str("access_token", "Access token (or `Authorization: Bearer`)", max_len
 API_KEY = Str("api_key", "The v1 credential, on /api/v1/<op> (84 characters)", max_len=100)
 
 
-def policy(call: WPCall) -> rules.Policy:
-    return rules.Policy.from_settings(call.ctx.settings)
-
-
 def wishpost_url(call: WPCall, path: str, query: dict[str, str]) -> str:
     """An absolute URL on the WishPost surface as the caller reaches it: the root of the WishPost port, or
     /wishpost on the main one."""
@@ -119,7 +115,7 @@ def create_order(call: WPCall) -> dict[str, Any]:
     limit = call.ctx.settings.wishpost_max_orders_per_request
     if len(orders) > limit:
         raise WishError("wp_too_many_orders", max=limit)
-    user_id, pol = call.user_id, policy(call)
+    user_id, pol = call.user_id, call.ctx.parcel_policy
     mark = call.params.get("mark") or new_hex(32)
     existing = store.batch(call.conn, user_id, mark)
     if existing is not None and existing["kind"] != "mark":  # a generate_label api_orderid: not a mark to extend
