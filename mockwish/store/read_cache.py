@@ -116,6 +116,19 @@ class ReadCache:
         self._entries.move_to_end(key)
         return found[0]
 
+    def get_many(self, keys: Iterable[Hashable]) -> list[Any]:
+        """`get` of each key (None where absent), in one call: a page of orders looks up a hundred."""
+        entries, used = self._entries, self._entries.move_to_end
+        out = []
+        for key in keys:
+            found = entries.get(key)
+            if found is None:
+                out.append(None)
+            else:
+                used(key)
+                out.append(found[0])
+        return out
+
     def put(self, conn: Connection, key: Hashable, value: Any, size: int, tags: Iterable[Tag],
             follows: tuple[str, str] | None = None) -> None:
         """Keep `value` (made from the store as of the last sync) unless the store changed since. With

@@ -73,10 +73,11 @@ class Call:
     def paging(self, start: int, limit: int, has_more: bool) -> dict[str, str]:
         """next/prev links repeating every parameter the caller sent, with start moved by limit."""
         rest = [(k, v) for k, v in _last_wins(self.raw.pairs) if k not in ("start", "limit")]
-        base = self.base_url() + self.request.url.path
+        tail = "&" + urlencode(rest) if rest else ""
+        base = self.base_url() + self.request.scope["path"] + "?start="
 
         def link(s: int) -> str:
-            return base + "?" + urlencode([("start", str(s)), ("limit", str(limit)), *rest])
+            return f"{base}{s}&limit={limit}{tail}"
 
         out: dict[str, str] = {}
         if has_more:
@@ -91,7 +92,26 @@ def public_base_url(request: Request, public_url: str | None) -> str:
     the request's own. Every link the mock hands out (paging, downloads, the landing page) starts with it."""
     if public_url:
         return public_url.rstrip("/")
-    return str(request.base_url).rstrip("/")
+    scope = request.scope
+    server = scope.get("server")
+    key = (scope["scheme"], server and tuple(server), _host(scope),
+           scope.get("app_root_path", scope.get("root_path")))
+    found = _BASES.get(key)
+    if found is None:  # Starlette's URL is a parse and an unparse: a page of links took 5 % of a multi-get
+        if len(_BASES) >= 256:
+            _BASES.clear()
+        found = _BASES[key] = str(request.base_url).rstrip("/")
+    return found
+
+
+_BASES: dict[tuple[Any, ...], str] = {}  # public_base_url by what Starlette builds it from
+
+
+def _host(scope: dict[str, Any]) -> bytes | None:
+    for name, value in scope["headers"]:
+        if name == b"host":
+            return value
+    return None
 
 
 def _last_wins(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -59,12 +59,13 @@ class Entry:
     countdown, the body to fill in again, as JSON too. Bytes only: the garbage collector has nothing to walk
     in tens of thousands of cached orders (nested dicts made every full collection a pause of its own)."""
 
-    __slots__ = ("raw", "template", "due", "after", "until")
+    __slots__ = ("raw", "fragment", "template", "due", "after", "until")
 
     def __init__(self, r: Rendered) -> None:
         self.due = r.due
         self.template: bytes | None = kept_json(r.body) if r.due is not None else None
         self.raw = kept_json(r.body) if r.due is None else b""
+        self.fragment = orjson.Fragment(self.raw)  # made once: a page hands over a hundred of them
         self.after = self.until = datetime.min  # the instants between which `raw` holds: (after, until]
 
     @property
@@ -74,13 +75,14 @@ class Entry:
 
     def as_json(self, now: datetime) -> orjson.Fragment:
         if self.due is None or self.after < now <= self.until:
-            return orjson.Fragment(self.raw)
+            return self.fragment
         # no await in here: concurrent requests cannot interleave
         self.raw = kept_json(self.body(now))
+        self.fragment = orjson.Fragment(self.raw)
         hours = rules.countdown(self.due, now)[1]  # hours_to_fulfill = h while due - now lies in [h, h + 1) hours
         self.after = self.due - timedelta(hours=hours + 1)
         self.until = self.due - timedelta(hours=hours) if hours else datetime.max
-        return orjson.Fragment(self.raw)
+        return self.fragment
 
     def body(self, now: datetime) -> dict[str, Any]:
         """The {"Order": ...} at `now`, as data (for XML answers)."""

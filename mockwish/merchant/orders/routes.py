@@ -55,14 +55,9 @@ def _orders(call: Call, ids: list[str], page_rows: Callable[[], dict[str, Any]] 
     cache = call.ctx.read_cache
     cache.sync(call.conn)
     mid, now = call.merchant_id, call.now
-    found: dict[str, render.Entry] = {}
-    missing = []
-    for oid in ids:
-        entry = cache.get(("order", mid, show, oid))
-        if entry is None:
-            missing.append(oid)
-        else:
-            found[oid] = entry
+    kept = cache.get_many([("order", mid, show, oid) for oid in ids])
+    found: dict[str, render.Entry] = {oid: entry for oid, entry in zip(ids, kept) if entry is not None}
+    missing = [oid for oid, entry in zip(ids, kept) if entry is None]
     if missing:
         policy = _policy(call)
         rows = page_rows() if page_rows is not None and len(missing) > MANY_MISSING else store.by_ids(
@@ -74,14 +69,12 @@ def _orders(call: Call, ids: list[str], page_rows: Callable[[], dict[str, Any]] 
             entry = found[oid] = render.Entry(render.rendered(row, policy, show_original=show))
             entry.as_json(now)
             cache.put(call.conn, ("order", mid, show, oid), entry, entry_size(entry.nbytes), [("o", mid, oid)])
-    as_json = call.fmt == "json"
-    out = []
-    for oid in ids:
-        entry = found.get(oid)
-        if entry is None:  # by_ids found no such order of the merchant's
-            raise WishError("order_not_found", id=oid)
-        out.append(entry.as_json(now) if as_json else entry.body(now))
-    return out
+        absent = next((oid for oid in missing if oid not in found), None)
+        if absent is not None:  # by_ids found no such order of the merchant's
+            raise WishError("order_not_found", id=absent)
+    if call.fmt == "json":
+        return [found[oid].as_json(now) for oid in ids]
+    return [found[oid].body(now) for oid in ids]
 
 
 MANY_MISSING = 16  # from this many orders of a page not in the cache, the page's rows are read in one query
