@@ -56,7 +56,13 @@ from mockwish.wire.ratelimit import RateLimiter
 from mockwish.wire.v2 import mount_v2, render_error
 from mockwish.wishpost import oauth_routes as wishpost_oauth_routes
 from mockwish.wishpost import ops as wishpost_ops
+from mockwish.wishpost.account import routes as account_wp_routes
+from mockwish.wishpost.account import sandbox as sandbox_wp_account
+from mockwish.wishpost.bags import routes as bag_routes
+from mockwish.wishpost.bags import sandbox as sandbox_bags
 from mockwish.wishpost.parcels import routes as parcel_routes
+from mockwish.wishpost.payments import routes as payment_routes
+from mockwish.wishpost.payments import sandbox as sandbox_payments
 from mockwish.wishpost.parcels.clock import ParcelClock
 from mockwish.wishpost.parcels.rules import Policy as ParcelPolicy
 from mockwish.wishpost.port import WishPostPort, port_map
@@ -255,8 +261,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sandbox_transactions.router)
     app.include_router(sandbox_wishpost.router)
     app.include_router(sandbox_parcels.router)
-    fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [wishpost_oauth_routes.router,
-                                                                          parcel_routes.router])}
+    app.include_router(sandbox_bags.router)
+    app.include_router(sandbox_payments.router)
+    app.include_router(sandbox_wp_account.router)
+    fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [
+        wishpost_oauth_routes.router, parcel_routes.router, bag_routes.router, payment_routes.router,
+        account_wp_routes.router])}
 
     @app.get("/healthz", tags=["Sandbox control"], summary="Liveness")
     @app.head("/healthz", include_in_schema=False)  # HEAD answers like GET, without the body

@@ -31,7 +31,7 @@ def _app_lines(title: str, authorize: str, apps: list[dict[str, object]] | None)
 def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object]] | None = None,
            wishpost_apps: list[dict[str, object]] | None = None) -> str:
     from mockwish.seed.merchants import PLANS
-    from mockwish.seed.wishpost import WISHPOST_PLANS
+    from mockwish.seed.wishpost import DEFAULT_CARRIER_HUB, DEFAULT_CARRIER_KEY, WISHPOST_PLANS
 
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::") else host
     base = settings.public_url or f"http://{shown}:{port}"
@@ -54,6 +54,7 @@ def banner(settings: Settings, host: str, port: int, apps: list[dict[str, object
     lines += [f"  {p.key:<10} {p.token:<32} {p.username} / {p.password}" for p in WISHPOST_PLANS]
     lines += _app_lines("WishPost OAuth app", f"{base}/wishpost/v3/oauth/authorize?response_type=code&",
                         wishpost_apps)
+    lines.append(f"Seeded WishPost carrier (X-API-Key, hub {DEFAULT_CARRIER_HUB}): {DEFAULT_CARRIER_KEY}")
     lines.append(f"Try: curl '{base}/api/v2/auth_test?access_token={PLANS[0].token}'")
     return "\n".join(lines)
 

@@ -398,12 +398,25 @@ REGISTRY.update({e.key: e for e in [
         "cancel_reason_code 为 {code} 时必须提供 invalid_reason"),
     _wp("wp_parcel_not_found", 1000, 400, "not_found",
         "No order found for wish_standard_tracking_id {id}", "未找到 wish_standard_tracking_id 为 {id} 的订单"),
+    _wp("wp_api_key_unauthorized", 4000, 401, "unauthorized", "API key is unauthorized", "API key 未授权"),
     _wp("wp_collection_closed", 1002, 400, "invalid_param",
         "The collection option can no longer be changed: the order is {state}",
         "订单已是{state}状态，无法修改揽收信息"),
 ]})
 for _e in REGISTRY.values():  # every entry speaks the locales its API promises (WishPost: en and zh)
     assert set(_e.messages) in (set(LOCALES), set(WISHPOST_LOCALES)), _e.key
+
+
+def register(*entries: ErrorDef) -> None:
+    """Entries kept beside the domain that raises them (mockwish/wishpost/<area>/errors.py), in this one
+    registry; a module registers its entries when it is imported, before any of them can be raised."""
+    for entry in entries:
+        assert set(entry.messages) in (set(LOCALES), set(WISHPOST_LOCALES)), entry.key
+        assert REGISTRY.get(entry.key, entry) == entry, f"error {entry.key!r} registered twice"
+        REGISTRY[entry.key] = entry
+
+
+wishpost_error = _wp  # for the areas' own errors.py: (key, code, HTTP status, type, en, zh)
 
 
 class WishError(Exception):

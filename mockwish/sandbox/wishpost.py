@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import secrets
+from typing import Literal
+
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from sqlalchemy import Connection
 
 from mockwish.auth import oauth
 from mockwish.sandbox.apps import _NOT_FOUND, _ctx, bodies, create_for, delete_for, list_for, mint_for, revoke_for
+from mockwish.ids import new_id
+from mockwish.wishpost import carriers
 from mockwish.wishpost.ops import V3_AUTH_ERRORS
 from mockwish.wishpost.users import get_user, list_users
 
@@ -46,6 +51,33 @@ def _user_exists(conn: Connection, user_id: str) -> bool:
 async def users(request: Request) -> list[dict[str, Any]]:
     with _ctx(request).owner.begin() as conn:
         return list_users(conn)
+
+
+class CarrierOut(BaseModel):
+    id: str
+    name: str
+    api_key: str  # sent as the `X-API-Key` header
+    hub_warehouse_code: int  # the hub its bags go to
+
+
+class CarrierIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: StrictStr = Field(default="Sandbox pickup carrier", min_length=1, max_length=100)
+    hub_warehouse_code: Literal[3001, 3002] = 3001
+
+
+@router.get("/carriers", response_model=list[CarrierOut], summary="WishPost pickup carriers and their X-API-Key")
+async def list_carriers(request: Request) -> list[carriers.Carrier]:
+    with _ctx(request).owner.begin() as conn:
+        return carriers.list_carriers(conn)
+
+
+@router.post("/carriers", response_model=CarrierOut, summary="Create a pickup carrier with a new X-API-Key")
+async def create_carrier(request: Request, body: CarrierIn) -> carriers.Carrier:
+    ctx = _ctx(request)
+    with ctx.owner.begin() as conn:
+        return carriers.create_carrier(conn, carrier_id=new_id(), name=body.name, api_key=secrets.token_hex(16),
+                                       hub_warehouse_code=body.hub_warehouse_code, now=ctx.clock.now())
 
 
 @router.get("/apps", response_model=list[AppOut], summary="WishPost OAuth apps")

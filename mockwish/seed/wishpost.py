@@ -12,7 +12,7 @@ from faker import Faker
 from sqlalchemy import Connection, insert
 
 from mockwish.auth.oauth import WISHPOST, create_app
-from mockwish.store.tables import WishPostAccessToken, WishPostUser, table_of
+from mockwish.store.tables import WishPostAccessToken, WishPostCarrier, WishPostUser, table_of
 from mockwish.wishpost.scopes import WISHPOST_SCOPES
 
 DEFAULT_WISHPOST_TOKEN = "an_example_wishpost_token"
@@ -20,6 +20,10 @@ SECOND_WISHPOST_TOKEN = "second_wishpost_token"
 # v1 credentials (`<api_key>` on /api/v1/<op>, 84 characters as WP-DOC sizes them): long-lived tokens too
 DEFAULT_WISHPOST_API_KEY = "an_example_wishpost_api_key_".ljust(84, "0")
 SECOND_WISHPOST_API_KEY = "second_wishpost_api_key_".ljust(84, "0")
+# the seeded pickup carrier's `X-API-Key` (orders_bag, hub_warehouse_table), printed at startup
+DEFAULT_CARRIER_KEY = "an_example_carrier_key"
+DEFAULT_CARRIER_NAME = "STO Express pickup (sandbox)"
+DEFAULT_CARRIER_HUB = 3001
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ WISHPOST_APP_REDIRECT_URI = "http://localhost:8765/wishpost/callback"
 
 _USER = table_of(WishPostUser)
 _TOKEN = table_of(WishPostAccessToken)
+_CARRIER = table_of(WishPostCarrier)
 
 
 def seed_wishpost(conn: Connection, *, rng: random.Random, fake: Faker, object_id: Any, anchor: datetime,
@@ -70,4 +75,6 @@ def seed_wishpost(conn: Connection, *, rng: random.Random, fake: Faker, object_i
                          now=now)
     create_app(conn, name=WISHPOST_APP_NAME, redirect_uri=WISHPOST_APP_REDIRECT_URI, public=True, scopes=None,
                now=anchor, client_id=object_id(), client_secret=f"{rng.getrandbits(128):032x}", realm=WISHPOST)
+    conn.execute(insert(_CARRIER), [{"id": object_id(), "name": DEFAULT_CARRIER_NAME, "api_key": DEFAULT_CARRIER_KEY,
+                                     "hub_warehouse_code": DEFAULT_CARRIER_HUB, "created_at": anchor}])
     return len(WISHPOST_PLANS)

@@ -393,3 +393,26 @@ class WishPostLabelBatch(SQLModel, table=True):
     printlang: int = 1
     printcode: int = 2
     created_at: NaiveDatetime
+
+
+# ---- WishPost carriers (the X-API-Key of orders_bag and hub_warehouse_table) ----------------------------
+
+class WishPostCarrier(SQLModel, table=True):
+    """A pickup carrier: authenticates with `X-API-Key`, may bag any user's parcels bound for its hub, and
+    reads no user's account, charges or statements."""
+
+    __tablename__ = "wishpost_carrier"
+    id: str = Field(primary_key=True, max_length=24)
+    name: str
+    api_key: str = Field(index=True, unique=True)
+    hub_warehouse_code: int  # 3001 or 3002 (hub_warehouse_table)
+    created_at: NaiveDatetime
+
+
+# ---- WishPost bags (issue 14; mockwish/wishpost/bags) -----------------------------------------------------
+
+
+# ---- WishPost charges and statements (issue 14; mockwish/wishpost/payments) ------------------------------
+
+
+# ---- WishPost account and announcements (issue 14; mockwish/wishpost/account) ---------------------------

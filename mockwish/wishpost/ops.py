@@ -24,7 +24,9 @@ from mockwish.wire.dispatch import Routes
 from mockwish.wire.params import RawParams, client_gone, query_pairs, read_body, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
 from mockwish.wire.spec import Spec
-from mockwish.wishpost import wire_v3, wire_xml
+from mockwish.wishpost import carriers, wire_v3, wire_xml
+from mockwish.wishpost.carriers import Carrier
+from mockwish.wishpost.conventions import Collection
 from mockwish.wishpost.users import WishPostPrincipal
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ class WPCall:
     basic: tuple[str, str] | None = None  # client_id, client_secret of an `Authorization: Basic` header
     root: Element | None = None  # an XML operation's parsed body (create_order reads its <order> elements)
     locale: str = "en"  # the language the pipeline answers in (the `locale` parameter, else the user's)
+    carrier: Carrier | None = None  # the carrier of an `X-API-Key` (then `principal` is None)
 
     @property
     def user_id(self) -> str:
@@ -84,6 +87,8 @@ class WPOperation:
     xml_example: str = ""  # an XML operation's request as the docs show it (for /openapi.json)
     file_type: str | None = None  # the media type of a file the operation answers on success (a label PDF)
     error_fields: tuple[tuple[str, Any], ...] = ()  # keys a v3 error body carries too (WP-DOC: "orders": [])
+    carriers: bool = False  # a carrier's `X-API-Key` may call it (orders_bag, hub_warehouse_table)
+    collection: Collection | None = None  # the list a GET answers: sort_by, {attr}_min/_max and limit apply
 
 
 @dataclass
@@ -94,12 +99,13 @@ class WishPostRouter:
     def op(self, path: str, *, scope: str, spec: Spec, summary: str, wire: str = "v3", auth: str = "token",
            level: Level = WISHPOST_USER, errors: tuple[str, ...] = (), methods: tuple[str, ...] = ("GET", "POST"),
            aliases: tuple[str, ...] = (), description: str = "", array_body: str | None = None,
-           xml_example: str = "", file_type: str | None = None, error_fields: dict[str, Any] | None = None
-           ) -> Callable[[Handler], Handler]:
+           xml_example: str = "", file_type: str | None = None, error_fields: dict[str, Any] | None = None,
+           carriers: bool = False, collection: Collection | None = None) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self.operations.append(WPOperation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
                                                wire, auth, level, errors, methods, aliases, self.tag, array_body,
-                                               xml_example, file_type, tuple((error_fields or {}).items())))
+                                               xml_example, file_type, tuple((error_fields or {}).items()),
+                                               carriers, collection))
             return fn
         return register
 
@@ -181,6 +187,24 @@ def token_of(request: Request, raw: RawParams) -> str | None:
     return token.strip() if token and token.strip() else None
 
 
+def carrier_key(request: Request) -> str | None:
+    """The `X-API-Key` header (a carrier's key), when no `Authorization` header comes first (supplement 2:
+    Bearer, then X-API-Key, then the body's and the query's access_token)."""
+    if request.headers.get("authorization") is not None:
+        return None
+    key = request.headers.get("x-api-key")
+    return key.strip() if key is not None else None
+
+
+def carrier_of(conn: Connection, op: WPOperation, key: str) -> Carrier:
+    """The carrier of `key`: an operation carriers may not call, and an unknown key, answer WP-DOC's
+    4000 "API key is unauthorized"."""
+    carrier = carriers.by_key(conn, key) if op.carriers and key else None
+    if carrier is None:
+        raise WishError("wp_api_key_unauthorized")
+    return carrier
+
+
 def _language(raw: RawParams) -> str | None:
     """tracking's `<language>` (CN or EN, any case) is the call's language when no `locale` is sent."""
     language = (raw.get("language") or "").strip().lower()
@@ -206,17 +230,22 @@ async def handle(op: WPOperation, request: Request) -> Response:
             ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
             with ctx.owner.begin() as conn:
                 principal: WishPostPrincipal | None = None
-                basic = None
+                basic = carrier = None
+                key = carrier_key(request) if op.auth != "none" else None
                 if op.auth == "none":
                     basic = basic_credentials(request)
+                elif key is not None:
+                    carrier = carrier_of(conn, op, key)
+                    _count(ctx, op, carrier.id, request, now, headers)
                 else:
                     keys = V3_AUTH_ERRORS if op.wire == "v3" else XML_AUTH_ERRORS
                     principal = ctx.auth.lookup(conn, "wishpost", token_of(request, raw), op.scope,
                                                 now, keys)
                     locale = wire_v3.pick_locale(explicit, principal.locale)
-                    _count(ctx, op, principal, request, now, headers)
+                    _count(ctx, op, principal.user_id, request, now, headers)
                 params = op.spec.parse(raw)
-                fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic, root, locale))
+                fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic, root, locale,
+                                           carrier))
         except WishError as err:
             raise as_wishpost(err, locale) from err
     except WishError as err:
@@ -234,16 +263,17 @@ async def handle(op: WPOperation, request: Request) -> Response:
     return wire_v3.render(wire_v3.ok_body(fields, now), headers=headers)
 
 
-def _count(ctx: Ctx, op: WPOperation, principal: WishPostPrincipal, request: Request, now: datetime,
+def _count(ctx: Ctx, op: WPOperation, caller: str, request: Request, now: datetime,
            headers: dict[str, str]) -> None:
+    """Counts the call against the operation's level for `caller` (a user id, or a carrier's id)."""
     limiter = ctx.limiter
     if not limiter.enabled:
         return
     client = request.scope.get("client") if op.level.by_ip else None  # the IP only where the level counts it
     ip = client[0] if client else "unknown"
-    decision = limiter.hit_level(op.path, op.level, principal.user_id, ip, now)
+    decision = limiter.hit_level(op.path, op.level, caller, ip, now)
     if not decision.into(headers):
-        quota = limiter.level_quota(principal.user_id, op.level)
+        quota = limiter.level_quota(caller, op.level)
         per, per_zh = _per(quota.window_seconds)
         raise WishError(f"wp_rate_limited_{op.level.code}", limit=quota.limit, per=per, per_zh=per_zh)
 

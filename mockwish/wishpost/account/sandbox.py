@@ -1,0 +1,7 @@
+"""Sandbox control of WishPost account (under /sandbox/api/wishpost). Filled in by issue 14."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/sandbox/api/wishpost", tags=["Sandbox control"])

@@ -1,0 +1,1 @@
+"""WishPost back office: bags."""

@@ -1,0 +1,7 @@
+"""WishPost bags (orders_bag/*): the wire. Filled in by issue 14."""
+
+from __future__ import annotations
+
+from mockwish.wishpost.ops import WishPostRouter
+
+router = WishPostRouter("WishPost bags")

@@ -1,0 +1,7 @@
+"""WishPost charges and statements: the wire. Filled in by issue 14."""
+
+from __future__ import annotations
+
+from mockwish.wishpost.ops import WishPostRouter
+
+router = WishPostRouter("WishPost payments")
