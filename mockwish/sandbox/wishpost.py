@@ -4,18 +4,16 @@ mockwish.sandbox.apps' with the WishPost realm."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import secrets
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from sqlalchemy import Connection
 
 from mockwish.auth import oauth
-from mockwish.sandbox.apps import _NOT_FOUND, _ctx, bodies, create_for, delete_for, list_for, mint_for, revoke_for
 from mockwish.ids import new_id
+from mockwish.sandbox.apps import _NOT_FOUND, _ctx, bodies, create_for, delete_for, list_for, mint_for, revoke_for
 from mockwish.wishpost import carriers
 from mockwish.wishpost.ops import V3_AUTH_ERRORS
 from mockwish.wishpost.users import get_user, list_users

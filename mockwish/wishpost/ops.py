@@ -24,7 +24,7 @@ from mockwish.wire.dispatch import Routes
 from mockwish.wire.params import RawParams, client_gone, query_pairs, read_body, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
 from mockwish.wire.spec import Spec
-from mockwish.wishpost import carriers, wire_v3, wire_xml
+from mockwish.wishpost import carriers, conventions, wire_v3, wire_xml
 from mockwish.wishpost.carriers import Carrier
 from mockwish.wishpost.conventions import Collection
 from mockwish.wishpost.users import WishPostPrincipal
@@ -243,9 +243,12 @@ async def handle(op: WPOperation, request: Request) -> Response:
                                                 now, keys)
                     locale = wire_v3.pick_locale(explicit, principal.locale)
                     _count(ctx, op, principal.user_id, request, now, headers)
+                query = conventions.parse(raw, op.collection) if _conventional(op, request) else None
                 params = op.spec.parse(raw)
                 fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic, root, locale,
                                            carrier))
+                if query is not None and isinstance(fields, dict):
+                    fields = conventions.apply(fields, query, op.collection)
         except WishError as err:
             raise as_wishpost(err, locale) from err
     except WishError as err:
@@ -261,6 +264,11 @@ async def handle(op: WPOperation, request: Request) -> Response:
     if op.wire == "xml":
         return wire_xml.render(wire_xml.ok_body(fields, now), headers)
     return wire_v3.render(wire_v3.ok_body(fields, now), headers=headers)
+
+
+def _conventional(op: WPOperation, request: Request) -> bool:
+    """The 3.0.6 query conventions (fields, sort_by, _min/_max, limit) hold for every v3 GET except OAuth's."""
+    return op.wire == "v3" and request.method == "GET" and "/oauth/" not in op.path
 
 
 def _count(ctx: Ctx, op: WPOperation, caller: str, request: Request, now: datetime,

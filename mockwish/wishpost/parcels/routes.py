@@ -19,6 +19,7 @@ from mockwish.wire.ratelimit import WISHPOST_IP_USER_30, WISHPOST_IP_USER_300
 from mockwish.wire.spec import Bool, Int, Json, NameList, Str, spec
 from mockwish.wire.v2 import public_base_url
 from mockwish.wishpost import labels, reference, wire_v3, wire_xml
+from mockwish.wishpost.conventions import Collection
 from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall
 from mockwish.wishpost.parcels import render, rules, store
 from mockwish.wishpost.parcels.link import held_orders, link_orders, sync_orders
@@ -284,7 +285,9 @@ def tracking(call: WPCall) -> dict[str, Any]:
 @router.op("/api/v3/order_status", scope=ORDER_READ, level=WISHPOST_IP_USER_30, summary="Order status",
            spec=spec(TOKEN, NameList("wish_standard_tracking_ids", "Up to 500 WOSP ids", max_items=500),
                      NameList("wish_transaction_ids", "Up to 10 Wish transaction ids", max_items=10)),
-           errors=("wp_no_tracking_ids",), error_fields={"orders": []})
+           errors=("wp_no_tracking_ids",), error_fields={"orders": []},
+           collection=Collection("orders", sortable=("wish_standard_tracking_id", "state_code", "logistics_order_code"),
+                                 ranges=("state_code",), max_limit=500))
 def order_status(call: WPCall) -> dict[str, Any]:
     """The state of each parcel named (by WOSP id, or every parcel of the Wish transactions named). Unknown
     ids are left out and the call's `message` says so, with code 0."""
