@@ -41,6 +41,13 @@ async def constant_xml() -> Response:
     return Response(XML_OK, media_type="application/xml")
 
 
+@app.post("/wishpost/api/v3/get_order_payment")
+async def constant_v3() -> Response:
+    """WishPost's v3 JSON calls (issue 14), with a constant flat v3 body (the request body is not read)."""
+    return Response(b'{"timestamp":"2026-01-01 00:00:00","message":"","code":0,"data":[]}',
+                    media_type="application/json")
+
+
 @app.post("/api/v2/variant/update-inventory")
 async def constant_write() -> Response:
     """The measured write, with the same constant envelope (the form body is not read)."""

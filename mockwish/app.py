@@ -61,10 +61,10 @@ from mockwish.wishpost.account import sandbox as sandbox_wp_account
 from mockwish.wishpost.bags import routes as bag_routes
 from mockwish.wishpost.bags import sandbox as sandbox_bags
 from mockwish.wishpost.parcels import routes as parcel_routes
-from mockwish.wishpost.payments import routes as payment_routes
-from mockwish.wishpost.payments import sandbox as sandbox_payments
 from mockwish.wishpost.parcels.clock import ParcelClock
 from mockwish.wishpost.parcels.rules import Policy as ParcelPolicy
+from mockwish.wishpost.payments import routes as payment_routes
+from mockwish.wishpost.payments import sandbox as sandbox_payments
 from mockwish.wishpost.port import WishPostPort, port_map
 
 

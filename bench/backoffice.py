@@ -1,0 +1,110 @@
+"""The WishPost back-office measures of `make bench` (issue 14), run by bench/run.py's `backoffice` section:
+- orders_bag/create with 1,000 logistics codes: on one kept-alive connection, BAG_RUNS bags, each of 1,000
+  fresh Accepted parcels made through the sandbox beforehand; the time from the request sent to the answer;
+- get_order_payment with 100 tracking ids (parcels past the warehouse, so each has its logistics charge):
+  wrk POSTing the same JSON body, against the bare app's constant v3 body on the same path;
+- a statement over STATEMENT_CHARGES charges: payment_statement/download, then check-status polled with the
+  clock moved past the job's run, then the file downloaded; timed from the first request to the last byte.
+The request bodies are built here; the servers and the load generator are run.py's."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from keepalive import Connection
+
+TOKEN = "an_example_wishpost_token"
+BAG_CODES = 1_000
+BAG_RUNS = 5
+PAYMENT_IDS = 100
+STATEMENT_CHARGES = 10_000
+SANDBOX_BATCH = 2_000  # the sandbox's most parcels a call (mockwish.wishpost.parcels.generate.MAX_PARCELS)
+JSON_HEADERS = {"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"}
+
+
+def _call(conn: Connection, method: str, path: str, body: Any = None) -> Any:
+    status, answer, _ = conn.send(method, path, json.dumps(body).encode() if body is not None else b"",
+                                  JSON_HEADERS)
+    if status != 200:
+        raise RuntimeError(f"{method} {path} answered {status}: {answer[:300]!r}")
+    return json.loads(answer)
+
+
+def parcels(port: int, count: int, state: str, seed: int) -> list[dict[str, Any]]:
+    """`count` parcels of the default user in `state`, made through the sandbox in batches."""
+    conn = Connection(port)
+    made: list[dict[str, Any]] = []
+    try:
+        while len(made) < count:
+            n = min(SANDBOX_BATCH, count - len(made))
+            made += _call(conn, "POST", "/sandbox/api/wishpost/parcels",
+                          {"count": n, "state": state, "seed": seed + len(made)})["parcels"]
+    finally:
+        conn.close()
+    return made
+
+
+def bag_times(port: int, runs: int = BAG_RUNS) -> list[float]:
+    """Seconds for orders_bag/create with BAG_CODES valid codes (hub 3001's parcels), each run."""
+    batches = []
+    for run in range(runs):
+        codes = [p["logistics_order_code"] for p in parcels(port, BAG_CODES * 2, "accepted", 10_000 * (run + 1))]
+        batches.append(codes)
+    conn = Connection(port)
+    times = []
+    try:
+        for codes in batches:
+            body = {"pickup_service": 9999, "hub_warehouse_code": 3001, "logistics_order_codes": codes}
+            start = time.perf_counter()
+            status, answer, _ = conn.send("POST", "/wishpost/api/v3/orders_bag/create", json.dumps(body).encode(),
+                                          JSON_HEADERS)
+            times.append(time.perf_counter() - start)
+            if status not in (200, 400) or json.loads(answer)["code"] not in (0, 1000):
+                raise RuntimeError(f"orders_bag/create answered {status}: {answer[:300]!r}")
+    finally:
+        conn.close()
+    return times
+
+
+def payment_body(port: int) -> bytes:
+    ids = [p["barcode"] for p in parcels(port, PAYMENT_IDS, "shipping", 77)]
+    return json.dumps({"access_token": TOKEN, "tracking_ids": ids}).encode()
+
+
+def statement_seconds(port: int) -> tuple[float, int]:
+    """(seconds from the download request to the file's last byte, the file's bytes) over STATEMENT_CHARGES
+    charged parcels; the clock is moved on to finish the job, as a test would."""
+    parcels(port, STATEMENT_CHARGES, "shipping", 500_000)
+    conn = Connection(port)
+    try:
+        start = time.perf_counter()
+        today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+        job = _call(conn, "POST", "/wishpost/api/v3/payment_statement/download",
+                    {"start_date": "2000-01-01", "end_date": today})
+        for _ in range(100):
+            state = _call(conn, "POST", "/wishpost/api/v3/payment_statement/check-status",
+                          {"job_id": job["job_id"], "job_token": job["job_token"]})
+            if state.get("complete"):
+                break
+            _call(conn, "POST", "/sandbox/api/clock", {"advance_seconds": 60})
+        path = "/" + job["url"].split("//", 1)[1].split("/", 1)[1]
+        status, data, _ = conn.send("GET", path)
+        elapsed = time.perf_counter() - start
+        if status != 200 or not data.startswith(b"PK"):
+            raise RuntimeError(f"the statement answered {status}: {data[:300]!r}")
+    finally:
+        conn.close()
+    return elapsed, len(data)
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1000
