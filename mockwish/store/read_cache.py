@@ -119,7 +119,7 @@ class ReadCache:
     def get_many(self, keys: Iterable[Hashable]) -> list[Any]:
         """`get` of each key (None where absent), in one call: a page of orders looks up a hundred."""
         entries, used = self._entries, self._entries.move_to_end
-        out = []
+        out: list[Any] = []
         for key in keys:
             found = entries.get(key)
             if found is None:

@@ -3,7 +3,7 @@ the declared spec, call the handler inside one transaction, render the envelope 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -107,7 +107,7 @@ def public_base_url(request: Request, public_url: str | None) -> str:
 _BASES: dict[tuple[Any, ...], str] = {}  # public_base_url by what Starlette builds it from
 
 
-def _host(scope: dict[str, Any]) -> bytes | None:
+def _host(scope: MutableMapping[str, Any]) -> bytes | None:
     for name, value in scope["headers"]:
         if name == b"host":
             return value

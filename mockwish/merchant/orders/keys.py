@@ -28,12 +28,14 @@ def _raw(conn: Connection) -> sqlite3.Connection:
 class OrderKeys:
     """(last_updated as stored, id) of each of the merchant's orders, sorted as SQLite sorts them (BINARY)."""
 
-    __slots__ = ("merchant_id", "keys", "when")
+    __slots__ = ("merchant_id", "keys", "when", "pages", "next_book")
 
     def __init__(self, merchant_id: str, keys: list[tuple[str, str]]) -> None:
         self.merchant_id = merchant_id
         self.keys = keys
         self.when = {oid: lu for lu, oid in keys}
+        self.pages = 0  # pages served from this index (mockwish.merchant.orders.book: when to look for a book)
+        self.next_book = 0  # the page count at which to try making a book next
 
     @classmethod
     def load(cls, conn: Connection, merchant_id: str) -> OrderKeys:
@@ -58,10 +60,14 @@ class OrderKeys:
                 self.when[oid] = row[0]
         return self.size
 
-    def page(self, since: datetime | None, upto: datetime | None, start: int, count: int) -> list[str]:
-        """`count` ids from `start` among the orders whose last_updated lies in [since, upto]."""
+    def span(self, since: datetime | None, upto: datetime | None, start: int, count: int) -> tuple[int, int, int]:
+        """(first, last, high): the positions [first, last) of `count` orders from `start` among those whose
+        last_updated lies in [since, upto], which end at `high` (a next page exists when last < high)."""
         keys = self.keys
         low = bisect_left(keys, db_time(since), key=_WHEN) if since is not None else 0
         high = bisect_right(keys, db_time(upto), key=_WHEN) if upto is not None else len(keys)
-        first = low + start
-        return [oid for _, oid in keys[first:min(first + count, high)]] if first < high else []
+        first = min(low + start, high)
+        return first, min(first + count, high), high
+
+    def ids(self, first: int, last: int) -> list[str]:
+        return [oid for _, oid in self.keys[first:last]]

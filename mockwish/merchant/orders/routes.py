@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from mockwish.errors import WishError
 from mockwish.merchant import download_jobs
 from mockwish.merchant.orders import download, render, rules, store
+from mockwish.merchant.orders.book import ATTEMPT_EVERY, BYTES_PER_ORDER, MAX_ATTEMPT_EVERY, MISSING_SHARE, Book
 from mockwish.merchant.orders.keys import OrderKeys
-from mockwish.store.read_cache import entry_size
+from mockwish.store.read_cache import ANY, entry_size
 from mockwish.wire.spec import Bool, Enum, Id, Int, Str, When, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
 from mockwish.wishpost.parcels.link import carrier_instants, confirmations
@@ -47,17 +50,26 @@ def _policy(call: Call) -> rules.OrderPolicy:
 
 
 def _orders(call: Call, ids: list[str], page_rows: Callable[[], dict[str, Any]] | None = None) -> list[Any]:
-    """The orders of `ids` as of now. Each is rendered once and kept in the read cache until it changes (an
-    ERP polls the same pages over and over); a JSON answer reuses each order's bytes until its fulfilment
-    countdown moves. The orders not in the cache are read by id, or, when they are many and `page_rows`
-    reads the whole page in index order, by that."""
+    """The orders of `ids` as of now: JSON fragments (an order's bytes reused until its fulfilment countdown
+    moves), or data for an XML answer."""
+    found, now = _entries(call, ids, page_rows), call.now
+    if call.fmt == "json":
+        return [found[oid].as_json(now) for oid in ids]
+    return [found[oid].body(now) for oid in ids]
+
+
+def _entries(call: Call, ids: list[str], page_rows: Callable[[], dict[str, Any]] | None = None
+             ) -> dict[str, render.Entry]:
+    """The rendered orders of `ids`. Each is rendered once and kept in the read cache until it changes (an
+    ERP polls the same pages over and over). The orders not in the cache are read by id, or, when they are
+    many and `page_rows` reads the whole page in index order, by that."""
     show = call.params.get("show_original_shipping_detail", False)
     cache = call.ctx.read_cache
     cache.sync(call.conn)
     mid, now = call.merchant_id, call.now
     kept = cache.get_many([("order", mid, show, oid) for oid in ids])
-    found: dict[str, render.Entry] = {oid: entry for oid, entry in zip(ids, kept) if entry is not None}
-    missing = [oid for oid, entry in zip(ids, kept) if entry is None]
+    found: dict[str, render.Entry] = {oid: entry for oid, entry in zip(ids, kept, strict=True) if entry is not None}
+    missing = [oid for oid, entry in zip(ids, kept, strict=True) if entry is None]
     if missing:
         policy = _policy(call)
         rows = page_rows() if page_rows is not None and len(missing) > MANY_MISSING else store.by_ids(
@@ -72,33 +84,69 @@ def _orders(call: Call, ids: list[str], page_rows: Callable[[], dict[str, Any]] 
         absent = next((oid for oid in missing if oid not in found), None)
         if absent is not None:  # by_ids found no such order of the merchant's
             raise WishError("order_not_found", id=absent)
-    if call.fmt == "json":
-        return [found[oid].as_json(now) for oid in ids]
-    return [found[oid].body(now) for oid in ids]
+    return found
 
 
 MANY_MISSING = 16  # from this many orders of a page not in the cache, the page's rows are read in one query
 
 
-def _listed(call: Call, listing: store.Listing, start: int, count: int) -> list[str]:
-    """`count` ids of the listing from `start`: from the merchant's OrderKeys (kept in the read cache and moved
-    write by write) when the listing is every order in a window of last_updated, else from the SQL index."""
-    if listing.window is None:
-        return listing.ids(call.conn, call.merchant_id, start, count)
+def _keys(call: Call) -> OrderKeys:
+    """The merchant's OrderKeys, kept in the read cache and moved write by write."""
     cache, mid = call.ctx.read_cache, call.merchant_id
     cache.sync(call.conn)
     index = cache.get(("order-keys", mid))
     if index is None:
         index = OrderKeys.load(call.conn, mid)
         cache.put(call.conn, ("order-keys", mid), index, index.size, [], follows=("o", mid))
-    return index.page(*listing.window, start, count)
+    return index
+
+
+def _book(call: Call, index: OrderKeys) -> Book | None:
+    """The merchant's book of rendered orders, brought to now; else, from time to time (ATTEMPT_EVERY pages,
+    twice as long after each look that fails), one made from the cached orders when at most a page or so of
+    them is not cached yet (mockwish.merchant.orders.book)."""
+    cache, mid = call.ctx.read_cache, call.merchant_id
+    show = call.params.get("show_original_shipping_detail", False)
+    key = ("order-book", mid, show)
+    book = cache.get(key)
+    if book is not None:
+        if not book.holds(call.now):  # a countdown moved to its next hour: the same orders, rendered anew
+            book.refresh(call.now)
+        return book
+    index.pages += 1
+    if index.pages < index.next_book or len(index.keys) * BYTES_PER_ORDER > cache.max_bytes // 4:
+        return None
+    ids = index.ids(0, len(index.keys))
+    kept = cache.get_many([("order", mid, show, oid) for oid in ids])
+    if kept.count(None) * MISSING_SHARE > len(ids):
+        index.next_book = index.pages + min(MAX_ATTEMPT_EVERY, max(ATTEMPT_EVERY, index.next_book or 1))
+        return None
+    found = _entries(call, ids) if None in kept else dict(zip(ids, kept, strict=True))
+    entries = [found[oid] for oid in ids]
+    if Book.estimate(entries) > cache.max_bytes // 4:
+        index.next_book = index.pages + MAX_ATTEMPT_EVERY
+        return None
+    book = Book(entries, call.now)
+    cache.put(call.conn, key, book, book.size, [("o", mid, ANY)])  # any order change of the merchant
+    return book
 
 
 def _page(call: Call, listing: store.Listing, start: int, limit: int) -> V2Result:
-    """One page of a listing: its ids (limit + 1: the extra one says a next page exists), then the orders."""
-    ids = _listed(call, listing, start, limit + 1)
+    """One page of a listing: from the merchant's OrderKeys when the listing is every order in a window of
+    last_updated (as a slice of its book when there is one), else from the SQL index (limit + 1 ids: the
+    extra one says a next page exists); then the orders."""
+    if listing.window is None:
+        ids = listing.ids(call.conn, call.merchant_id, start, limit + 1)
+        has_more = len(ids) > limit
+    else:
+        index = _keys(call)
+        first, last, high = index.span(*listing.window, start, limit)
+        book = _book(call, index) if call.fmt == "json" else None
+        if book is not None:
+            return V2Result(orjson.Fragment(book.slice(first, last)), paging=call.paging(start, limit, last < high))
+        ids, has_more = index.ids(first, last), last < high
     orders = _orders(call, ids[:limit], lambda: listing.rows(call.conn, call.merchant_id, start, limit))
-    return V2Result(orders, paging=call.paging(start, limit, len(ids) > limit))
+    return V2Result(orders, paging=call.paging(start, limit, has_more))
 
 
 @router.op("/order", scope=READ, summary="Retrieve an Order", spec=spec(ORDER_ID, SHOW_ORIGINAL),
