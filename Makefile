@@ -46,7 +46,7 @@ serve: install
 	$(PY) -m mockwish serve
 
 test: install-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 lint: install-test
 	$(VENV)/bin/ruff check mockwish tests bench

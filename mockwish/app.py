@@ -65,6 +65,7 @@ from mockwish.wishpost.parcels.clock import ParcelClock
 from mockwish.wishpost.parcels.rules import Policy as ParcelPolicy
 from mockwish.wishpost.payments import routes as payment_routes
 from mockwish.wishpost.payments import sandbox as sandbox_payments
+from mockwish.wishpost.payments import statement
 from mockwish.wishpost.port import WishPostPort, port_map
 
 
@@ -95,7 +96,7 @@ def build_context(settings: Settings) -> Ctx:
     owner = StoreOwner(engine)
     auth = Authenticator(settings.default_locale)
     jobs = JobMachine(settings.job_pending_seconds, settings.job_running_seconds)
-    for kind in (download.JOB, bulk.JOB, order_download.JOB):
+    for kind in (download.JOB, bulk.JOB, order_download.JOB, statement.JOB):
         jobs.register(kind)
     orders = OrderClock()
     order_policy = OrderPolicy.from_settings(settings)

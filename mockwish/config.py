@@ -69,8 +69,23 @@ class Settings(BaseSettings):
     wishpost_tracking_step_seconds: int = 6 * 3600
     wishpost_max_tracking_barcodes: int = 10  # per tracking call (the docs' error says 10)
     wishpost_max_label_barcodes: int = 50  # per generate_label call
+    # announcements (POST /api/v3/announcements, WP-DOC): how far back start_date may go ("Start date should
+    # not be earlier than 30 days ago.") and the page size when `limit` is not sent (the docs allow 1-50)
+    wishpost_announcement_window_days: int = 30
+    wishpost_announcement_default_limit: int = 10
     # fulfil the linked Wish order (carrier WishPost, the parcel's tracking number) once its parcel is Accepted
     wishpost_auto_fulfill: bool = False
+    # WishPost charges and statements (see README "WishPost charges and statements"): the longest range a payment
+    # statement covers (days, both ends included), how long its link works once the file is ready (the docs' S3
+    # link says X-Amz-Expires=259200: 72 hours), and how long after its creation a charge completes
+    wishpost_statement_max_days: int = 31
+    wishpost_statement_link_ttl_hours: int = 72
+    wishpost_charge_complete_seconds: int = 1
+    # WishPost bags (orders_bag; see README "WishPost bags"): a new bag is Created until its carrier picks it up
+    # this long after it was made (Shipping from then on), and Terminated once every parcel in it is Completed,
+    # or this long after the pickup at the latest
+    wishpost_bag_pickup_seconds: int = 12 * 3600
+    wishpost_bag_terminate_seconds: int = 15 * 86400
 
     # wire choices where the docs disagree (see README "Wire choices")
     # the merchant doc's examples and the supplement say `previous` (the PHP SDK's pager reads it); `prev`

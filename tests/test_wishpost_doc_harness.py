@@ -1,10 +1,12 @@
 """The harness of the WishPost docs: every v3 example request of wishpost-api.txt, cut from the doc at test
 time and sent as the docs write it, with only the host and the credentials changed (the seeded user's token,
-or the seeded carrier's key where the docs show `X-API-Key`), answers code 0 or an error its own section
-documents (an error example's `code`, or a `code=N` of its response table). Ids in the examples name
-nothing in the mock, so most answers are "not found" in the operation's own way; that is the point: a client
-written from the docs gets a well-formed answer from every operation, never a 404 route, a 500 or a shape the
-docs do not show. The per-operation example tests compare whole answers with existing ids."""
+or the seeded carrier's key where the docs show `X-API-Key`), answers code 0 or an error the docs document
+for it: an error example's `code` or a `code=N` of its section's response table (the orders_bag sections'
+table holds for the whole family), or the general InvalidParam / MissingParam of wishpost-v3-api-3.0.6. Ids
+in the examples name nothing in the mock, so most answers are "not found" in the operation's own way; that
+is the point: a client written from the docs gets a well-formed answer from every operation, never a 404
+route, a 500 or a shape the docs do not show. The per-operation example tests compare whole answers with
+existing ids."""
 
 from __future__ import annotations
 
@@ -22,6 +24,10 @@ from mockwish.errors import message
 CARRIER_KEY = "an_example_carrier_key"
 ENDPOINT = re.compile(r"^API endpoint: https://www\.wishpost\.cn(/api/v3/\S+)", re.M)
 DOC_CODE = re.compile(r'"code":\s*(\d+)|code=(\d+)')
+# wishpost-v3-api-3.0.6's General Error Codes every v3 call may answer: InvalidParam, MissingParam
+GENERAL = frozenset({1000, 1001})
+# the codes the orders_bag sections document for the whole family (1002: refused by business logic)
+BAG_FAMILY = frozenset({1000, 1001, 1002})
 # typography the docs' JSON carries that no client can send: a curly closing quote (orders_bag/create)
 TYPOS = {"\u201d": '"', "\u201c": '"'}
 
@@ -46,7 +52,9 @@ def _examples(text: str) -> list[Example]:
         request = section.split("Example Request", 1)[1].strip().split("\n", 1)[0]
         if request.lstrip().startswith("<"):  # an XML (v2) example under a v3 heading: not this harness's
             continue
-        codes = {0, *(int(a or b) for a, b in DOC_CODE.findall(section))}
+        codes = {0, *GENERAL, *(int(a or b) for a, b in DOC_CODE.findall(section))}
+        if "/orders_bag" in m.group(1):
+            codes |= BAG_FAMILY
         out.append(Example(m.group(1), method.group(1) if method else "POST", request, frozenset(codes), section))
     return out
 

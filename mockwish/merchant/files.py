@@ -27,7 +27,8 @@ async def job_file(name: str, request: Request) -> Response:
     now = ctx.clock.now()
     ctx.timeline.settle(ctx.owner, now)
     with ctx.owner.begin() as conn:
-        found = ctx.jobs.file(conn, name)
+        # the Merchant exports are CSVs; a WishPost statement (.xlsx) is served by its own signed link only
+        found = ctx.jobs.file(conn, name) if name.endswith(".csv") else None
     if found is None or now > found[1] + timedelta(hours=ctx.settings.download_link_ttl_hours):
         return render_error(ctx, WishError("endpoint_not_found", path=request.url.path))
     return Response(found[0], media_type="text/csv; charset=utf-8",

@@ -57,6 +57,9 @@ def seed_wishpost(conn: Connection, *, rng: random.Random, fake: Faker, object_i
     merchant's), their long-lived tokens and v1 api keys (every scope, no expiry), the seeded app, and each
     user's parcels in every state; answers the user count."""
     from mockwish.seed.parcels import seed_parcels  # only seeding needs the parcel generator
+    from mockwish.wishpost.account.generate import seed_account, seed_announcements
+    from mockwish.wishpost.bags.generate import seed_bags
+    from mockwish.wishpost.payments.generate import seed_charges
 
     merchant_ids = merchant_ids or []
     for n, plan in enumerate(WISHPOST_PLANS):
@@ -73,6 +76,11 @@ def seed_wishpost(conn: Connection, *, rng: random.Random, fake: Faker, object_i
         if now is not None:
             seed_parcels(conn, user_id=user_id, merchant_id=merchant_id, rng=random.Random(rng.getrandbits(32)),
                          now=now)
+            seed_bags(conn, user_id=user_id, rng=random.Random(f"bags:{user_id}"), now=now)
+            seed_charges(conn, user_id=user_id, rng=random.Random(f"charges:{user_id}"), now=now)
+            # generators of their own (from the user's id): the seed's stream, and the data after, stay as they were
+            seed_announcements(conn, user_id=user_id, rng=random.Random(f"{user_id}:announcements"), now=now)
+            seed_account(conn, user_id=user_id, rng=random.Random(f"{user_id}:account"), now=now)
     create_app(conn, name=WISHPOST_APP_NAME, redirect_uri=WISHPOST_APP_REDIRECT_URI, public=True, scopes=None,
                now=anchor, client_id=object_id(), client_secret=f"{rng.getrandbits(128):032x}", realm=WISHPOST)
     conn.execute(insert(_CARRIER), [{"id": object_id(), "name": DEFAULT_CARRIER_NAME, "api_key": DEFAULT_CARRIER_KEY,

@@ -158,7 +158,8 @@ class Job(SQLModel, table=True):
     __tablename__ = "job"
     __table_args__ = (Index("ix_job_merchant_kind", "merchant_id", "kind"),)
     id: str = Field(primary_key=True, max_length=24)
-    merchant_id: str = Field(foreign_key="merchant.id")
+    # the owner: a merchant id, or a WishPost user id for a payment statement (issue 14), hence no foreign key
+    merchant_id: str
     kind: str
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: NaiveDatetime
@@ -175,7 +176,7 @@ class JobFile(SQLModel, table=True):
 
     __tablename__ = "job_file"
     job_id: str = Field(primary_key=True, foreign_key="job.id")
-    merchant_id: str = Field(foreign_key="merchant.id")
+    merchant_id: str  # the job's owner (a merchant, or a WishPost user: see Job)
     name: str = Field(index=True, unique=True)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     ready_at: NaiveDatetime
@@ -411,8 +412,96 @@ class WishPostCarrier(SQLModel, table=True):
 
 # ---- WishPost bags (issue 14; mockwish/wishpost/bags) -----------------------------------------------------
 
+class WishPostBag(SQLModel, table=True):
+    """An orders_bag: parcels bound for one hub warehouse, bagged by a user (`user_id`) or a pickup carrier
+    (`carrier_id`). Its state is derived from the instants fixed here and its parcels' states
+    (mockwish.wishpost.bags.rules.view); only a cancel or a sandbox hook writes to it afterwards."""
+
+    __tablename__ = "wishpost_bag"
+    __table_args__ = (
+        Index("ix_bag_user_seq", "user_id", "seq"),
+        Index("ix_bag_hub_seq", "hub_warehouse_code", "seq"),
+    )
+    bag_number: str = Field(primary_key=True, max_length=23)  # WI + 16 digits + BAG
+    seq: int = Field(unique=True)  # the last 8 of the 16 digits (after the Beijing date), over every bag
+    user_id: str | None = Field(default=None, foreign_key="wishpost_user.id")  # the user who bagged it
+    carrier_id: str | None = Field(default=None, foreign_key="wishpost_carrier.id")  # or the carrier
+    hub_warehouse_code: int  # 3001 or 3002
+    pickup_service: int  # 2801 STO pickup or 9999 self-delivery
+    created_at: NaiveDatetime
+    pickup_at: NaiveDatetime  # Created -> Shipping (the carrier picks it up)
+    terminate_at: NaiveDatetime  # Terminated from here at the latest
+    abnormal_at: NaiveDatetime | None = None  # a sandbox hook: Abnormal from here
+    cancelled_at: NaiveDatetime | None = None
+    cancel_reason: str | None = None
+
+
+class WishPostBagParcel(SQLModel, table=True):
+    """A parcel in a bag, by its logistics order code as the client named it."""
+
+    __tablename__ = "wishpost_bag_parcel"
+    __table_args__ = (
+        Index("ix_bag_parcel_code", "logistics_order_code"),
+        Index("ix_bag_parcel_parcel", "parcel_id"),
+    )
+    bag_number: str = Field(foreign_key="wishpost_bag.bag_number", primary_key=True)
+    parcel_id: str = Field(foreign_key="wishpost_parcel.id", primary_key=True)
+    position: int  # the order the client listed the codes in
+    logistics_order_code: str
+    user_id: str = Field(foreign_key="wishpost_user.id")  # the parcel's owner
+
+
 
 # ---- WishPost charges and statements (issue 14; mockwish/wishpost/payments) ------------------------------
 
+class WishPostCharge(SQLModel, table=True):
+    """A payment request posted by the sandbox or the seed (mockwish.wishpost.payments). The logistics charge a
+    warehouse scan makes, and its refund when a charged parcel is cancelled, are not stored: they are derived
+    from the parcel and the clock when read, as tracking is."""
+
+    __tablename__ = "wishpost_charge"
+    __table_args__ = (Index("ix_charge_user_created", "user_id", "created_at"),
+                      Index("ix_charge_parcel", "parcel_id"))
+    prid: str = Field(primary_key=True, max_length=20)  # WI + 12 digits + PR
+    user_id: str = Field(foreign_key="wishpost_user.id")
+    parcel_id: str = Field(foreign_key="wishpost_parcel.id")
+    type: str  # RECHARGE, REFUND, CHARGE, COMPENSATE, WITHDRAW, REPAYMENT, OTHER
+    state: str  # EMPTY ... OTHER (get_order_payment's appendix, without "state.")
+    fee_type: str
+    amount: str  # CNY, two decimals
+    remark: str | None = None  # None: the fee type's own remark, in the caller's language
+    created_at: NaiveDatetime
+    completed_at: NaiveDatetime | None = None
+    flat_rate_shipping: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
 
 # ---- WishPost account and announcements (issue 14; mockwish/wishpost/account) ---------------------------
+
+class WishPostAccount(SQLModel, table=True):
+    """A WishPost user's money (account_info), in fen (CNY cents). The balance account_info shows is `cash_fen`
+    less what the user's parcels have been charged (mockwish.wishpost.payments.ledger.net_charged); a user
+    without a row has an empty account."""
+
+    __tablename__ = "wishpost_account"
+    user_id: str = Field(primary_key=True, foreign_key="wishpost_user.id", max_length=24)
+    cash_fen: int  # deposited (top-ups less withdrawals)
+    unavailable_fen: int  # frozen cash (claims, pending reviews): not withdrawable
+    debt_fen: int  # the debt outside the parcels' charges, <= 0 (WP-DOC shows "-1636.97")
+    debt_frozen_fen: int  # frozen debt, <= 0
+    debt_limit_fen: int | None = None  # None: no limit ("无上限的")
+    currency: str = "CNY"
+    created_at: NaiveDatetime
+
+
+class WishPostAnnouncement(SQLModel, table=True):
+    """An announcement a WishPost user sees (announcements): kept per user so sandbox tests stay apart."""
+
+    __tablename__ = "wishpost_announcement"
+    __table_args__ = (Index("ix_announcement_user_date", "user_id", "publish_date"),)
+    id: str = Field(primary_key=True, max_length=24)  # the url's announcement_id
+    user_id: str = Field(foreign_key="wishpost_user.id")
+    title: str
+    text: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # paragraphs
+    publish_date: str = Field(max_length=10)  # YYYY-MM-DD, Beijing date (publish_time)
+    created_at: NaiveDatetime

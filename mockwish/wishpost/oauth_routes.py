@@ -116,9 +116,11 @@ def oauth_test(call: WPCall) -> dict[str, Any]:
 @router.op("/api/v3/scopes", scope="user.scope.read", methods=("POST", "GET"), summary="Get scopes",
            spec=spec(NameList("scope_names", "Scope names (JSON array or comma separated); empty: all")))
 def scopes(call: WPCall) -> dict[str, Any]:
-    """Which APIs each scope covers. Unknown names are left out (the docs' error example is an empty list)."""
+    """Which APIs each scope covers (the mockwish operations it opens), message "Success" as WP-DOC's example
+    shows. Unknown names are left out (the docs' error example is an empty list with code 0)."""
     names = call.params.get("scope_names") or list(wp_scopes.WISHPOST_SCOPES)
-    return {"scopes": [wp_scopes.describe(n) for n in names if n in wp_scopes.SCOPE_INFO]}
+    return {"scopes": [wp_scopes.describe(n) for n in dict.fromkeys(names) if n in wp_scopes.SCOPE_INFO],
+            "message": "Success"}
 
 
 # ---- the old generation: XML in, XML out -------------------------------------------------------------

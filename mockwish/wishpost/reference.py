@@ -95,6 +95,35 @@ def barcode_styles() -> dict[str, BarcodeStyle]:
             for name, row in _channels_table()["barcode_styles"].items()}
 
 
+@dataclass(frozen=True)
+class ChannelListing:
+    """A channel as get_channels and GET /api/v3/channels list it: the docs' values where they print them
+    (otype 0), else the mock's choice (wishpost_channels.json "listing")."""
+    channel_name: str
+    channel_name_en: str
+    allow_battery: bool
+    sensitivity_types: tuple[int, ...]
+    source: str  # "doc" or "choice"
+
+
+@cache
+def channel_listings() -> dict[str, ChannelListing]:
+    """otype -> ChannelListing, for every channel, in the table's order."""
+    chosen: dict[str, Any] = _channels_table()["listing"]["channels"]
+    out: dict[str, ChannelListing] = {}
+    for otype, ch in channels().items():
+        row = chosen.get(otype, {})
+        documented = ch.name_cn is not None and ch.channel_name_en is not None and ch.allow_battery is not None \
+            and ch.sensitivity_types is not None
+        types = ch.sensitivity_types if ch.sensitivity_types is not None else tuple(row["sensitivity_types"])
+        out[otype] = ChannelListing(
+            channel_name=ch.name_cn or row["channel_name"],
+            channel_name_en=ch.channel_name_en or row["channel_name_en"],
+            allow_battery=ch.allow_battery if ch.allow_battery is not None else bool(row["allow_battery"]),
+            sensitivity_types=types, source="doc" if documented else "choice")
+    return out
+
+
 @cache
 def pickup_services() -> dict[str, str]:
     """create_order pickup_service value -> name as WP-DOC prints it (25-1 'IVPX PICKUP' is 4PX)."""
@@ -239,6 +268,19 @@ def epc_warehouses() -> dict[int, EpcWarehouse]:
 def hub_warehouses() -> dict[int, HubWarehouse]:
     """orders_bag hub_warehouse_code (3001, 3002) -> HubWarehouse."""
     return {row["code"]: HubWarehouse(**row) for row in _warehouses_table()["hub"]["warehouses"]}
+
+
+@cache
+def channel_warehouses(otype: str) -> tuple[dict[str, str], dict[str, str]]:
+    """get_channels' `warehouses` (code as a string -> name) and `warehouses_return_address` of a channel: the
+    Get Channels example's for China Post, IB's two warehouses without a documented return address, else empty."""
+    ch = channel(otype)
+    if ch is None or ch.warehouse_table is None:
+        return {}, {}
+    if ch.warehouse_table == "china_post":
+        details = china_post_warehouse_details().values()
+        return ({str(w.code): w.channel_name for w in details}, {str(w.code): w.return_address_cn for w in details})
+    return {str(code): f"{name} Warehouse" for code, name in ib_warehouses().items()}, {}
 
 
 @cache

@@ -1,7 +1,77 @@
-"""Sandbox control of WishPost account (under /sandbox/api/wishpost). Filled in by issue 14."""
+"""Sandbox control of WishPost announcements (under /sandbox/api/wishpost): post an announcement for a user.
+The user is `user_id` in the body, else the user of the `Authorization: Bearer` WishPost token."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import random
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from sqlalchemy import Connection
+
+from mockwish.context import Ctx
+from mockwish.errors import WishError
+from mockwish.sandbox.apps import named_or_bearer
+from mockwish.wire.v2 import public_base_url, render_error
+from mockwish.wishpost.account import generate, rules, store
+from mockwish.wishpost.ops import PREFIX, V3_AUTH_ERRORS
+from mockwish.wishpost.users import get_user
 
 router = APIRouter(prefix="/sandbox/api/wishpost", tags=["Sandbox control"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Invalid parameter (1000) or missing parameter (1001)"},
+    401: {"description": "The Bearer token is not a WishPost token that works"}}
+
+
+class AnnouncementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_id: StrictStr | None = Field(default=None, max_length=64)
+    title: StrictStr = Field(min_length=1, max_length=200)
+    text: list[StrictStr] = Field(min_length=1, max_length=50, description="The paragraphs")
+    publish_time: StrictStr | None = Field(default=None, max_length=10,
+                                           description="%Y-%m-%d (Beijing date); default: today on the mock's clock")
+
+
+class AnnouncementOut(BaseModel):
+    user_id: str
+    announcement_id: str
+    url: str
+    text: list[str]
+    publish_time: str
+    title: str
+
+
+def _user(ctx: Ctx, request: Request, conn: Connection, user_id: str | None) -> str:
+    def user_of(c: Connection, token: str) -> str:
+        return str(ctx.auth.lookup(c, "wishpost", token, "", ctx.clock.now(), V3_AUTH_ERRORS).user_id)
+
+    found = named_or_bearer(conn, request, user_id, lambda c, u: get_user(c, u) is not None, user_of, "user_id")
+    if found is None:
+        raise WishError("missing_either", a="user_id", b="Authorization: Bearer <WishPost token>")
+    return found
+
+
+@router.post("/announcements", response_model=AnnouncementOut, responses=_ERRORS,
+             summary="Post a WishPost announcement for a user (announcements lists it)")
+async def post_announcement(request: Request, body: AnnouncementIn) -> Any:
+    ctx: Ctx = request.app.state.ctx
+    try:
+        now = ctx.clock.now()
+        day = rules.today(now)
+        if body.publish_time is not None:
+            try:
+                day = datetime.strptime(body.publish_time, rules.DATE).date()
+            except ValueError:
+                raise WishError("invalid_param", value=body.publish_time, param="publish_time") from None
+        with ctx.owner.begin() as conn:
+            user_id = _user(ctx, request, conn, body.user_id)
+            row = generate.make_announcement(user_id=user_id, title=body.title, text=body.text, publish_date=day,
+                                             created_at=now, rng=random.Random(random.SystemRandom().getrandbits(64)))
+            store.insert_announcements(conn, [row])
+    except WishError as err:
+        return render_error(ctx, err)
+    url = f"{public_base_url(request, ctx.settings.public_url)}{PREFIX}/announcement?announcement_id={row['id']}"
+    return {"user_id": user_id, "announcement_id": row["id"], "url": url, "text": row["text"],
+            "publish_time": row["publish_date"], "title": row["title"]}
