@@ -1159,12 +1159,11 @@ def backoffice_section(opts: Options, loadgen: LoadGen) -> str:
     return f"""## WishPost back office (issue 14)
 
 One mockwish on a fresh store with the rate limiter off. The bags are timed on one kept-alive connection,
-each over {backoffice.BAG_CODES:,} Accepted parcels made through the sandbox beforehand (the time is the
-request sent to the answer read; parcels bound for the other hub are reported in `failed_logistics_orders`,
-so a run may answer 1000 after checking every code). get_order_payment POSTs the same {backoffice.PAYMENT_IDS}
-ids of parcels in Shipping (each with its logistics charge) at 64 connections, {opts.rounds} rounds against the
-bare app's constant v3 body on the same path. The statement covers {backoffice.STATEMENT_CHARGES:,} parcels in
-Shipping made through the sandbox.
+each over {backoffice.BAG_CODES:,} Accepted EPC parcels bound for hub 3001, made through the sandbox
+beforehand (the time is the request sent to the answer read; every bag is made). get_order_payment POSTs
+the same {backoffice.PAYMENT_IDS} ids of parcels in Shipping (each with its logistics charge) at 64
+connections, {opts.rounds} rounds against the bare app's constant v3 body on the same path. The statement
+covers {backoffice.STATEMENT_CHARGES:,} parcels in Shipping made through the sandbox.
 
 ### get_order_payment
 

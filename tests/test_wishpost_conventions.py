@@ -159,3 +159,37 @@ def test_every_response_carries_a_request_id(client: TestClient) -> None:
     ids = _ids(client, 1)
     assert len(_status(client, ids).headers["Wish-Request-Id"]) == 32
     assert len(_status(client, ids, fields="((").headers["Wish-Request-Id"]) == 32
+
+
+# ---- list parameters in every form, on every v3 operation ----------------------------------------------------
+
+@pytest.mark.parametrize("query", ["channels[]=36-1&channels[]=0", "channels[]=36-1,0",
+                                   "channels[0]=36-1&channels[1]=0", "channels=36-1&channels=0", "channels=36-1,0"])
+def test_a_list_in_any_form(client: TestClient, query: str) -> None:
+    r = client.get(f"/wishpost/api/v3/get_channels?{query}", headers=bearer(DEFAULT_WISHPOST_TOKEN))
+    assert r.status_code == 200, r.text
+    assert sorted(c["otype"] for c in r.json()["channels"]) == ["0", "36-1"]
+
+
+@pytest.mark.parametrize("body", [{"channels": {"36-1": 1}}, {"channels": [[1]]}, {"channels": [None]}])
+def test_a_json_value_that_is_not_a_list_of_names_is_1000(client: TestClient, body: dict[str, Any]) -> None:
+    r = client.post("/wishpost/api/v3/get_channels", json=body, headers=bearer(DEFAULT_WISHPOST_TOKEN))
+    assert r.status_code == 400 and r.json()["code"] == 1000, r.text
+
+
+def test_bounds_far_outside_the_calendar_are_1000_not_a_crash(client: TestClient) -> None:
+    for bound in ("publish_time_min=0001-01-01T00:00:00%2B08:00", "publish_time_max=9999-12-31T23:59:59-08:00"):
+        r = client.get(f"/wishpost/api/v3/announcements?{bound}", headers=bearer(DEFAULT_WISHPOST_TOKEN))
+        assert r.status_code == 400 and r.json()["code"] == 1000, r.text
+
+
+def test_the_documents_paging_request_on_announcements(client: TestClient) -> None:
+    """3.0.6's own example: limit, created_at_max and sort_by=created_at_max.desc (created_at: publish_time)."""
+    r = client.get("/wishpost/api/v3/announcements?limit=3&created_at_max=2999-01-01T23:59:59Z"
+                   "&sort_by=created_at_max.desc", headers=bearer(DEFAULT_WISHPOST_TOKEN))
+    assert r.status_code == 200, r.text
+    times = [a["publish_time"] for a in r.json()["data"]]
+    assert len(times) == 3 and times == sorted(times, reverse=True)
+    later = client.get(f"/wishpost/api/v3/announcements?created_at_max={times[-1]}&sort_by=created_at.desc",
+                       headers=bearer(DEFAULT_WISHPOST_TOKEN)).json()["data"]
+    assert all(a["publish_time"] <= times[-1] for a in later) and later

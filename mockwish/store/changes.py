@@ -4,8 +4,8 @@ exactly the entries of those tags (mockwish.store.read_cache), so a write invali
 nothing else, and no write path can forget to say what it changed.
 
 Tags: ("p", merchant_id, product_id) for a product or one of its variants, ("o", merchant_id, order_id) for
-an order, ("w", WishPost user id, parcel id) for a WishPost parcel, ("m", merchant_id, merchant_id) for a
-merchant row (whose currency and warehouses every render of that merchant reads). Triggers are per
+an order, ("w", WishPost user id, parcel id) for a WishPost parcel or a charge posted on it, ("m", merchant_id,
+merchant_id) for a merchant row (whose currency and warehouses every render of that merchant reads). Triggers are per
 connection (TEMP): another process's commit fires none of them; the timeline notices those through SQLite's
 data_version and the cache starts over."""
 
@@ -23,6 +23,7 @@ WATCHED: dict[str, tuple[str, str, str]] = {
     "orders": ("o", "merchant_id", "id"),
     "merchant": ("m", "id", "id"),
     "wishpost_parcel": ("w", "user_id", "id"),
+    "wishpost_charge": ("w", "user_id", "parcel_id"),  # a posted charge changes what its parcel's renders show
 }
 
 

@@ -239,6 +239,8 @@ class NameList(CsvList):
 
     def convert(self, raw: str) -> list[str]:
         text = raw.strip()
+        if text.startswith("{"):  # a JSON object where a list belongs
+            raise self.invalid(raw)
         if not text.startswith("["):
             return super().convert(text)
         try:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from mockwish.errors import WishError, register, wishpost_error
 
 ALWAYS = ("timestamp", "code", "message")  # survive any `fields` selection (the envelope)
@@ -240,9 +242,9 @@ def _instant(text: str) -> datetime | None:
             pass
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across midnight by its offset
         return None
-    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def narrow(items: list[Any], narrowing: Narrowing) -> list[Any]:
@@ -277,7 +279,11 @@ def _within(item: Any, key: str, side: str, bound: tuple[int, Any]) -> bool:
 
 
 def apply(body: dict[str, Any], query: Query, collection: Collection | None) -> dict[str, Any]:
-    """The handler's answer with the request's conventions applied."""
+    """The handler's answer with the request's conventions applied (a handler may answer pre-rendered JSON,
+    orjson.Fragment, which is read back into data first when anything is to be narrowed)."""
+    if query.fields is None and (query.narrowing is None or query.narrowing == Narrowing()):
+        return body
+    body = orjson.loads(orjson.dumps(body))
     if query.narrowing is not None and collection is not None:
         body = _replace(body, collection.key.split("."), lambda items: narrow(items, query.narrowing))
     if query.fields is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
 
+import orjson
 from fastapi import FastAPI
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -23,7 +25,7 @@ from mockwish.errors import WishError
 from mockwish.wire.dispatch import Routes
 from mockwish.wire.params import RawParams, client_gone, query_pairs, read_body, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
-from mockwish.wire.spec import Spec
+from mockwish.wire.spec import NameList, Spec
 from mockwish.wishpost import carriers, conventions, wire_v3, wire_xml
 from mockwish.wishpost.carriers import Carrier
 from mockwish.wishpost.conventions import Collection
@@ -159,6 +161,42 @@ def authorization(request: Request) -> tuple[str, str] | None:
     return scheme.lower(), value.strip()
 
 
+def list_values(pairs: list[tuple[str, str]], name: str) -> list[str]:
+    """Every value sent for the list `name`, in order: `name[]` repeated or comma separated (`name[]=a,b`, as
+    WP-DOC writes it), `name` (or PHP's `name[0]`) likewise, or a JSON list (a JSON body's); blanks dropped. A
+    JSON value that is not a list of strings or numbers is an invalid parameter."""
+    pattern = re.compile(rf"{re.escape(name)}(\[[0-9]*\])?")
+    out: list[str] = []
+    for key, value in pairs:
+        if not pattern.fullmatch(key):
+            continue
+        text = value.strip()
+        if text.startswith(("[", "{")):
+            try:
+                items = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                raise WishError("wp_invalid_param", param=name, value=text[:80]) from None
+            if not isinstance(items, list) or not all(isinstance(i, str | int) and not isinstance(i, bool)
+                                                      for i in items):
+                raise WishError("wp_invalid_param", param=name, value=text[:80])
+            out += [str(i).strip() for i in items]
+        else:
+            out += [part.strip() for part in text.split(",")]
+    return [v for v in out if v]
+
+
+def _merge_lists(op: WPOperation, raw: RawParams) -> None:
+    """A v3 list parameter sent in any of its forms (`name[]` repeated, `name[0]`, `name` repeated) is read as
+    one JSON list under its own name, so that every operation takes every form (the orders_bag docs write
+    `bag_numbers[]=a,b`; PHP clients repeat `name[]`)."""
+    for param in op.spec.params:
+        if not isinstance(param, NameList):
+            continue
+        keys = [k for k, _ in raw.pairs if k == param.name or k.startswith(param.name + "[")]
+        if len(keys) > 1 or (keys and keys[0] != param.name):
+            raw[param.name] = orjson.dumps(list_values(raw.pairs, param.name)).decode()
+
+
 def basic_credentials(request: Request) -> tuple[str, str] | None:
     """client_id and client_secret from `Authorization: Basic base64(id:secret)`; 1102 when malformed."""
     auth = authorization(request)
@@ -219,12 +257,16 @@ def _per(window: int) -> tuple[str, str]:
 
 async def handle(op: WPOperation, request: Request) -> Response:
     ctx: Ctx = request.app.state.ctx
-    now = ctx.clock.now()
+    now = ctx.clock.now()  # for an answer before the body is read (taken again after)
     locale = wire_v3.pick_locale(None, ctx.settings.default_locale)
     headers: dict[str, str] = {}
     try:
         try:
             raw, root = await read_raw(op, request, ctx.settings.max_body_bytes)
+            # the request's instant is taken once its body is in, as the Merchant pipeline does: reading it
+            # yields to the loop, and a request that started earlier must not act before one that wrote since
+            # (two cancels of one bag: the later one sees the first's cancel)
+            now = ctx.clock.now()
             explicit = raw.get("locale") or _language(raw)
             locale = wire_v3.pick_locale(explicit, locale)
             ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
@@ -243,6 +285,8 @@ async def handle(op: WPOperation, request: Request) -> Response:
                                                 now, keys)
                     locale = wire_v3.pick_locale(explicit, principal.locale)
                     _count(ctx, op, principal.user_id, request, now, headers)
+                if op.wire == "v3":
+                    _merge_lists(op, raw)
                 query = conventions.parse(raw, op.collection) if _conventional(op, request) else None
                 params = op.spec.parse(raw)
                 fields = op.handler(WPCall(ctx, conn, principal, params, raw, request, now, basic, root, locale,

@@ -18,9 +18,6 @@ register(
     wishpost_error("wp_start_too_early", 1000, 400, "invalid_param",
                    "Start date should not be earlier than {days} days ago.", "开始日期不应早于 {days} 天前。"),
     # announcements: a date that is not %Y-%m-%d (the mock's text; WP-DOC prints none)
-    wishpost_error("wp_invalid_date", 1000, 400, "invalid_param",
-                   "Invalid Param '{param}': {value} does not match format %Y-%m-%d",
-                   "无效参数 '{param}'：{value} 不符合 %Y-%m-%d 格式"),
     # the announcement page (GET /announcement?announcement_id=..): no such announcement
     wishpost_error("wp_announcement_not_found", 1000, 404, "not_found",
                    "No announcement found for announcement_id {id}", "未找到 announcement_id 为 {id} 的公告"),

@@ -16,6 +16,7 @@ from mockwish.errors import WishError
 from mockwish.wire.spec import Int, NameList, Str, spec
 from mockwish.wishpost.account import render, rules, store
 from mockwish.wishpost.conventions import Collection
+from mockwish.wishpost.dates import parse_day
 from mockwish.wishpost.ops import WishPostRouter, WPCall
 from mockwish.wishpost.parcels.routes import TOKEN, wishpost_url
 from mockwish.wishpost.payments.ledger import net_charged
@@ -27,7 +28,7 @@ ANNOUNCEMENT_PAGE = "/announcement"  # WP-DOC's url: https://www.wishpost.cn/ann
 
 CHANNELS = NameList("channels", "Channel otypes (JSON array or comma separated; strings or numbers), 1-100; "
                     "empty: every channel; an unknown otype is left out", max_items=rules.MAX_CHANNELS)
-CHANNEL_LIST = Collection(key="data", sortable=("channel", "otype"))
+CHANNEL_LIST = Collection(key="data", sortable=("channel", "otype"), ranges=("channel", "otype"))
 
 
 # ---- channels ------------------------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ ANNOUNCEMENT_ERRORS = ("wp_invalid_date", "wp_end_before_start")
 
 def _date(call: WPCall, name: str) -> date | None:
     raw = call.params.get(name, "")
-    return rules.parse_date(name, raw) if raw.strip() else None
+    return parse_day(name, raw) if raw.strip() else None
 
 
 def _dates(call: WPCall) -> tuple[date | None, date | None]:
@@ -142,7 +143,8 @@ def announcements(call: WPCall) -> dict[str, Any]:
 
 
 @router.op("/api/v3/announcements", scope=ANNOUNCEMENT_READ, methods=("GET",), spec=spec(TOKEN, *DATES),
-           collection=Collection(key="data", sortable=("publish_time", "title"), ranges=("publish_time",)),
+           collection=Collection(key="data", sortable=("publish_time", "title"), ranges=("publish_time", "title"),
+                                 aliases={"created_at": "publish_time"}),
            errors=ANNOUNCEMENT_ERRORS, summary="List announcements (WP-V3)")
 def list_announcements(call: WPCall) -> dict[str, Any]:
     """WP-V3's form: every announcement of the user (newest first) under `data`, optionally between start_date

@@ -140,13 +140,6 @@ def today(now: datetime) -> date:
     return (now + BEIJING).date()
 
 
-def parse_date(name: str, raw: str) -> date:
-    try:
-        return datetime.strptime(raw.strip(), DATE).date()
-    except ValueError:
-        raise WishError("wp_invalid_date", param=name, value=raw.strip()[:40]) from None
-
-
 @dataclass(frozen=True)
 class Window:
     start: date

@@ -16,6 +16,7 @@ from mockwish.errors import WishError
 from mockwish.sandbox.apps import named_or_bearer
 from mockwish.wire.v2 import public_base_url, render_error
 from mockwish.wishpost.account import generate, rules, store
+from mockwish.wishpost.dates import in_range
 from mockwish.wishpost.ops import PREFIX, V3_AUTH_ERRORS
 from mockwish.wishpost.users import get_user
 
@@ -63,6 +64,8 @@ async def post_announcement(request: Request, body: AnnouncementIn) -> Any:
         if body.publish_time is not None:
             try:
                 day = datetime.strptime(body.publish_time, rules.DATE).date()
+                if not in_range(day):  # a year the clock shows (2000-2999): four digits on the wire
+                    raise ValueError(body.publish_time)
             except ValueError:
                 raise WishError("invalid_param", value=body.publish_time, param="publish_time") from None
         with ctx.owner.begin() as conn:

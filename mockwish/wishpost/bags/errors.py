@@ -25,7 +25,8 @@ BAG_CANCELLED = "wp_bag_already_cancelled"
 BAG_TERMINATED = "wp_bag_terminated"
 
 register(
-    wishpost_error(FAILED, 1000, 400, "business", "Failed due to business reason", "因业务原因失败"),
+    # WP-DOC's create example prints this English message beside Chinese reasons: the same in both languages
+    wishpost_error(FAILED, 1000, 400, "business", "Failed due to business reason", "Failed due to business reason"),
     wishpost_error(CODE_NOT_WISHPOST, 1000, 400, "business",
                    "Some orders do not belong to WishPost platform", "某些订单不属于WishPost平台"),
     wishpost_error(CODE_NOT_ACCEPTED, 1000, 400, "business",

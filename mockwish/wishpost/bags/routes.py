@@ -6,11 +6,9 @@ in bags.rules; the handlers read, call a rule, save, render."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlencode
 
-import orjson
 from starlette.responses import Response
 
 from mockwish.errors import WishError
@@ -19,7 +17,7 @@ from mockwish.wire.v2 import public_base_url
 from mockwish.wishpost import bag_labels, labels, wire_v3
 from mockwish.wishpost.bags import errors, render, rules, store
 from mockwish.wishpost.conventions import Collection
-from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall
+from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall, list_values
 
 router = WishPostRouter("WishPost bags")
 
@@ -38,27 +36,7 @@ def caller_of(call: WPCall) -> rules.Caller:
 
 
 def read_list(call: WPCall, name: str) -> list[str]:
-    """Every value sent for the list `name`, in order: `name[]` repeated or comma separated, `name` (or PHP's
-    `name[0]`) likewise, or a JSON list (a JSON body's); blanks dropped. A JSON value that is not a list of
-    strings or numbers is an invalid parameter."""
-    pattern = re.compile(rf"{re.escape(name)}(\[[0-9]*\])?")
-    out: list[str] = []
-    for key, value in call.raw.pairs:
-        if not pattern.fullmatch(key):
-            continue
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                items = orjson.loads(text)
-            except orjson.JSONDecodeError:
-                raise WishError("wp_invalid_param", param=name, value=text[:80]) from None
-            if not isinstance(items, list) or not all(isinstance(i, str | int) and not isinstance(i, bool)
-                                                      for i in items):
-                raise WishError("wp_invalid_param", param=name, value=text[:80])
-            out += [str(i).strip() for i in items]
-        else:
-            out += [part.strip() for part in text.split(",")]
-    return [v for v in out if v]
+    return list_values(call.raw.pairs, name)
 
 
 def _limit(values: list[str], name: str, most: int) -> list[str]:
@@ -148,7 +126,7 @@ def create(call: WPCall) -> dict[str, Any] | Response:
                      NameList("logistics_order_codes", "Up to 100 logistics order codes: the bags holding them. "
                               + LIST_FORMS.replace("name", "logistics_order_codes"))),
            errors=("wp_bag_missing_query", "wp_bag_too_many", "wp_invalid_param"),
-           collection=Collection("bags", sortable=("bag_number", "state"), ranges=("state",),
+           collection=Collection("bags", sortable=("bag_number", "state"), ranges=("bag_number", "state"),
                                  max_limit=2 * rules.MAX_BAGS))
 def query(call: WPCall) -> dict[str, Any]:
     """The bags named, and the bags holding the codes named (the union), each once: `bags` of

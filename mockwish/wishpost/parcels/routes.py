@@ -282,12 +282,14 @@ def tracking(call: WPCall) -> dict[str, Any]:
 
 # ---- v3: order_status, cancel_orders, collection option ------------------------------------------------------------
 
+ORDER_FIELDS = ("wish_standard_tracking_id", "state_code", "logistics_order_code")  # sort_by and _min/_max
+
+
 @router.op("/api/v3/order_status", scope=ORDER_READ, level=WISHPOST_IP_USER_30, summary="Order status",
            spec=spec(TOKEN, NameList("wish_standard_tracking_ids", "Up to 500 WOSP ids", max_items=500),
                      NameList("wish_transaction_ids", "Up to 10 Wish transaction ids", max_items=10)),
            errors=("wp_no_tracking_ids",), error_fields={"orders": []},
-           collection=Collection("orders", sortable=("wish_standard_tracking_id", "state_code", "logistics_order_code"),
-                                 ranges=("state_code",), max_limit=500))
+           collection=Collection("orders", sortable=ORDER_FIELDS, ranges=ORDER_FIELDS, max_limit=500))
 def order_status(call: WPCall) -> dict[str, Any]:
     """The state of each parcel named (by WOSP id, or every parcel of the Wish transactions named). Unknown
     ids are left out and the call's `message` says so, with code 0."""

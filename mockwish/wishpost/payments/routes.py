@@ -10,14 +10,16 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
 from starlette.responses import Response
 
 from mockwish.errors import WishError
 from mockwish.ids import new_hex
 from mockwish.jobs import FINISHED, RUNNING
+from mockwish.store.read_cache import entry_size, kept_json
 from mockwish.wire.spec import Int, NameList, Str, spec
 from mockwish.wire.v2 import public_base_url
-from mockwish.wishpost.ops import ORIGINAL_PATH, V3_AUTH_ERRORS, WishPostRouter, WPCall, token_of
+from mockwish.wishpost.ops import ORIGINAL_PATH, V3_AUTH_ERRORS, WishPostRouter, WPCall, list_values, token_of
 from mockwish.wishpost.parcels import store as parcel_store
 from mockwish.wishpost.payments import errors as _errors  # noqa: F401  (registers this area's errors)
 from mockwish.wishpost.payments import render, rules, statement, store
@@ -40,11 +42,7 @@ def _complete_after(call: WPCall) -> timedelta:
 def _tracking_ids(call: WPCall) -> list[str]:
     """The ids named: a JSON list, a comma separated string, or the parameter repeated (form or query); at least
     one (1001) and at most 100 (1000), each once in the order given."""
-    values = [v for k, v in call.raw.pairs if k in ("tracking_ids", "tracking_ids[]")]
-    ids: list[str] = []
-    for value in values:
-        ids += TRACKING_IDS.convert(value) if value.strip() else []
-    ids = list(dict.fromkeys(i for i in ids if i))
+    ids = list(dict.fromkeys(list_values(call.raw.pairs, "tracking_ids")))
     if not ids:
         raise WishError("wp_missing_param", param="tracking_ids")
     if len(ids) > MAX_TRACKING_IDS:
@@ -65,13 +63,28 @@ def get_order_payment(call: WPCall) -> dict[str, Any]:
     of the caller (unknown, another user's, a number still under review) are left out of `data`, and `message`
     says so, with code 0 (as order_status does)."""
     ids = _tracking_ids(call)
-    found = parcel_store.by_numbers(call.conn, call.user_id, ids)
-    named = [(i, found[i]) for i in ids if i in found and rules.known_number(found[i], i, call.now)]
-    posted = store.posted_of(call.conn, call.user_id, list(dict.fromkeys(p["id"] for _, p in named)))
-    complete = _complete_after(call)
-    data = [render.parcel_entry(i, p, rules.charges_of(p, posted.get(p["id"], []), call.now, complete), call.now,
-                                call.locale) for i, p in named]
-    return {"message": NOT_FOUND_MESSAGE if len(named) < len(ids) else "", "data": data}
+    cache, user, now, locale = call.ctx.read_cache, call.user_id, call.now, call.locale
+    cache.sync(call.conn)
+    kept: dict[str, orjson.Fragment | None] = {}  # an id's entry (None: no parcel of the caller's) as rendered
+    for i in ids:  # until the parcel's requests next change on the clock, or a write to it or its charges
+        entry = cache.get(("payment", user, i, locale))
+        if entry is not None and entry[1] <= now < entry[2]:
+            kept[i] = entry[0]
+    missing = [i for i in ids if i not in kept]
+    if missing:
+        found = parcel_store.by_numbers(call.conn, user, missing)
+        named = [(i, found[i]) for i in missing if i in found and rules.known_number(found[i], i, now)]
+        posted = store.posted_of(call.conn, user, list(dict.fromkeys(p["id"] for _, p in named)))
+        complete = _complete_after(call)
+        for i, p in named:
+            rows = posted.get(p["id"], [])
+            raw = kept_json(render.parcel_entry(i, p, rules.charges_of(p, rows, now, complete), now, locale))
+            kept[i] = orjson.Fragment(raw)
+            cache.put(call.conn, ("payment", user, i, locale),
+                      (kept[i], now, rules.next_change(p, rows, now, complete)), entry_size(len(raw)),
+                      [("w", user, p["id"])])
+    data = [kept[i] for i in ids if kept.get(i) is not None]
+    return {"message": NOT_FOUND_MESSAGE if len(data) < len(ids) else "", "data": data}
 
 
 # ---- payment statements -----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from mockwish.errors import WishError
+from mockwish.wishpost.dates import parse_day
 from mockwish.wishpost.parcels import rules as parcel_rules
 from mockwish.wishpost.wire_v3 import BEIJING
 
@@ -116,11 +117,14 @@ def derived(p: dict[str, Any], now: datetime, complete_after: timedelta) -> list
     refund_at = cancelled_at(p, view)
     if refund_at is not None and refund_at < scan.at:
         refund_at = None
+    def done(at: datetime) -> datetime | None:  # shown once it happened, as a posted request's
+        return at + complete_after if at + complete_after <= now else None
+
     out = [Charge(prid(p["seq"], DERIVED_CHARGE), p["id"], "CHARGE", "REFUNDED" if refund_at else "SUCCESS",
-                  LOGISTICS, amount, scan.at, scan.at + complete_after, flat)]
+                  LOGISTICS, amount, scan.at, done(scan.at), flat)]
     if refund_at is not None:
         out.append(Charge(prid(p["seq"], DERIVED_REFUND), p["id"], "REFUND", "SUCCESS", LOGISTICS, amount,
-                          refund_at, refund_at + complete_after, flat))
+                          refund_at, done(refund_at), flat))
     return out
 
 
@@ -142,6 +146,18 @@ def charges_of(p: dict[str, Any], rows: list[dict[str, Any]], now: datetime, com
     out = derived(p, now, complete_after)
     out += [c for c in (posted(r, now) for r in rows) if c is not None]
     return sorted(out, key=lambda c: (c.created_at, c.prid))
+
+
+def next_change(p: dict[str, Any], rows: list[dict[str, Any]], now: datetime, complete_after: timedelta
+                ) -> datetime:
+    """The first instant after `now` at which the parcel's payment requests can change by the clock alone: the
+    parcel's next change (a scan, a cancel), a derived request completing, a posted one appearing or
+    completing. Until then a render of them holds (writes aside)."""
+    instants = [parcel_rules.next_change(p, now)]
+    instants += [c.created_at + complete_after for c in derived(p, now, complete_after)]
+    for r in rows:
+        instants += [r["created_at"], r["completed_at"] or datetime.max]
+    return min((at for at in instants if at > now), default=datetime.max)
 
 
 def net(charges: list[Charge]) -> Decimal:
@@ -169,22 +185,8 @@ def known_number(p: dict[str, Any], number: str, now: datetime) -> bool:
 
 # ---- statements ---------------------------------------------------------------------------------------------------
 
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def parse_date(name: str, raw: str) -> date:
-    """`%Y-%m-%d`, strictly (WP-DOC's parameter table)."""
-    text = raw.strip()
-    try:
-        if not DATE.fullmatch(text):
-            raise ValueError(text)
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise WishError("wp_invalid_param", param=name, value=f"{text[:40]} (expected %Y-%m-%d)") from None
-
-
 def statement_range(start_raw: str, end_raw: str, max_days: int) -> tuple[date, date]:
-    start, end = parse_date("start_date", start_raw), parse_date("end_date", end_raw)
+    start, end = parse_day("start_date", start_raw), parse_day("end_date", end_raw)
     if end < start:
         raise WishError("wp_statement_reversed")
     if (end - start).days + 1 > max_days:

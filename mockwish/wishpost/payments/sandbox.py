@@ -16,6 +16,7 @@ from mockwish.context import Ctx
 from mockwish.errors import WishError
 from mockwish.sandbox.apps import named_or_bearer
 from mockwish.wire.v2 import render_error
+from mockwish.wishpost.dates import in_range
 from mockwish.wishpost.ops import V3_AUTH_ERRORS
 from mockwish.wishpost.parcels import store as parcel_store
 from mockwish.wishpost.payments import generate, render, rules
@@ -67,8 +68,15 @@ def _ctx(request: Request) -> Ctx:
     return request.app.state.ctx
 
 
-def _naive(at: datetime | None) -> datetime | None:
-    return at.astimezone(UTC).replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
+def _naive(at: datetime | None, name: str) -> datetime | None:
+    """`at` as naive UTC, in the years the mock's clock shows (2000-2999), else 1000."""
+    try:
+        naive = at.astimezone(UTC).replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
+    except OverflowError:
+        naive = None
+    if at is not None and (naive is None or not in_range(naive)):
+        raise WishError("invalid_param", value=at.isoformat(), param=name)
+    return naive
 
 
 def _user(ctx: Ctx, request: Request, conn: Connection, user_id: str | None) -> str:
@@ -89,8 +97,8 @@ async def post_charge(request: Request, body: ChargeIn) -> Any:
     ctx = _ctx(request)
     try:
         now = ctx.clock.now()
-        created = _naive(body.created_at) or now
-        completed = _naive(body.completed_at)
+        created = _naive(body.created_at, "created_at") or now
+        completed = _naive(body.completed_at, "completed_at")
         if completed is None and body.state in rules.COMPLETE:
             completed = created + timedelta(seconds=ctx.settings.wishpost_charge_complete_seconds)
         if completed is not None and completed < created:
