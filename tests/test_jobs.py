@@ -148,3 +148,20 @@ def test_a_snapshot_kind_jumped_straight_to_finished(machine) -> None:  # noqa: 
         done = jobs.view(conn, "m" * 24, "export", jid, T0 + timedelta(hours=1))
         assert done.state == FINISHED and jobs.file(conn, done.file_name)[0] == b"rows,4\n"
     assert rec.calls == [(T0 + timedelta(seconds=2), 1.0)]
+
+
+def test_a_job_that_fails_ends_without_a_result_and_breaks_nothing_else(machine) -> None:  # noqa: ANN001
+    """A bug in a job's work is settled once (logged), not raised into every request that settles the clock."""
+    engine, jobs, rec = machine
+
+    def broken(conn: Connection, row: dict[str, Any], at: datetime, fraction: float) -> Outcome:
+        raise OverflowError("date value out of range")
+
+    jobs.register(JobKind("broken", "BrokenJob", broken))
+    with engine.begin() as conn:
+        bad = jobs.create(conn, "m" * 24, "broken", {}, T0, total_count=1)
+        good = jobs.create(conn, "m" * 24, "demo", {"n": 3}, T0, total_count=3)
+        jobs.settle_due(conn, T0 + timedelta(hours=1))  # no exception
+        failed = jobs.view(conn, "m" * 24, "broken", bad, T0 + timedelta(hours=1))
+        assert failed.state == FINISHED and failed.result == {"error": "the job failed"} and failed.file_name is None
+        assert jobs.view(conn, "m" * 24, "demo", good, T0 + timedelta(hours=1)).result == {"done": 3}

@@ -12,6 +12,7 @@ a cancel before the finish withdraws that file."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from mockwish.errors import WishError
 from mockwish.ids import new_id
 from mockwish.store.tables import Job, JobFile, table_of
 
+_log = logging.getLogger("mockwish")
 _JOB = table_of(Job)
 _FILE = table_of(JobFile)
 _NEVER = datetime.max
@@ -152,7 +154,13 @@ class JobMachine:
         kind = self.kinds[row["kind"]]
         due = self._due(row)
         at = row["cancelled_at"] if row["cancelled_at"] is not None and row["cancelled_at"] < due else due
-        outcome = kind.work(conn, row, at, fraction)
+        try:
+            outcome = kind.work(conn, row, at, fraction)
+        except Exception:  # noqa: BLE001  a job's bug must not fail every request that settles the clock
+            # (work runs inside whichever request first looks after the job is due; raising would roll that
+            # request back and leave the job due for the next one, for ever): the job ends with no result
+            _log.exception("job %s (%s) failed; it ends without a result", row["id"], row["kind"])
+            outcome = Outcome({"error": "the job failed"}, 0)
         conn.execute(update(_JOB).where(_JOB.c.id == row["id"]).values(
             settled=True, result=outcome.result, total_count=outcome.total_count))
         if outcome.file_name is not None and outcome.file_content is not None:
