@@ -9,13 +9,16 @@ The request bodies are built here; the servers and the load generator are run.py
 
 from __future__ import annotations
 
+import io
 import json
 import statistics
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from keepalive import Connection
+from openpyxl import load_workbook
 
 from mockwish.wishpost.bags.rules import hub_of_warehouse
 
@@ -99,9 +102,10 @@ def statement_seconds(port: int) -> tuple[float, int]:
     conn = Connection(port)
     try:
         start = time.perf_counter()
-        today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+        stamp = _call(conn, "GET", "/wishpost/api/v3/oauth/test")["timestamp"]  # the mock's Beijing time
+        today = datetime.strptime(stamp[:10], "%Y-%m-%d")
         job = _call(conn, "POST", "/wishpost/api/v3/payment_statement/download",
-                    {"start_date": "2000-01-01", "end_date": today})
+                    {"start_date": (today - timedelta(days=30)).strftime("%Y-%m-%d"), "end_date": stamp[:10]})
         for _ in range(100):
             state = _call(conn, "POST", "/wishpost/api/v3/payment_statement/check-status",
                           {"job_id": job["job_id"], "job_token": job["job_token"]})
@@ -115,6 +119,9 @@ def statement_seconds(port: int) -> tuple[float, int]:
             raise RuntimeError(f"the statement answered {status}: {data[:300]!r}")
     finally:
         conn.close()
+    rows = load_workbook(io.BytesIO(data), read_only=True).active.max_row  # type: ignore[union-attr]
+    if rows < STATEMENT_CHARGES:
+        raise RuntimeError(f"the statement holds {rows} rows, fewer than the {STATEMENT_CHARGES:,} charges made")
     return elapsed, len(data)
 
 
