@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mockwish.cli import cli
-from mockwish.seed.wishpost import DEFAULT_WISHPOST_TOKEN
+from mockwish.seed.wishpost import DEFAULT_CARRIER_KEY, DEFAULT_WISHPOST_TOKEN
 from support import DEFAULT_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,4 +77,5 @@ def test_serve_starts_seeds_and_answers(tmp_path: Path) -> None:
         output = proc.communicate(timeout=10)[0]
     assert f"http://localhost:{port}/api/v2/" in output.replace("127.0.0.1", "localhost")
     assert DEFAULT_TOKEN in output and "merchant@example.com" in output
+    assert DEFAULT_CARRIER_KEY in output  # the seeded carrier's X-API-Key is printed at startup
     assert DEFAULT_WISHPOST_TOKEN in output and "wishpost@example.com" in output and "Example Shipping ERP" in output

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-
 from mockwish.errors import WishError
 from mockwish.merchant import download_jobs
 from mockwish.merchant.orders import download, render, rules, store
@@ -15,7 +13,7 @@ from mockwish.merchant.orders.book import ATTEMPT_EVERY, BYTES_PER_ORDER, MAX_AT
 from mockwish.merchant.orders.keys import OrderKeys
 from mockwish.store.read_cache import ANY, entry_size
 from mockwish.wire.spec import Bool, Enum, Id, Int, Str, When, spec
-from mockwish.wire.v2 import Call, V2Result, V2Router
+from mockwish.wire.v2 import Call, RawData, V2Result, V2Router
 from mockwish.wishpost.parcels.link import carrier_instants, confirmations
 
 router = V2Router("Order")
@@ -143,7 +141,7 @@ def _page(call: Call, listing: store.Listing, start: int, limit: int) -> V2Resul
         first, last, high = index.span(*listing.window, start, limit)
         book = _book(call, index) if call.fmt == "json" else None
         if book is not None:
-            return V2Result(orjson.Fragment(book.slice(first, last)), paging=call.paging(start, limit, last < high))
+            return V2Result(RawData(book.slice(first, last)), paging=call.paging(start, limit, last < high))
         ids, has_more = index.ids(first, last), last < high
     orders = _orders(call, ids[:limit], lambda: listing.rows(call.conn, call.merchant_id, start, limit))
     return V2Result(orders, paging=call.paging(start, limit, has_more))
