@@ -128,3 +128,20 @@ def test_a_rolled_back_write_leaves_the_committed_pages(client: TestClient, wish
     with pytest.raises(RuntimeError):
         on_store(client, write_then_fail)
     assert pages(wish) == before
+
+
+def test_no_book_while_orders_keep_changing(client: TestClient, wish: Wish) -> None:
+    """A book is looked for only after ATTEMPT_EVERY pages with no order change: a merchant whose orders change
+    every few pages never pays for a book the next change would drop."""
+    freeze(client)
+    with_book(client, wish)
+    approved = [o["Order"]["order_id"] for o in wish.ok("order/get-fulfill", "GET", limit=6)]
+    for n, oid in enumerate(approved):
+        wish.ok("order/fulfill-one", id=oid, tracking_provider="USPS", tracking_number=f"94001000000000000000{n:02d}",
+                origin_country_code="CN")
+        for _ in range(ATTEMPT_EVERY // 2):
+            wish.ok("order/multi-get", "GET", start=0, limit=1)
+        assert book_of(client, mid(wish)) is None
+    for _ in range(ATTEMPT_EVERY):
+        wish.ok("order/multi-get", "GET", start=0, limit=1)
+    assert book_of(client, mid(wish)) is not None  # quiet again: the book is back

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mockwish.merchant.orders.keys import FIRST_LOOK
 from mockwish.merchant.orders.render import Entry
 
-ATTEMPT_EVERY = 64  # pages served before the first look at whether a book can be made (~1 ms per 10k orders)
-MAX_ATTEMPT_EVERY = 4096  # each look that fails doubles the wait, up to this many pages
-MISSING_SHARE = 50  # a look renders the orders not yet cached when they are at most 1/50 of them (a page or so)
+ATTEMPT_EVERY = FIRST_LOOK  # quiet pages (no order change) before a look at whether a book can be made: a
+# merchant whose orders change every few pages never pays for a book that would go with the next change
+MAX_ATTEMPT_EVERY = 4096  # each look that fails (~1 ms per 10k orders) doubles the wait, up to this many pages
+MISSING_SHARE = 50  # a look renders the orders not cached yet when they are at most a 1/50 of them,
+MISSING_PAGE = 250  # or at most a page's worth (the most one multi-get answers): ~50 us each
 BYTES_PER_ORDER = 1024  # less than any rendered order: a merchant whose book could not fit is not looked at
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from mockwish.merchant.orders.store import db_time
 
 MAX_FOLLOWED = 512  # more orders changed at once (a generation run): the index is dropped and rebuilt on demand
+FIRST_LOOK = 64  # pages without a change before a book is looked for (mockwish.merchant.orders.book)
 BYTES_PER_ORDER = 240  # the key tuple, its two strings and the dict slot (tracemalloc: 232, tests/test_order_keys.py)
 _WHEN = itemgetter(0)
 _ALL = "SELECT last_updated, id FROM orders WHERE merchant_id = ? ORDER BY last_updated, id"
@@ -34,8 +35,10 @@ class OrderKeys:
         self.merchant_id = merchant_id
         self.keys = keys
         self.when = {oid: lu for lu, oid in keys}
-        self.pages = 0  # pages served from this index (mockwish.merchant.orders.book: when to look for a book)
-        self.next_book = 0  # the page count at which to try making a book next
+        # mockwish.merchant.orders.book: pages served without a book since the merchant's orders last changed,
+        # and how many of them to wait for before the next look at whether one can be made
+        self.pages = 0
+        self.next_book = FIRST_LOOK
 
     @classmethod
     def load(cls, conn: Connection, merchant_id: str) -> OrderKeys:
@@ -49,6 +52,7 @@ class OrderKeys:
         """Move each changed order to its place now (or out, when it is gone)."""
         if len(keys) > MAX_FOLLOWED:
             return None
+        self.pages, self.next_book = 0, FIRST_LOOK  # a change: the book went with it; wait for quiet again
         raw = _raw(conn)
         for oid in keys:
             old = self.when.pop(oid, None)

@@ -9,7 +9,7 @@ from typing import Any
 from mockwish.errors import WishError
 from mockwish.merchant import download_jobs
 from mockwish.merchant.orders import download, render, rules, store
-from mockwish.merchant.orders.book import ATTEMPT_EVERY, BYTES_PER_ORDER, MAX_ATTEMPT_EVERY, MISSING_SHARE, Book
+from mockwish.merchant.orders.book import BYTES_PER_ORDER, MAX_ATTEMPT_EVERY, MISSING_PAGE, MISSING_SHARE, Book
 from mockwish.merchant.orders.keys import OrderKeys
 from mockwish.store.read_cache import ANY, entry_size
 from mockwish.wire.spec import Bool, Enum, Id, Int, Str, When, spec
@@ -100,9 +100,9 @@ def _keys(call: Call) -> OrderKeys:
 
 
 def _book(call: Call, index: OrderKeys) -> Book | None:
-    """The merchant's book of rendered orders, brought to now; else, from time to time (ATTEMPT_EVERY pages,
-    twice as long after each look that fails), one made from the cached orders when at most a page or so of
-    them is not cached yet (mockwish.merchant.orders.book)."""
+    """The merchant's book of rendered orders, brought to now; else, once ATTEMPT_EVERY pages were served with
+    no order of the merchant changing (twice as many after each look that fails), one made from the cached
+    orders when at most a page or so of them is not cached yet (mockwish.merchant.orders.book)."""
     cache, mid = call.ctx.read_cache, call.merchant_id
     show = call.params.get("show_original_shipping_detail", False)
     key = ("order-book", mid, show)
@@ -116,13 +116,13 @@ def _book(call: Call, index: OrderKeys) -> Book | None:
         return None
     ids = index.ids(0, len(index.keys))
     kept = cache.get_many([("order", mid, show, oid) for oid in ids])
-    if kept.count(None) * MISSING_SHARE > len(ids):
-        index.next_book = index.pages + min(MAX_ATTEMPT_EVERY, max(ATTEMPT_EVERY, index.next_book or 1))
+    if kept.count(None) > max(MISSING_PAGE, len(ids) // MISSING_SHARE):
+        index.next_book = min(MAX_ATTEMPT_EVERY, 2 * index.next_book)
         return None
     found = _entries(call, ids) if None in kept else dict(zip(ids, kept, strict=True))
     entries = [found[oid] for oid in ids]
     if Book.estimate(entries) > cache.max_bytes // 4:
-        index.next_book = index.pages + MAX_ATTEMPT_EVERY
+        index.next_book = MAX_ATTEMPT_EVERY
         return None
     book = Book(entries, call.now)
     cache.put(call.conn, key, book, book.size, [("o", mid, ANY)])  # any order change of the merchant
