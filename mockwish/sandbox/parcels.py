@@ -16,11 +16,11 @@ from sqlalchemy import Connection, update
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
-from mockwish.sandbox.apps import merchant_exists, named_or_bearer
+from mockwish.sandbox.apps import merchant_exists
+from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.store.tables import WishPostUser, table_of
 from mockwish.wire.v2 import render_error
 from mockwish.wishpost import reference
-from mockwish.wishpost.ops import V3_AUTH_ERRORS
 from mockwish.wishpost.parcels import generate, rules, store
 from mockwish.wishpost.parcels.link import sync_orders
 from mockwish.wishpost.users import get_user
@@ -98,14 +98,6 @@ def _ctx(request: Request) -> Ctx:
     return request.app.state.ctx
 
 
-def _user(ctx: Ctx, request: Request, conn: Connection, user_id: str | None) -> str:
-    def user_of(c: Connection, token: str) -> str:
-        return str(ctx.auth.lookup(c, "wishpost", token, "", ctx.clock.now(), V3_AUTH_ERRORS).user_id)
-
-    found = named_or_bearer(conn, request, user_id, lambda c, u: get_user(c, u) is not None, user_of, "user_id")
-    if found is None:
-        raise WishError("missing_either", a="user_id", b="Authorization: Bearer <WishPost token>")
-    return found
 
 
 def _out(row: dict[str, Any], now: Any) -> dict[str, Any]:
@@ -124,7 +116,7 @@ async def parcels(request: Request, body: ParcelsIn | None = None) -> Any:
     try:
         now = ctx.clock.now()
         with ctx.owner.begin() as conn:
-            user_id = _user(ctx, request, conn, body.user_id)
+            user_id = sandbox_user(ctx, request, conn, body.user_id)
             rng = random.Random(body.seed if body.seed is not None else random.SystemRandom().getrandbits(64))
             rows = generate.make_parcels(conn, user_id=user_id, merchant_id=store.linked_merchant(conn, user_id),
                                          count=body.count, now=now, policy=ctx.parcel_policy,
@@ -142,7 +134,7 @@ async def outcomes(request: Request, body: OutcomesIn) -> Any:
     ctx = _ctx(request)
     try:
         with ctx.owner.begin() as conn:
-            user_id = _user(ctx, request, conn, body.user_id)
+            user_id = sandbox_user(ctx, request, conn, body.user_id)
     except WishError as err:
         return render_error(ctx, err)
     pending = ctx.sandbox_parcel_outcomes.setdefault(user_id, [])

@@ -12,8 +12,20 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from sqlalchemy import Connection
 
 from mockwish.auth import oauth
+from mockwish.context import Ctx
+from mockwish.errors import WishError
 from mockwish.ids import new_id
-from mockwish.sandbox.apps import _NOT_FOUND, _ctx, bodies, create_for, delete_for, list_for, mint_for, revoke_for
+from mockwish.sandbox.apps import (
+    _NOT_FOUND,
+    _ctx,
+    bodies,
+    create_for,
+    delete_for,
+    list_for,
+    mint_for,
+    named_or_bearer,
+    revoke_for,
+)
 from mockwish.wishpost import carriers
 from mockwish.wishpost.ops import V3_AUTH_ERRORS
 from mockwish.wishpost.users import get_user, list_users
@@ -43,6 +55,18 @@ else:
 
 def _user_exists(conn: Connection, user_id: str) -> bool:
     return get_user(conn, user_id) is not None
+
+
+def sandbox_user(ctx: Ctx, request: Request, conn: Connection, user_id: str | None) -> str:
+    """The WishPost user a sandbox call is for: `user_id` of its body (1000 when there is no such user), else the
+    user of its `Authorization: Bearer` WishPost token (that token's own error otherwise); 1001 with neither."""
+    def user_of(c: Connection, token: str) -> str:
+        return str(ctx.auth.lookup(c, "wishpost", token, "", ctx.clock.now(), V3_AUTH_ERRORS).user_id)
+
+    found = named_or_bearer(conn, request, user_id, _user_exists, user_of, "user_id")
+    if found is None:
+        raise WishError("missing_either", a="user_id", b="Authorization: Bearer <WishPost token>")
+    return found
 
 
 @router.get("/users", response_model=list[UserOut], summary="Seeded WishPost users, passwords and tokens")

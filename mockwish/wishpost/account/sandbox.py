@@ -9,16 +9,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
-from sqlalchemy import Connection
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
-from mockwish.sandbox.apps import named_or_bearer
+from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.wire.v2 import public_base_url, render_error
 from mockwish.wishpost.account import generate, rules, store
 from mockwish.wishpost.dates import in_range
-from mockwish.wishpost.ops import PREFIX, V3_AUTH_ERRORS
-from mockwish.wishpost.users import get_user
+from mockwish.wishpost.ops import PREFIX
 
 router = APIRouter(prefix="/sandbox/api/wishpost", tags=["Sandbox control"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -44,14 +42,6 @@ class AnnouncementOut(BaseModel):
     title: str
 
 
-def _user(ctx: Ctx, request: Request, conn: Connection, user_id: str | None) -> str:
-    def user_of(c: Connection, token: str) -> str:
-        return str(ctx.auth.lookup(c, "wishpost", token, "", ctx.clock.now(), V3_AUTH_ERRORS).user_id)
-
-    found = named_or_bearer(conn, request, user_id, lambda c, u: get_user(c, u) is not None, user_of, "user_id")
-    if found is None:
-        raise WishError("missing_either", a="user_id", b="Authorization: Bearer <WishPost token>")
-    return found
 
 
 @router.post("/announcements", response_model=AnnouncementOut, responses=_ERRORS,
@@ -69,7 +59,7 @@ async def post_announcement(request: Request, body: AnnouncementIn) -> Any:
             except ValueError:
                 raise WishError("invalid_param", value=body.publish_time, param="publish_time") from None
         with ctx.owner.begin() as conn:
-            user_id = _user(ctx, request, conn, body.user_id)
+            user_id = sandbox_user(ctx, request, conn, body.user_id)
             row = generate.make_announcement(user_id=user_id, title=body.title, text=body.text, publish_date=day,
                                              created_at=now, rng=random.Random(random.SystemRandom().getrandbits(64)))
             store.insert_announcements(conn, [row])

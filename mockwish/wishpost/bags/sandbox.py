@@ -11,15 +11,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
-from sqlalchemy import Connection
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
-from mockwish.sandbox.apps import named_or_bearer
+from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.wire.v2 import render_error
 from mockwish.wishpost.bags import generate, render, rules, store
-from mockwish.wishpost.ops import V3_AUTH_ERRORS
-from mockwish.wishpost.users import get_user
 
 router = APIRouter(prefix="/sandbox/api/wishpost", tags=["Sandbox control"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -62,14 +59,6 @@ def _ctx(request: Request) -> Ctx:
     return request.app.state.ctx
 
 
-def _user(ctx: Ctx, request: Request, conn: Connection, user_id: str | None) -> str:
-    def user_of(c: Connection, token: str) -> str:
-        return str(ctx.auth.lookup(c, "wishpost", token, "", ctx.clock.now(), V3_AUTH_ERRORS).user_id)
-
-    found = named_or_bearer(conn, request, user_id, lambda c, u: get_user(c, u) is not None, user_of, "user_id")
-    if found is None:
-        raise WishError("missing_either", a="user_id", b="Authorization: Bearer <WishPost token>")
-    return found
 
 
 def _out(bag: dict[str, Any], parcels: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
@@ -87,7 +76,7 @@ async def bags(request: Request, body: BagIn | None = None) -> Any:
     try:
         now = ctx.clock.now()
         with ctx.owner.begin() as conn:
-            user_id = _user(ctx, request, conn, body.user_id)
+            user_id = sandbox_user(ctx, request, conn, body.user_id)
             rng = random.Random(body.seed if body.seed is not None else random.SystemRandom().getrandbits(64))
             bag = generate.make_bag(conn, user_id=user_id, now=now, rng=rng, state=body.state, count=body.count,
                                     hub=body.hub_warehouse_code, pickup_service=body.pickup_service,

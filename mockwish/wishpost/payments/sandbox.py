@@ -14,10 +14,9 @@ from sqlalchemy import Connection
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
-from mockwish.sandbox.apps import named_or_bearer
+from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.wire.v2 import render_error
 from mockwish.wishpost.dates import in_range
-from mockwish.wishpost.ops import V3_AUTH_ERRORS
 from mockwish.wishpost.parcels import store as parcel_store
 from mockwish.wishpost.payments import generate, render, rules
 from mockwish.wishpost.users import get_user
@@ -80,15 +79,9 @@ def _naive(at: datetime | None, name: str) -> datetime | None:
 
 
 def _user(ctx: Ctx, request: Request, conn: Connection, user_id: str | None) -> str:
-    if user_id is not None and get_user(conn, user_id) is None:
+    if user_id is not None and get_user(conn, user_id) is None:  # this endpoint's 404, as its parcel's
         raise WishError("record_not_found", kind="WishPost user", id=user_id)
-    def user_of(c: Connection, token: str) -> str:
-        return str(ctx.auth.lookup(c, "wishpost", token, "", ctx.clock.now(), V3_AUTH_ERRORS).user_id)
-
-    found = named_or_bearer(conn, request, user_id, lambda c, u: get_user(c, u) is not None, user_of, "user_id")
-    if found is None:
-        raise WishError("missing_either", a="user_id", b="Authorization: Bearer <WishPost token>")
-    return found
+    return sandbox_user(ctx, request, conn, user_id)
 
 
 @router.post("/charges", response_model=ChargeOut, responses=_ERRORS,
