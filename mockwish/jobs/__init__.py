@@ -212,6 +212,11 @@ class JobMachine:
         self._settle(conn, row, fraction, now)
         return "cancelled"
 
+    def owner(self, conn: Connection, kind: str, job_id: str) -> str | None:
+        """Who a job of `kind` belongs to (for a link that names no owner: a signed statement link)."""
+        row = conn.execute(select(_JOB.c.merchant_id).where(_JOB.c.id == job_id, _JOB.c.kind == kind)).first()
+        return str(row[0]) if row is not None else None
+
     def file(self, conn: Connection, name: str) -> tuple[bytes, datetime] | None:
         row = conn.execute(select(_FILE.c.content, _FILE.c.ready_at).where(_FILE.c.name == name)).first()
         return (row[0], row[1]) if row else None

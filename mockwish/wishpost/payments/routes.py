@@ -126,10 +126,12 @@ def check_status(call: WPCall) -> dict[str, Any]:
     """`perc` (0 to 100, following the job's progress on the clock) and `complete`. A job that is not the
     caller's, or a wrong job_token, is `No such Job [<id>]` (code 1000)."""
     job_id = call.params["job_id"]
-    row = store.job(call.conn, job_id, statement.KIND)
-    if row is None or row["merchant_id"] != call.user_id or row["params"].get("job_token") != call.params["job_token"]:
+    try:  # the machine finds the caller's own jobs only
+        view = call.ctx.jobs.view(call.conn, call.user_id, statement.KIND, job_id, call.now)
+    except WishError:
+        raise WishError("wp_no_such_job", id=job_id) from None
+    if view.params.get("job_token") != call.params["job_token"]:
         raise WishError("wp_no_such_job", id=job_id)
-    view = call.ctx.jobs.view(call.conn, call.user_id, statement.KIND, job_id, call.now)
     if view.state == FINISHED:
         perc = 100
     elif view.state == RUNNING and view.end_at > view.start_at:
@@ -151,21 +153,24 @@ def statement_file(call: WPCall) -> Response:
     owner's."""
     job_id = call.params["job_id"]
     not_found = WishError("wp_statement_not_found", id=job_id[:64])
-    row = store.job(call.conn, job_id, statement.KIND)
-    if row is None or not secrets.compare_digest(str(row["params"].get("signature", "")).encode(),
-                                                 call.params["signature"].encode()):
+    jobs, owner = call.ctx.jobs, call.ctx.jobs.owner(call.conn, statement.KIND, job_id)
+    if owner is None:
+        raise not_found
+    view = jobs.view(call.conn, owner, statement.KIND, job_id, call.now)
+    if not secrets.compare_digest(str(view.params.get("signature", "")).encode(), call.params["signature"].encode()):
         raise not_found
     token = token_of(call.request, call.raw)
     if token is not None:  # a token is not needed; one that is sent must be the owner's
         principal = call.ctx.auth.lookup(call.conn, "wishpost", token, "", call.now, V3_AUTH_ERRORS)
-        if principal.user_id != row["merchant_id"]:
+        if principal.user_id != owner:
             raise not_found
-    view = call.ctx.jobs.view(call.conn, row["merchant_id"], statement.KIND, job_id, call.now)
     ttl = timedelta(hours=call.ctx.settings.wishpost_statement_link_ttl_hours)
-    if view.state != FINISHED or view.file_ready_at is None or call.now > view.file_ready_at + ttl:
+    if view.state != FINISHED or view.file_name is None or view.file_ready_at is None \
+            or call.now > view.file_ready_at + ttl:
         raise not_found
-    content = store.job_file(call.conn, job_id, row["merchant_id"])
-    if content is None:
+    found = jobs.file(call.conn, view.file_name)
+    if found is None:
         raise not_found
-    return Response(content, media_type=statement.MEDIA_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{statement.download_name(row)}"'})
+    name = statement.download_name(view.params, owner)
+    return Response(found[0], media_type=statement.MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

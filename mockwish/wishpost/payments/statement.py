@@ -33,10 +33,9 @@ def params(start: date, end: date, *, locale: str, job_token: int, signature: st
             "signature": signature, "complete_seconds": complete_seconds}
 
 
-def download_name(row: dict[str, Any]) -> str:
+def download_name(params: dict[str, Any], owner: str) -> str:
     """The file's name as WP-DOC's link shows it: <start>_<end>_<user id>.xlsx."""
-    p = row["params"]
-    return f"{p['start_date']}_{p['end_date']}_{row['merchant_id']}.xlsx"
+    return f"{params['start_date']}_{params['end_date']}_{owner}.xlsx"
 
 
 def _row(c: rules.Charge, parcel: dict[str, Any], now: datetime, lang: str) -> list[Any]:

@@ -1,5 +1,5 @@
-"""Queries of charges and statements. Every function takes the WishPost user and filters on it: another
-user's parcel, charge or statement answers exactly as one that does not exist."""
+"""Queries of charges (statement jobs are the shared job machine's). Every function takes the WishPost user and
+filters on it: another user's parcel or charge answers exactly as one that does not exist."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select
 
-from mockwish.store.tables import Job, JobFile, WishPostCharge, WishPostParcel, table_of
+from mockwish.store.tables import WishPostCharge, WishPostParcel, table_of
 
 C = table_of(WishPostCharge)
 P = table_of(WishPostParcel)
-J = table_of(Job)
-F = table_of(JobFile)
 Row = dict[str, Any]
 CHUNK = 500  # ids per IN (...)
 
@@ -57,16 +55,3 @@ def used_slots(conn: Connection, parcel_id: str) -> int:
 def insert_charges(conn: Connection, rows: list[Row]) -> None:
     if rows:
         conn.execute(insert(C), rows)
-
-
-# ---- statement jobs (rows of the shared job machine, owned by the WishPost user) -----------------------------
-
-def job(conn: Connection, job_id: str, kind: str) -> Row | None:
-    """A statement job by id, whoever owns it (its signed link names no user)."""
-    row = conn.execute(select(J).where(J.c.id == job_id, J.c.kind == kind)).mappings().first()
-    return dict(row) if row else None
-
-
-def job_file(conn: Connection, job_id: str, owner: str) -> bytes | None:
-    row = conn.execute(select(F.c.content).where(F.c.job_id == job_id, F.c.merchant_id == owner)).first()
-    return bytes(row[0]) if row else None
