@@ -14,6 +14,7 @@ from mockwish.errors import WishError
 from mockwish.wishpost import reference
 from mockwish.wishpost.account import errors as _errors  # noqa: F401  (registers this area's errors)
 from mockwish.wishpost.bags import rules as bag_rules
+from mockwish.wishpost.dates import FORMAT
 from mockwish.wishpost.parcels import rules as parcel_rules
 from mockwish.wishpost.wire_v3 import BEIJING
 
@@ -23,7 +24,7 @@ MAX_TRANDE_IDS = 100  # hub_warehouse_table `trande_ids`: 0-100 (WP-DOC)
 MAX_OFFSET = 100  # announcements `offset` (WP-DOC "1-100"; 0 is the first page, as its `previous` shows)
 MAX_LIMIT = 50  # announcements `limit`: 1-50 (WP-DOC)
 NA = "NA"  # query_hub_table's hub of a transaction that ships through no hub (WP-DOC's example)
-DATE = "%Y-%m-%d"
+DATE = FORMAT  # the one date format of WishPost parameters (mockwish.wishpost.dates)
 
 
 # ---- channels ------------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ The user is `user_id` in the body, else the user of the `Authorization: Bearer` 
 from __future__ import annotations
 
 import random
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,7 +14,7 @@ from mockwish.errors import WishError
 from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.wire.v2 import public_base_url, render_error
 from mockwish.wishpost.account import generate, rules, store
-from mockwish.wishpost.dates import in_range
+from mockwish.wishpost.dates import parse_day
 from mockwish.wishpost.ops import PREFIX
 
 router = APIRouter(prefix="/sandbox/api/wishpost", tags=["Sandbox control"])
@@ -52,11 +51,9 @@ async def post_announcement(request: Request, body: AnnouncementIn) -> Any:
         now = ctx.clock.now()
         day = rules.today(now)
         if body.publish_time is not None:
-            try:
-                day = datetime.strptime(body.publish_time, rules.DATE).date()
-                if not in_range(day):  # a year the clock shows (2000-2999): four digits on the wire
-                    raise ValueError(body.publish_time)
-            except ValueError:
+            try:  # the API's one date reader: %Y-%m-%d, a year the clock shows (2000-2999)
+                day = parse_day("publish_time", body.publish_time)
+            except WishError:
                 raise WishError("invalid_param", value=body.publish_time, param="publish_time") from None
         with ctx.owner.begin() as conn:
             user_id = sandbox_user(ctx, request, conn, body.user_id)

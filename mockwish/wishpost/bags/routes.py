@@ -17,7 +17,7 @@ from mockwish.wire.v2 import public_base_url
 from mockwish.wishpost import bag_labels, labels, wire_v3
 from mockwish.wishpost.bags import errors, render, rules, store
 from mockwish.wishpost.conventions import Collection
-from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall, list_values
+from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall
 
 router = WishPostRouter("WishPost bags")
 
@@ -35,8 +35,9 @@ def caller_of(call: WPCall) -> rules.Caller:
     return rules.Caller(user_id=call.user_id)
 
 
-def read_list(call: WPCall, name: str) -> list[str]:
-    return list_values(call.raw.pairs, name)
+def _listed(call: WPCall, name: str) -> list[str]:
+    """A list parameter as the pipeline read it, whatever form it came in (mockwish.wishpost.ops.list_values)."""
+    return list(call.params.get(name) or [])
 
 
 def _limit(values: list[str], name: str, most: int) -> list[str]:
@@ -92,7 +93,7 @@ def create(call: WPCall) -> dict[str, Any] | Response:
     caller = caller_of(call)
     if caller.is_carrier and hub != caller.carrier_hub:
         raise WishError("wp_bag_carrier_hub", hub=caller.carrier_hub)
-    sent = read_list(call, "logistics_order_codes")
+    sent = _listed(call, "logistics_order_codes")
     if not sent:
         raise WishError("wp_missing_param", param="logistics_order_codes")
     if len(sent) > rules.MAX_CODES:
@@ -132,8 +133,8 @@ def query(call: WPCall) -> dict[str, Any]:
     """The bags named, and the bags holding the codes named (the union), each once: `bags` of
     {logistics_order_codes, state, bag_number, state_name}. A bag number the caller does not have is left out
     (`message` then says some were not found, else "All success")."""
-    numbers = _limit(read_list(call, "bag_numbers"), "bag_numbers", rules.MAX_BAGS)
-    codes = _limit(read_list(call, "logistics_order_codes"), "logistics_order_codes", rules.MAX_BAGS)
+    numbers = _limit(_listed(call, "bag_numbers"), "bag_numbers", rules.MAX_BAGS)
+    codes = _limit(_listed(call, "logistics_order_codes"), "logistics_order_codes", rules.MAX_BAGS)
     if not numbers and not codes:
         raise WishError("wp_bag_missing_query")
     caller = caller_of(call)
@@ -222,7 +223,7 @@ def cancel(call: WPCall) -> dict[str, Any] | Response:
 def download_label(call: WPCall) -> Response:
     """A PDF (`<user_name>_Label_<YYYYmmddHHMMSS>.pdf`) with one 10x10 cm label per bag, in the order named.
     A bag the user does not have answers a JSON error, and no PDF."""
-    numbers = _limit(read_list(call, "bag_numbers"), "bag_numbers", rules.MAX_BAGS)
+    numbers = _limit(_listed(call, "bag_numbers"), "bag_numbers", rules.MAX_BAGS)
     if not numbers:
         raise WishError("wp_missing_param", param="bag_numbers")
     found = store.bags_by_numbers(call.conn, caller_of(call), numbers)

@@ -19,7 +19,7 @@ from mockwish.jobs import FINISHED, RUNNING
 from mockwish.store.read_cache import entry_size, kept_json
 from mockwish.wire.spec import Int, NameList, Str, spec
 from mockwish.wire.v2 import public_base_url
-from mockwish.wishpost.ops import ORIGINAL_PATH, V3_AUTH_ERRORS, WishPostRouter, WPCall, list_values, token_of
+from mockwish.wishpost.ops import ORIGINAL_PATH, V3_AUTH_ERRORS, WishPostRouter, WPCall, token_of
 from mockwish.wishpost.parcels import store as parcel_store
 from mockwish.wishpost.payments import errors as _errors  # noqa: F401  (registers this area's errors)
 from mockwish.wishpost.payments import render, rules, statement, store
@@ -42,7 +42,7 @@ def _complete_after(call: WPCall) -> timedelta:
 def _tracking_ids(call: WPCall) -> list[str]:
     """The ids named: a JSON list, a comma separated string, or the parameter repeated (form or query); at least
     one (1001) and at most 100 (1000), each once in the order given."""
-    ids = list(dict.fromkeys(list_values(call.raw.pairs, "tracking_ids")))
+    ids = list(dict.fromkeys(call.params.get("tracking_ids") or []))  # any form: the pipeline merged them
     if not ids:
         raise WishError("wp_missing_param", param="tracking_ids")
     if len(ids) > MAX_TRACKING_IDS:
