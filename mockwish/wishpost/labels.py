@@ -102,11 +102,15 @@ class BagLabel:
     """What one bag label (orders_bag/download_label) shows."""
 
     bag_number: str
-    hub_warehouse_name: str = ""
+    hub_warehouse_name: str = ""  # Chinese, as hub_warehouse_table prints it
     parcel_count: int = 0
     weight_kg: float = 0.0
-    user_name: str = ""
-    created: str = ""
+    user_name: str = ""  # who made the bag: the user, or the carrier
+    created: str = ""  # Beijing time
+    hub_warehouse_code: int | None = None
+    hub_warehouse_name_en: str = ""
+    pickup_service: int | None = None  # 2801 STO pickup, 9999 self-delivery
+    pickup_service_name: str = ""
 
 
 def label_filename(user_name: str, now: datetime) -> str:
@@ -562,33 +566,34 @@ def _parcel_wide(pt: _Painter, t: dict[str, str], hint: str, key: str) -> None:
 
 def _draw_bag(b: BagLabel, pt: _Painter, layout: str, key: str) -> None:
     number = _barcode_text(b.bag_number)
-    hub = pt.clean(b.hub_warehouse_name)
-    facts = [f"Parcels: {b.parcel_count}", f"Weight: {b.weight_kg:.3f} kg"]
-    user_name = pt.clean(b.user_name)
-    user = f"User: {user_name}" if user_name else ""
-    created = pt.clean(b.created)
-    if layout == "wide":
+    hub = _join(pt.clean(b.hub_warehouse_name), pt.clean(b.hub_warehouse_name_en), sep="  ")
+    hub_line = f"HUB {b.hub_warehouse_code}" if b.hub_warehouse_code is not None else ""
+    service = (f"Pickup service: {b.pickup_service} {pt.clean(b.pickup_service_name)}".strip()
+               if b.pickup_service is not None else "")
+    facts = f"Parcels: {b.parcel_count}    Weight: {b.weight_kg:.3f} kg"
+    user_name, created = pt.clean(b.user_name), pt.clean(b.created)
+    who = _join(f"Owner: {user_name}" if user_name else "", f"Created: {created}" if created else "", sep="    ")
+    if layout == "wide":  # 10x5 cm or 4x2 in stock
         pt.box(1, 1, 98, 48, weight=0.5)
-        pt.text(2.5, 43.5, "WishPost", 9, 30, bold=True)
-        pt.text(33, 43.5, "BAG LABEL", 9, 64.5, bold=True, align="right")
+        pt.text(2.5, 43.5, "WishPost BAG", 9, 45, bold=True)
+        pt.text(48, 43.5, hub_line, 9, 49.5, bold=True, align="right")
         pt.hline(41.5, 1, 99, 0.4)
-        pt.text(2.5, 35.5, hub, 13, 95, bold=True)
-        pt.text(2.5, 30.5, _join(*facts, sep="    "), 7, 95)
-        pt.text(2.5, 26.5, _join(user, created, sep="    "), 6.5, 95)
+        pt.text(2.5, 35.5, hub, 11, 95, bold=True)
+        pt.text(2.5, 30.5, _join(service, facts, sep="    "), 6.5, 95)
+        pt.text(2.5, 26.5, who, 6, 95)
         pt.barcode(number, 1, 10, 98, 13, 0.4)
         pt.text(1, 5.5, number, 9, 98, bold=True, align="center")
         pt.text(73, 2, f"sandbox \u00b7 {key}", 4.5, 24.5, align="right")
         return
     pt.box(1.5, 1.5, 97, 97, weight=0.6)
-    pt.text(3, 91, "WishPost", 13, 45, bold=True)
-    pt.text(50, 91, "BAG LABEL", 13, 46.5, bold=True, align="right")
+    pt.text(3, 91, "WishPost BAG LABEL", 13, 60, bold=True)
+    pt.text(63, 91, hub_line, 13, 33.5, bold=True, align="right")
     pt.hline(86, 1.5, 98.5, 0.5)
-    pt.text(3, 74, hub, 20, 94, bold=True)
-    pt.text(3, 66, facts[0], 11, 94)
-    pt.text(3, 60.5, facts[1], 11, 94)
-    pt.text(3, 55, user, 9, 94)
-    pt.text(3, 50.5, created, 9, 94)
-    pt.hline(45, 1.5, 98.5, 0.5)
-    pt.barcode(number, 1.5, 20, 97, 20, 0.45)
-    pt.text(1.5, 14.5, number, 12, 97, bold=True, align="center")
+    pt.text(3, 76, hub, 16, 94, bold=True)
+    pt.text(3, 68, service, 10, 94)
+    pt.text(3, 62, facts, 10, 94)
+    pt.text(3, 56, who, 8, 94)
+    pt.hline(50, 1.5, 98.5, 0.5)
+    pt.barcode(number, 1.5, 22, 97, 22, 0.45)
+    pt.text(1.5, 15, number, 12, 97, bold=True, align="center")
     pt.text(3, 3.2, f"mockwish sandbox bag label  \u00b7  {key}", 5, 93)

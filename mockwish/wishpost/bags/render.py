@@ -8,8 +8,8 @@ from typing import Any
 
 from mockwish.errors import message
 from mockwish.wishpost import reference
-from mockwish.wishpost.bag_labels import BagLabelData
 from mockwish.wishpost.bags import rules
+from mockwish.wishpost.labels import BagLabel
 from mockwish.wishpost.parcels import rules as parcel_rules
 from mockwish.wishpost.wire_v3 import beijing
 
@@ -49,12 +49,12 @@ def cancel_failure(bag_number: str, key: str, locale: str) -> dict[str, Any]:
     return {"fail_code": CANCEL_FAIL_CODE, "fail_message": message(key, locale), "bag_number": bag_number}
 
 
-def label_data(bag: dict[str, Any], parcels: list[dict[str, Any]], owner: str) -> BagLabelData:
+def label_data(bag: dict[str, Any], parcels: list[dict[str, Any]], owner: str) -> BagLabel:
     hub = reference.hub_warehouses().get(bag["hub_warehouse_code"])
     weight = sum(parcel_rules.goods_totals(p["items"])[0] for p in parcels)
-    return BagLabelData(
+    return BagLabel(
         bag_number=bag["bag_number"], hub_warehouse_code=bag["hub_warehouse_code"],
         hub_warehouse_name=hub.name_cn if hub else "", hub_warehouse_name_en=hub.name_en if hub else "",
         pickup_service=bag["pickup_service"],
         pickup_service_name=reference.hub_pickup_services().get(bag["pickup_service"], ""),
-        parcel_count=len(parcels), weight_kg=round(weight, 3), owner=owner, created=beijing(bag["created_at"]))
+        parcel_count=len(parcels), weight_kg=round(weight, 3), user_name=owner, created=beijing(bag["created_at"]))

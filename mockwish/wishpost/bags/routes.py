@@ -14,7 +14,7 @@ from starlette.responses import Response
 from mockwish.errors import WishError
 from mockwish.wire.spec import Int, Json, NameList, Str, spec
 from mockwish.wire.v2 import public_base_url
-from mockwish.wishpost import bag_labels, labels, wire_v3
+from mockwish.wishpost import labels, wire_v3
 from mockwish.wishpost.bags import errors, render, rules, store
 from mockwish.wishpost.conventions import Collection
 from mockwish.wishpost.ops import ORIGINAL_PATH, WishPostRouter, WPCall
@@ -232,7 +232,7 @@ def download_label(call: WPCall) -> Response:
             raise WishError("wp_bag_label_not_found", bag_number=number)
     contents = store.contents(call.conn, numbers)
     user_name = call.principal.username if call.principal is not None else "wishpost"
-    pdf = bag_labels.render_bag_labels([render.label_data(found[n], contents[n], user_name) for n in numbers])
+    pdf = labels.render_bag_labels([render.label_data(found[n], contents[n], user_name) for n in numbers])
     filename = labels.label_filename(user_name, call.now)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
