@@ -16,6 +16,7 @@ from mockwish.wishpost.account import errors as _errors  # noqa: F401  (register
 from mockwish.wishpost.bags import rules as bag_rules
 from mockwish.wishpost.dates import FORMAT
 from mockwish.wishpost.parcels import rules as parcel_rules
+from mockwish.wishpost.payments.rules import money
 from mockwish.wishpost.wire_v3 import BEIJING
 
 MAX_CHANNELS = 100  # get_channels `channels`: 1-100 otypes (WP-DOC)
@@ -65,7 +66,7 @@ def warehouses(ids: Sequence[int]) -> list[reference.EpcWarehouse]:
 
 # ---- hubs ----------------------------------------------------------------------------------------------------
 
-def hub_of_parcel(parcel: dict[str, Any], now: datetime) -> int | None:
+def live_hub(parcel: dict[str, Any], now: datetime) -> int | None:
     """The hub (3001, 3002) a parcel ships (or shipped) through: the bags' rule (an EPC parcel's warehouse
     region: 华东 -> 3001, 华南 -> 3002; other channels none), and none for a parcel Rejected, Invalid or Canceled."""
     if parcel_rules.view(parcel, now).state in parcel_rules.CLOSED:
@@ -81,7 +82,7 @@ def hubs_of_transactions(ids: Sequence[str], parcels: Sequence[dict[str, Any]], 
     `only_hub` (a carrier's query), only a parcel bound for that hub counts."""
     names: dict[str, int | None] = {i: None for i in ids}
     for parcel in parcels:  # oldest first: the first hub found stays
-        hub = hub_of_parcel(parcel, now)
+        hub = live_hub(parcel, now)
         if hub is None or (only_hub is not None and hub != only_hub):
             continue
         orders = {*parcel["wish_order_ids"], *parcel["linked_order_ids"]}
@@ -93,7 +94,6 @@ def hubs_of_transactions(ids: Sequence[str], parcels: Sequence[dict[str, Any]], 
 
 # ---- account -------------------------------------------------------------------------------------------------
 
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class Balances:
 
 
 def fen(value: int) -> Decimal:
-    return (Decimal(value) / 100).quantize(CENT)
+    return money(Decimal(value) / 100)
 
 
 def balances(account: dict[str, Any] | None, charged: Decimal) -> Balances:
@@ -122,7 +122,7 @@ def balances(account: dict[str, Any] | None, charged: Decimal) -> Balances:
     row has an empty one with no debt limit."""
     row = account or {"cash_fen": 0, "unavailable_fen": 0, "debt_fen": 0, "debt_frozen_fen": 0,
                       "debt_limit_fen": None, "currency": "CNY"}
-    balance = fen(row["cash_fen"]) - charged.quantize(CENT)
+    balance = fen(row["cash_fen"]) - money(charged)
     total = max(balance, Decimal("0.00"))
     debt = fen(row["debt_fen"]) + min(balance, Decimal("0.00"))
     unavailable = min(fen(row["unavailable_fen"]), total)
