@@ -31,14 +31,23 @@ from mockwish.jobs import JobMachine
 from mockwish.merchant import files as static_routes
 from mockwish.merchant.account import routes as account_routes
 from mockwish.merchant.fulfillment import routes as fulfillment_routes
+from mockwish.merchant.infractions import routes as infraction_routes
+from mockwish.merchant.infractions import sandbox as sandbox_infractions
+from mockwish.merchant.notifications import routes as notification_routes
+from mockwish.merchant.notifications import sandbox as sandbox_notifications
 from mockwish.merchant.orders import download as order_download
 from mockwish.merchant.orders import routes as order_routes
 from mockwish.merchant.orders.lifecycle import OrderClock
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.merchant.products import download
 from mockwish.merchant.products import routes as product_routes
+from mockwish.merchant.returns import routes as return_routes
+from mockwish.merchant.returns import sandbox as sandbox_returns
+from mockwish.merchant.tickets import routes as ticket_routes
+from mockwish.merchant.tickets import sandbox as sandbox_tickets
 from mockwish.merchant.variants import bulk
 from mockwish.merchant.variants import routes as variant_routes
+from mockwish.merchant.warehouses import routes as warehouse_routes
 from mockwish.sandbox import apps as sandbox_apps
 from mockwish.sandbox import parcels as sandbox_parcels
 from mockwish.sandbox import routes as sandbox_routes
@@ -254,7 +263,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                   "/wishpost). Every Merchant v2 operation accepts GET and POST; see the README.")
     app.state.ctx = ctx
     v2_routes = mount_v2(app, [account_routes.router, oauth_routes.router, product_routes.router,
-                                   variant_routes.router, fulfillment_routes.router, order_routes.router])
+                                   variant_routes.router, fulfillment_routes.router, order_routes.router,
+                                   warehouse_routes.router, ticket_routes.router, notification_routes.router,
+                                   infraction_routes.router, return_routes.router])
     app.include_router(authorize_page.router)
     app.include_router(static_routes.router)
     app.include_router(sandbox_routes.router)
@@ -265,6 +276,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sandbox_bags.router)
     app.include_router(sandbox_payments.router)
     app.include_router(sandbox_wp_account.router)
+    for area in (sandbox_tickets, sandbox_notifications, sandbox_infractions, sandbox_returns):
+        app.include_router(area.router)
     fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [
         wishpost_oauth_routes.router, parcel_routes.router, bag_routes.router, payment_routes.router,
         account_wp_routes.router])}

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     order_confirmed_delivery_min_total: float = 10.0  # USD; orders at or above need a confirmed-delivery carrier
     order_csv_currency_column: bool = False  # the 2020 CSV layout (Currency Code after Color)
 
+    # Wish Returns Program (see README "Returns"): a return warehouse's address is VALIDATING this long after it
+    # is created or its address edited ("This may take several minutes"), then valid or INVALID
+    returns_validation_seconds: int = 300
+
     # WishPost parcels (see README "WishPost parcels"; supplement-wishpost.md 8.1 and 5): the share of new
     # parcels that goes through Reviewing (no barcode at first), the share of those rejected, when Created or
     # Reviewing ends (Accepted, or Rejected), then one tracking event per step; the sandbox can force an

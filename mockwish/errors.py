@@ -417,6 +417,7 @@ def register(*entries: ErrorDef) -> None:
 
 
 wishpost_error = _wp  # for the areas' own errors.py: (key, code, HTTP status, type, en, zh)
+merchant_error = _d  # likewise for the Merchant areas: (key, code, HTTP status, type, en, zh, fr, de, data=None)
 
 
 class WishError(Exception):

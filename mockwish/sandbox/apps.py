@@ -112,6 +112,15 @@ def named_or_bearer(conn: Connection, request: Request, tenant_id: str | None, e
     return None if token is None else token_tenant(conn, token)
 
 
+def sandbox_merchant(ctx: Ctx, request: Request, conn: Connection, merchant_id: str | None) -> str:
+    """The merchant a sandbox call is for: `merchant_id` of its body (1000 when there is no such merchant), else
+    the merchant of its `Authorization: Bearer` token (that token's own error otherwise); 1001 with neither."""
+    found = named_or_bearer(conn, request, merchant_id, merchant_exists, bearer_merchant(ctx), "merchant_id")
+    if found is None:
+        raise WishError("missing_either", a="merchant_id", b="Authorization: Bearer <token>")
+    return found
+
+
 Exists = Callable[[Connection, str], bool]
 TokenTenant = Callable[[Connection, str], str]  # a Bearer token -> its tenant id (raises its WishError)
 

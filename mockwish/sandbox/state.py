@@ -26,6 +26,7 @@ from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.store.engine import create_schema, make_private_engine, schema_is_current
 from mockwish.store.owner import StoreOwner
+from mockwish.store.shift import shift_seeded
 from mockwish.store.tables import Merchant, SandboxState, table_of
 
 if TYPE_CHECKING:  # the generators (Faker) load when a seed is built, not at every start
@@ -157,9 +158,11 @@ class SandboxStore:
     def _restore(self) -> None:
         assert self._pristine is not None
         self._copy_into_live(self._pristine)
-        # the seeded orders age with the clock: as fresh as at seeding
+        # the seeded orders (and the tickets, notifications, ... about them) age with the clock: as fresh as at seeding
         with self.owner.begin() as conn:
-            order_store.shift_times(conn, self.clock.now() - self._pristine.seeded_at)
+            delta = self.clock.now() - self._pristine.seeded_at
+            order_store.shift_times(conn, delta)
+            shift_seeded(conn, delta)
 
     # ---- the same, from the serving loop -------------------------------------------------------------
 

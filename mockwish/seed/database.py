@@ -21,6 +21,7 @@ from mockwish.seed import doc_fixtures
 from mockwish.seed.catalogue import CatalogueGenerator
 from mockwish.seed.merchants import PLANS, SEED_APP_NAME, SEED_APP_REDIRECT_URI, MerchantPlan, shipping_settings
 from mockwish.seed.orders import seed_doc_orders, seed_orders
+from mockwish.seed.support import seed_support
 from mockwish.seed.wishpost import seed_wishpost
 from mockwish.store.tables import AccessToken, Job, Merchant, Product, SandboxState, Variant, table_of
 
@@ -80,6 +81,7 @@ def seed_database(conn: Connection, *, seed: int, products_per_merchant: int, fi
         if plan.doc_fixtures and doc is not None:  # e.g. the order the overview's fulfill-one examples ship
             seed_doc_orders(conn, merchant_id=merchant["id"], orders=doc.get("orders", []), seed=seed, now=now,
                             policy=order_policy)
+        seed_support(conn, merchant_id=merchant["id"], seed=seed, now=now, doc=plan.doc_fixtures and doc is not None)
         n_products += len(products)
         n_variants += len(variants)
     create_app(conn, name=SEED_APP_NAME, redirect_uri=SEED_APP_REDIRECT_URI, public=True,

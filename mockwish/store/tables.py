@@ -505,3 +505,148 @@ class WishPostAnnouncement(SQLModel, table=True):
     text: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # paragraphs
     publish_date: str = Field(max_length=10)  # YYYY-MM-DD, Beijing date (publish_time)
     created_at: NaiveDatetime
+
+
+# ==== Merchant customer support, notifications, infractions, returns =====================================
+# Every instant a seed places relative to its moment of seeding is listed in mockwish.store.shift.SEEDED_TIMES,
+# so a sandbox reset brings them to the clock with the orders they refer to.
+
+class Ticket(SQLModel, table=True):
+    """A buyer's question or complaint (mockwish.merchant.tickets). `state` is the mock's own code
+    (tickets.rules.STATES); the wire shows the documented strings."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (Index("ix_ticket_merchant_state", "merchant_id", "state", "last_update_date", "id"),)
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    ticket_type: str = "post_purchase_tickets"  # post_purchase_tickets, post_customer_support_questions, ...
+    transaction_id: str | None = Field(default=None, max_length=24)  # at most one transaction
+    order_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # items
+    product_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # products
+    buyer: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # UserInfo
+    subject: str
+    label: str
+    sublabel: str = ""
+    default_refund_reason: str | None = None
+    photo_proof: bool = False
+    state: str
+    state_id: str = "1"
+    open_date: NaiveDatetime
+    last_update_date: NaiveDatetime
+    close_date: NaiveDatetime | None = None
+    closed_by: str | None = None
+
+
+class TicketReply(SQLModel, table=True):
+    """One message of a ticket, in the order sent."""
+
+    __tablename__ = "ticket_reply"
+    __table_args__ = (Index("ix_ticket_reply_ticket", "ticket_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: str = Field(foreign_key="ticket.id", max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    position: int
+    sender: str  # user, merchant, wish support, wish automated support
+    message: str
+    translated_message: str | None = None
+    translated_message_zh: str | None = None
+    image_urls: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    date: NaiveDatetime
+
+
+class Notification(SQLModel, table=True):
+    """A dashboard notification (noti/*)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_merchant_viewed", "merchant_id", "viewed", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    title: str
+    message: str
+    perma_link: str
+    viewed: bool = False
+    created_at: NaiveDatetime
+    viewed_at: NaiveDatetime | None = None
+
+
+class BDAnnouncement(SQLModel, table=True):
+    """A message from the merchant's Account Manager (fetch-bd-announcement answers the latest)."""
+
+    __tablename__ = "bd_announcement"
+    __table_args__ = (Index("ix_bd_announcement_merchant", "merchant_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    title: str
+    message: str
+    bd_id: str = Field(max_length=24)
+    bd_name: str
+    viewed: bool = False
+    created_at: NaiveDatetime
+
+
+class SystemUpdate(SQLModel, table=True):
+    """A System Update (fetch-sys-updates-noti): a release with its features, kept per merchant so sandbox
+    tests stay apart."""
+
+    __tablename__ = "system_update"
+    __table_args__ = (Index("ix_system_update_merchant", "merchant_id", "release_date", "id"),)
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    release_date: NaiveDatetime
+    features: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Infraction(SQLModel, table=True):
+    """A warning (infraction) with its fine and proofs (count/infractions, get/infractions)."""
+
+    __tablename__ = "infraction"
+    __table_args__ = (Index("ix_infraction_merchant_state", "merchant_id", "state", "last_updated", "id"),)
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    state: str  # NEW, AWAITING_MERCHANT, AWAITING_ADMIN, CLOSED
+    reason: str
+    extra_reason: str = ""
+    fine_amount: float = 0.0
+    fine_currency: str = "USD"
+    # [{"proof_type": TICKET|ORDER|PRODUCT|MERCHANT|RATING|VARIATION, "object_id": ..., "message": ...}]
+    proofs: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_time: NaiveDatetime
+    last_updated: NaiveDatetime
+
+
+class ReturnWarehouse(SQLModel, table=True):
+    """A Wish Returns Program warehouse. Its address is validated on the mock's clock: VALIDATING until
+    `validate_at`, then `outcome` (mockwish.merchant.returns.rules)."""
+
+    __tablename__ = "return_warehouse"
+    __table_args__ = (Index("ix_return_warehouse_merchant", "merchant_id", "region", "id"),)
+    id: str = Field(primary_key=True, max_length=24)
+    merchant_id: str = Field(foreign_key="merchant.id")
+    warehouse_name: str
+    ship_to: str
+    region: str
+    phone_number: str | None = None
+    email: str | None = None
+    city: str
+    state: str
+    country: str
+    zipcode: str
+    street_address1: str
+    street_address2: str | None = None
+    validate_at: NaiveDatetime
+    outcome: str  # the state once validated: a valid one or INVALID
+    undeliverable: bool = False  # the sandbox marked the address undeliverable: ends INVALID
+    created_at: NaiveDatetime
+    last_updated: NaiveDatetime
+
+
+class ProductReturnSetting(SQLModel, table=True):
+    """A product enrolled in returns for a region (get-product-return-settings)."""
+
+    __tablename__ = "product_return_setting"
+    merchant_id: str = Field(foreign_key="merchant.id", primary_key=True)
+    product_id: str = Field(foreign_key="product.id", primary_key=True, max_length=24)
+    region: str = Field(primary_key=True)
+    warehouse_id: str = Field(foreign_key="return_warehouse.id", max_length=24)
+    is_active: bool = True
+    updated_at: NaiveDatetime

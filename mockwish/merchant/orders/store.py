@@ -16,6 +16,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from mockwish.errors import WishError
 from mockwish.merchant.orders.rules import APPROVED
 from mockwish.store.fast import FastRead
+from mockwish.store.shift import shift_table
 from mockwish.store.tables import Order, Product, Variant, table_of
 
 T = table_of(Order)
@@ -246,9 +247,4 @@ _TIMES = tuple(sorted(CSV_TIMES))  # every instant of an order
 
 def shift_times(conn: Connection, delta: timedelta) -> None:
     """Move every order's instants by `delta` (a sandbox reset brings the seeded orders to the clock)."""
-    if not delta:
-        return
-    rows = conn.execute(select(T.c.id, *(T.c[c] for c in _TIMES))).mappings().all()
-    if rows:
-        conn.execute(update(T).where(T.c.id == bindparam("_id")).values({c: bindparam(c) for c in _TIMES}), [
-            {"_id": r["id"], **{c: r[c] + delta if r[c] is not None else None for c in _TIMES}} for r in rows])
+    shift_table(conn, "orders", _TIMES, delta)

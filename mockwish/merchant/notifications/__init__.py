@@ -1,0 +1,1 @@
+"""Notifications and announcements (wish-merchant-api-v2.txt, Notifications and Announcements)."""

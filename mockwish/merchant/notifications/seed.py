@@ -1,0 +1,12 @@
+"""Seeded notifications of a merchant. (Skeleton: being written.)"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+
+def seed_merchant(conn: Connection, *, merchant_id: str, rng: random.Random, now: datetime, doc: bool) -> None:
+    """Insert the merchant's seeded notifications (deterministic for rng); `doc`: the docs' merchant."""

@@ -1,0 +1,7 @@
+"""Sandbox control of tickets. (Skeleton: the routes are being written.)"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])

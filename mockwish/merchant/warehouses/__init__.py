@@ -1,0 +1,1 @@
+"""Warehouses (wish-merchant-api-v2.txt, Warehouse): the merchant's standard and Wish Express warehouses."""

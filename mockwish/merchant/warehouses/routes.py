@@ -1,0 +1,7 @@
+"""Wire layer of the Warehouse endpoints. (Skeleton: the operations are being written.)"""
+
+from __future__ import annotations
+
+from mockwish.wire.v2 import V2Router
+
+router = V2Router("Warehouse")
