@@ -16,6 +16,16 @@ def new_id() -> str:
     return secrets.token_hex(12)
 
 
+def seeded_id(rng: random.Random) -> str:
+    """A 24-hex id from a random stream: the same seed, the same ids (seeded data)."""
+    return f"{rng.getrandbits(96):024x}"
+
+
+def stream(seed: int | None) -> random.Random:
+    """The random stream of a generation: the seed's when one is given (the same data again), else a fresh one."""
+    return random.Random(seed if seed is not None else random.SystemRandom().getrandbits(64))
+
+
 def new_hex(n: int) -> str:
     return secrets.token_hex(n // 2)
 

@@ -5,7 +5,6 @@ event now, and the link between a WishPost user and the merchant whose Wish orde
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from sqlalchemy import Connection, update
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
+from mockwish.ids import stream
 from mockwish.sandbox.apps import merchant_exists
 from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.store.tables import WishPostUser, table_of
@@ -117,7 +117,7 @@ async def parcels(request: Request, body: ParcelsIn | None = None) -> Any:
         now = ctx.clock.now()
         with ctx.owner.begin() as conn:
             user_id = sandbox_user(ctx, request, conn, body.user_id)
-            rng = random.Random(body.seed if body.seed is not None else random.SystemRandom().getrandbits(64))
+            rng = stream(body.seed)
             rows = generate.make_parcels(conn, user_id=user_id, merchant_id=store.linked_merchant(conn, user_id),
                                          count=body.count, now=now, policy=ctx.parcel_policy,
                                          rng=rng, state=body.state, channel=body.channel,

@@ -10,6 +10,7 @@ from typing import Any
 
 from faker import Faker
 
+from mockwish.ids import seeded_id
 from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.reference import currency_rates
 
@@ -58,7 +59,7 @@ class CatalogueGenerator:
         self.anchor = anchor
 
     def object_id(self) -> str:
-        return f"{self.rng.getrandbits(96):024x}"
+        return seeded_id(self.rng)
 
     def _image(self, key: str) -> str:
         return f"{IMAGE_BASE}/{key}-original.jpg"

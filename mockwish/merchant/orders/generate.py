@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from mockwish.errors import WishError
-from mockwish.ids import ordered_id
+from mockwish.ids import ordered_id, seeded_id
 from mockwish.merchant.catalogue import store as catalogue
 from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.orders import rules, store
@@ -300,7 +300,7 @@ class _Maker:
         rng, cc = self.rng, g.country
         warehouse = express(cc) if g.express else STANDARD  # g.express: the merchant has that warehouse
         address = self.book.address(cc)
-        buyer = f"{rng.getrandbits(96):024x}"
+        buyer = seeded_id(rng)
         fbw_code = rng.choice(FBW_WAREHOUSES.get(cc, FBW_DEFAULT)) if g.fbw else None
         rows: list[Row] = []
         used: set[str] = set()

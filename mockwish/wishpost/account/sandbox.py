@@ -3,7 +3,6 @@ The user is `user_id` in the body, else the user of the `Authorization: Bearer` 
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
+from mockwish.ids import stream
 from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.wire.v2 import public_base_url, render_error
 from mockwish.wishpost.account import generate, rules, store
@@ -58,7 +58,7 @@ async def post_announcement(request: Request, body: AnnouncementIn) -> Any:
         with ctx.owner.begin() as conn:
             user_id = sandbox_user(ctx, request, conn, body.user_id)
             row = generate.make_announcement(user_id=user_id, title=body.title, text=body.text, publish_date=day,
-                                             created_at=now, rng=random.Random(random.SystemRandom().getrandbits(64)))
+                                             created_at=now, rng=stream(None))
             store.insert_announcements(conn, [row])
     except WishError as err:
         return render_error(ctx, err)

@@ -5,7 +5,6 @@ that moves a bag to a state now. The user is `user_id` in the body, else the use
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
 from typing import Any, Literal
 
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
+from mockwish.ids import stream
 from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.wire.v2 import render_error
 from mockwish.wishpost.bags import generate, render, rules, store
@@ -77,7 +77,7 @@ async def bags(request: Request, body: BagIn | None = None) -> Any:
         now = ctx.clock.now()
         with ctx.owner.begin() as conn:
             user_id = sandbox_user(ctx, request, conn, body.user_id)
-            rng = random.Random(body.seed if body.seed is not None else random.SystemRandom().getrandbits(64))
+            rng = stream(body.seed)
             bag = generate.make_bag(conn, user_id=user_id, now=now, rng=rng, state=body.state, count=body.count,
                                     hub=body.hub_warehouse_code, pickup_service=body.pickup_service,
                                     codes=body.logistics_order_codes,
