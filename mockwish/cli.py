@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from mockwish.config import Settings
+from mockwish.ids import stream
 
 cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="mockwish: an offline Wish sandbox")
@@ -108,6 +109,11 @@ def reset(data_dir: Annotated[Path | None, typer.Option(help="Data directory (MO
     typer.echo(f"reset to seed {report.seed}")
 
 
+# --kind with --merchant: the merchant data each sandbox call makes (each area's own generator)
+MERCHANT_KINDS = ("orders", "tickets", "notifications", "bd-announcements", "system-updates", "infractions",
+                  "return-warehouses")
+
+
 @cli.command()
 def generate(
     merchant: Annotated[str | None, typer.Option(help="Access token, merchant id or username of the merchant")
@@ -121,12 +127,16 @@ def generate(
     channel: Annotated[str | None, typer.Option(help="With --wishpost: the parcels' otype (default a mix)")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Same seed, same orders (new ids)")] = None,
     country: Annotated[str | None, typer.Option(help="Buyers' country, ISO 3166 alpha-2")] = None,
+    kind: Annotated[str, typer.Option(help="With --merchant, what to make: " + ", ".join(MERCHANT_KINDS)
+                                           + " (--state: a ticket's, an infraction's or a return warehouse's "
+                                             "state, as their sandbox calls take it)")] = "orders",
     data_dir: Annotated[Path | None, typer.Option(help="Data directory (MOCKWISH_DATA_DIR)")] = None,
 ) -> None:
-    """Generate test orders from the merchant's catalogue (as POST /sandbox/api/transactions), or with
-    --wishpost parcels for a WishPost user (as POST /sandbox/api/wishpost/parcels): prints the order ids (or
-    WOSP ids), one a line, then a summary on stderr. Everything is timed on the mock's clock (kept beside the
-    database, so a serving mockwish and this command share it)."""
+    """Generate test orders from the merchant's catalogue (as POST /sandbox/api/transactions), or another
+    --kind of the merchant's data (tickets, notifications, announcements, infractions, return warehouses: as
+    their POST /sandbox/api/... calls), or with --wishpost parcels for a WishPost user (as POST
+    /sandbox/api/wishpost/parcels): prints the new ids, one a line, then a summary on stderr. Everything is timed
+    on the mock's clock (kept beside the database, so a serving mockwish and this command share it)."""
 
     from mockwish.app import build_context
     from mockwish.errors import WishError
@@ -142,7 +152,13 @@ def generate(
         _generate_parcels(ctx, wishpost, count, state[0] if state else "accepted", channel, seed)
         return
     assert merchant is not None  # one of the two, checked above
+    if kind not in MERCHANT_KINDS:
+        typer.echo(f"error: --kind must be one of {', '.join(MERCHANT_KINDS)}", err=True)
+        raise typer.Exit(2)
     now = ctx.clock.now()
+    if kind != "orders":
+        _generate_merchant_data(ctx, merchant, kind, count, state[0] if state else None, seed)
+        return
     with ctx.owner.begin() as conn:
         found = _tenant(conn, table_of(Merchant), table_of(AccessToken).c.merchant_id, merchant, "merchant")
         try:
@@ -167,6 +183,54 @@ def _tenant(conn: Any, table: Any, token_owner: Any, name: str, kind: str) -> st
         typer.echo(f"error: no {kind} with token, id or username {name!r}", err=True)
         raise typer.Exit(2)
     return str(found)
+
+
+def _generate_merchant_data(ctx: Any, merchant: str, kind: str, count: int, state: str | None,
+                            seed: int | None) -> None:
+
+    from mockwish.errors import WishError
+    from mockwish.merchant.infractions.generate import make_infractions
+    from mockwish.merchant.notifications.generate import make_announcement, make_notifications
+    from mockwish.merchant.returns.generate import make_return_warehouses
+    from mockwish.merchant.tickets.generate import make_tickets
+    from mockwish.store.tables import AccessToken, Merchant, table_of
+
+    rng = stream(seed)
+    ids = stream(None)  # a repeated --seed repeats content, not ids
+    now = ctx.clock.now()
+    with ctx.owner.begin() as conn:
+        found = _tenant(conn, table_of(Merchant), table_of(AccessToken).c.merchant_id, merchant, "merchant")
+        mid = found
+        try:
+            made: list[dict[str, Any]]
+            if kind == "tickets":
+                made = make_tickets(conn, merchant_id=mid, now=now, rng=rng, count=count,
+                                    state=state or "awaiting_merchant")
+            elif kind == "notifications":
+                made = make_notifications(conn, merchant_id=mid, now=now, rng=rng, count=count, ids=ids)
+            elif kind in ("bd-announcements", "system-updates"):
+                made = make_announcement(conn, merchant_id=mid, now=now, rng=rng, count=count, ids=ids,
+                                         kind="bd" if kind == "bd-announcements" else "system")
+            elif kind == "infractions":
+                made = make_infractions(conn, merchant_id=mid, now=now, rng=rng, count=count, ids=ids,
+                                        state=state or "NEW")
+            else:
+                made = make_return_warehouses(conn, merchant_id=mid, now=now, rng=rng, count=count, state=state,
+                                              validation_seconds=ctx.settings.returns_validation_seconds)
+        except WishError as err:
+            typer.echo(f"error: {err.message('en')}", err=True)
+            raise typer.Exit(2) from None
+    typer.echo("\n".join(_entity_id(m) for m in made))
+    typer.echo(f"generated {len(made)} {kind} for merchant {found} into {ctx.settings.db_url}", err=True)
+
+
+def _entity_id(entity: dict[str, Any]) -> str:
+    """The id of a stored row or of an entity as the API renders it ({"Infraction": {...}}); an Account Manager
+    announcement shows no id on the wire: its title."""
+    if "id" in entity:
+        return str(entity["id"])
+    (inner,) = entity.values()
+    return str(inner.get("id", inner.get("title")))
 
 
 def _generate_parcels(ctx: Any, user: str, count: int, state: str, channel: str | None, seed: int | None) -> None:

@@ -377,6 +377,51 @@ def test_cli_generate(tmp_path: Path) -> None:
     assert worse.exit_code == 2 and "error" in worse.output
 
 
+def test_cli_generate_merchant_kinds(tmp_path: Path) -> None:
+    """`mockwish generate --merchant M --kind K` makes what the sandbox's POST /sandbox/api/<K> makes, in the
+    state asked for, and the API then serves it: ids on stdout."""
+    env = {"MOCKWISH_PRODUCTS_PER_MERCHANT": "10"}
+
+    def made(kind: str, *extra: str) -> list[str]:
+        out = CliRunner().invoke(cli, ["generate", "--merchant", DEFAULT_TOKEN, "--kind", kind, "--count", "2",
+                                       "--seed", "5", *extra, "--data-dir", str(tmp_path)], env=env)
+        assert out.exit_code == 0, out.output
+        assert f"generated 2 {kind}" in out.output
+        return re.findall(r"^[0-9a-f]{24}$", out.output, re.M)
+
+    tickets = made("tickets", "--state", "awaiting_buyer")
+    notifications = made("notifications")
+    infractions = made("infractions", "--state", "AWAITING_ADMIN")
+    warehouses = made("return-warehouses", "--state", "INVALID")
+    updates = made("system-updates")
+    titles = CliRunner().invoke(cli, ["generate", "--merchant", DEFAULT_TOKEN, "--kind", "bd-announcements",
+                                      "--data-dir", str(tmp_path)], env=env)
+    assert titles.exit_code == 0 and "generated 1 bd-announcements" in titles.output, titles.output
+    assert all(len(ids) == 2 for ids in (tickets, notifications, infractions, warehouses, updates))
+    with TestClient(create_app(Settings(data_dir=tmp_path, products_per_merchant=10,
+                                        sandbox_allowed_hosts="testserver"))) as c:
+        def data(path: str, **params: str) -> Any:
+            body = c.get(f"/api/v2/{path}", params={"access_token": DEFAULT_TOKEN, **params}).json()
+            assert body["code"] == 0, body
+            return body["data"]
+        assert {data("ticket", id=t)["Ticket"]["state"] for t in tickets} == {"Awaiting buyer response"}
+        unviewed = {n["GetNotiResponse"]["id"] for n in data("noti/fetch-unviewed", limit="500")}
+        assert set(notifications) <= unviewed
+        stage2 = {i["Infraction"]["id"] for i in data("get/infractions", stage="2", limit="500")
+                  ["InfractionsResponse"]["infractions"]}
+        assert set(infractions) <= stage2
+        shown = {w["MerchantReturnWarehouse"]["id"]: w["MerchantReturnWarehouse"]["address_valid_state"]
+                 for w in data("returns/get-all-warehouses")}
+        assert [shown[w] for w in warehouses] == ["INVALID", "INVALID"]
+        assert set(updates) <= {u["SystemUpdatesResponse"]["id"] for u in data("fetch-sys-updates-noti")}
+        assert data("fetch-bd-announcement")["GetBDAnnouncementResponse"]["title"] in titles.output
+    for bad in (["--kind", "refunds"], ["--kind", "tickets", "--state", "lost"],
+                ["--kind", "infractions", "--state", "lost"]):
+        out = CliRunner().invoke(cli, ["generate", "--merchant", DEFAULT_TOKEN, *bad, "--data-dir", str(tmp_path)],
+                                 env=env)
+        assert out.exit_code == 2 and "error" in out.output, (bad, out.output)
+
+
 def test_cli_generate_wishpost_parcels(tmp_path: Path) -> None:
     """`mockwish generate --wishpost USER` makes parcels as the sandbox does: the WOSP ids on stdout, served by
     order_status in the state asked for."""

@@ -12,10 +12,11 @@ from sqlmodel import SQLModel
 
 # table -> its instants that a seed places relative to its moment of seeding (orders: every CSV instant)
 SEEDED_TIMES: dict[str, tuple[str, ...]] = {
-    "ticket": ("open_date", "last_update_date", "close_date"),
+    "ticket": ("open_date", "last_update_date", "state_since", "close_date"),
     "ticket_reply": ("date",),
     "notification": ("created_at", "viewed_at"),
     "bd_announcement": ("created_at",),
+    "system_update": ("release_date",),
     "infraction": ("created_time", "last_updated"),
     "return_warehouse": ("validate_at", "created_at", "last_updated"),
     "product_return_setting": ("updated_at",),

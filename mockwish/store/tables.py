@@ -513,10 +513,11 @@ class WishPostAnnouncement(SQLModel, table=True):
 
 class Ticket(SQLModel, table=True):
     """A buyer's question or complaint (mockwish.merchant.tickets). `state` is the mock's own code
-    (tickets.rules.STATES); the wire shows the documented strings."""
+    (tickets.rules.STATE_NAMES); the wire shows the documented strings. `state_since`: when the ticket entered
+    its state (get-action-required lists the longest waiting first)."""
 
     __tablename__ = "ticket"
-    __table_args__ = (Index("ix_ticket_merchant_state", "merchant_id", "state", "last_update_date", "id"),)
+    __table_args__ = (Index("ix_ticket_merchant_state", "merchant_id", "ticket_type", "state", "state_since", "id"),)
     id: str = Field(primary_key=True, max_length=24)
     merchant_id: str = Field(foreign_key="merchant.id")
     ticket_type: str = "post_purchase_tickets"  # post_purchase_tickets, post_customer_support_questions, ...
@@ -533,6 +534,7 @@ class Ticket(SQLModel, table=True):
     state_id: str = "1"
     open_date: NaiveDatetime
     last_update_date: NaiveDatetime
+    state_since: NaiveDatetime
     close_date: NaiveDatetime | None = None
     closed_by: str | None = None
 
@@ -558,9 +560,10 @@ class Notification(SQLModel, table=True):
     """A dashboard notification (noti/*)."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_merchant_viewed", "merchant_id", "viewed", "created_at", "id"),)
+    __table_args__ = (Index("ix_notification_merchant_viewed", "merchant_id", "viewed", "created_at", "seq"),)
     id: str = Field(primary_key=True, max_length=24)
     merchant_id: str = Field(foreign_key="merchant.id")
+    seq: int = 0  # order of creation: newest first among notifications of one second
     title: str
     message: str
     perma_link: str
@@ -573,9 +576,10 @@ class BDAnnouncement(SQLModel, table=True):
     """A message from the merchant's Account Manager (fetch-bd-announcement answers the latest)."""
 
     __tablename__ = "bd_announcement"
-    __table_args__ = (Index("ix_bd_announcement_merchant", "merchant_id", "created_at", "id"),)
+    __table_args__ = (Index("ix_bd_announcement_merchant", "merchant_id", "created_at", "seq"),)
     id: str = Field(primary_key=True, max_length=24)
     merchant_id: str = Field(foreign_key="merchant.id")
+    seq: int = 0  # order of creation: "the most recent" of two sent in one second is the later one
     title: str
     message: str
     bd_id: str = Field(max_length=24)
@@ -589,9 +593,10 @@ class SystemUpdate(SQLModel, table=True):
     tests stay apart."""
 
     __tablename__ = "system_update"
-    __table_args__ = (Index("ix_system_update_merchant", "merchant_id", "release_date", "id"),)
+    __table_args__ = (Index("ix_system_update_merchant", "merchant_id", "release_date", "seq"),)
     id: str = Field(primary_key=True, max_length=24)
     merchant_id: str = Field(foreign_key="merchant.id")
+    seq: int = 0  # order of creation: newest first among releases of one second
     release_date: NaiveDatetime
     features: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
@@ -600,9 +605,10 @@ class Infraction(SQLModel, table=True):
     """A warning (infraction) with its fine and proofs (count/infractions, get/infractions)."""
 
     __tablename__ = "infraction"
-    __table_args__ = (Index("ix_infraction_merchant_state", "merchant_id", "state", "last_updated", "id"),)
+    __table_args__ = (Index("ix_infraction_merchant_state", "merchant_id", "state", "last_updated", "seq"),)
     id: str = Field(primary_key=True, max_length=24)
     merchant_id: str = Field(foreign_key="merchant.id")
+    seq: int = 0  # order of the last change (creation or move): orders changes of one second
     state: str  # NEW, AWAITING_MERCHANT, AWAITING_ADMIN, CLOSED
     reason: str
     extra_reason: str = ""
