@@ -265,6 +265,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v2_routes = mount_v2(app, [account_routes.router, oauth_routes.router, product_routes.router,
                                    variant_routes.router, fulfillment_routes.router, order_routes.router,
                                    warehouse_routes.router, ticket_routes.router, notification_routes.router,
+                                   notification_routes.announcements,
                                    infraction_routes.router, return_routes.router])
     app.include_router(authorize_page.router)
     app.include_router(static_routes.router)

@@ -59,6 +59,3 @@ def fetch_sys_updates(call: Call) -> V2Result:
     """Every System Update, newest release first (not paged: the doc says "all")."""
     return V2Result([render.system_update(r) for r in store.system_updates(call.conn, call.merchant_id)])
 
-
-# app.py mounts this package's `router`: the Announcements operations go with it, under their own tag
-router.operations.extend(announcements.operations)
