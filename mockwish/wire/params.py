@@ -42,11 +42,14 @@ class RawParams(dict[str, str]):
 
     pairs: list[tuple[str, str]]
     body_array: bool  # the body was a bare JSON array, read as one list parameter (WishPost cancel_orders)
+    structured: frozenset[str]  # names a JSON body gave an object or an array (kept as JSON text)
 
-    def __init__(self, pairs: list[tuple[str, str]], body_array: bool = False) -> None:
+    def __init__(self, pairs: list[tuple[str, str]], body_array: bool = False,
+                 structured: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.pairs = pairs
         self.body_array = body_array
+        self.structured = structured
         for k, v in pairs:
             self[k] = v
 
@@ -119,20 +122,26 @@ async def read_params(request: Request, max_body: int) -> RawParams:
                     v = (await v.read()).decode("utf-8", errors="replace")
                 pairs.append((k, _unquote(str(v))))
         elif body:
-            pairs.extend(_parse_body(body, ctype))
+            if ctype.endswith("json") or (not ctype and body[:1] in (b"{", b"[")):
+                obj = _json_object(body)
+                pairs.extend((str(k), _unquote(_scalar(v))) for k, v in obj.items())
+                return RawParams(pairs, structured=frozenset(str(k) for k, v in obj.items()
+                                                             if isinstance(v, dict | list)))
+            pairs.extend(_form_body(body))
     return RawParams(pairs)
 
 
-def _parse_body(body: bytes, ctype: str) -> list[tuple[str, str]]:
-    looks_json = ctype.endswith("json") or (not ctype and body[:1] in (b"{", b"["))
-    if looks_json:
-        try:
-            obj = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            raise WishError("invalid_body", kind="JSON") from exc
-        if not isinstance(obj, dict):
-            raise WishError("invalid_body", kind="a JSON object")
-        return [(str(k), _unquote(_scalar(v))) for k, v in obj.items()]
+def _json_object(body: bytes) -> dict[str, object]:
+    try:
+        obj = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise WishError("invalid_body", kind="JSON") from exc
+    if not isinstance(obj, dict):
+        raise WishError("invalid_body", kind="a JSON object")
+    return obj
+
+
+def _form_body(body: bytes) -> list[tuple[str, str]]:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

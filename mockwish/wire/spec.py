@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 
@@ -25,7 +25,14 @@ _FALSE = ("false", "False", "FALSE")
 BLANK = " \t"  # a value made only of these counts as not sent
 
 
+# characters XML 1.0 cannot carry (C0 controls but tab, LF and CR; U+FFFE, U+FFFF): free text holding one is
+# refused, as it could never be shown back in an XML answer
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _show(value: str) -> str:
+    """A value as an error message quotes it: at most 80 characters, control characters written out (\\x00)."""
+    value = NOT_TEXT.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
     return value if len(value) <= 80 else value[:77] + "..."
 
 
@@ -36,6 +43,7 @@ class Param:
     name: str
     description: str = ""
     required: bool = False
+    takes_json: ClassVar[bool] = False  # a JSON body may give it an object or an array (Json, name lists)
 
     def convert(self, raw: str) -> Any:
         return raw
@@ -54,6 +62,8 @@ class Str(Param):
     pattern: str | None = None
 
     def convert(self, raw: str) -> str:
+        if NOT_TEXT.search(raw):
+            raise self.invalid(raw)
         if self.max_len is not None and len(raw) > self.max_len:
             raise WishError("too_long", param=self.name, max=self.max_len)
         if len(raw) < self.min_len:
@@ -123,7 +133,7 @@ class Num(Param):
         value = float(text)
         too_low = value <= self.low if self.low_exclusive else value < self.low
         if not math.isfinite(value) or too_low or value > self.high:
-            raise WishError("out_of_range", param=self.name, low=_num(self.low), high=_num(self.high),
+            raise WishError("out_of_range", param=self.name, low=num_text(self.low), high=num_text(self.high),
                             value=_show(raw))
         return value
 
@@ -136,7 +146,8 @@ class Num(Param):
         return s
 
 
-def _num(v: float) -> str:
+def num_text(v: float) -> str:
+    """A bound as the out-of-range message shows it: 10000, not 10000.0 or 1e+04."""
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
@@ -205,6 +216,8 @@ class When(Param):
 class Json(Param):
     """A JSON document sent as a string parameter (country_shipping_prices, updates)."""
 
+    takes_json: ClassVar[bool] = True
+
     kind: type = dict
 
     def convert(self, raw: str) -> Any:
@@ -221,10 +234,14 @@ class Json(Param):
 class CsvList(Param):
     """A comma separated list; `item` checks each element."""
 
+    takes_json: ClassVar[bool] = True  # a JSON array's text: split as it always was (NameList reads it as JSON)
+
     item: Callable[[str], str] | None = None
     max_items: int | None = None
 
     def convert(self, raw: str) -> list[str]:
+        if NOT_TEXT.search(raw):
+            raise self.invalid(raw)
         items = [p.strip() for p in raw.split(",") if p.strip()]
         if self.max_items is not None and len(items) > self.max_items:
             raise WishError("too_many_ids", max=self.max_items, param=self.name, count=len(items))
@@ -272,8 +289,11 @@ class Spec:
         """Typed values for the declared params present in `raw`; empty optional values count as absent,
         except for free-text strings where "" is meaningful (e.g. deleting a video URL)."""
         out: dict[str, Any] = {}
+        structured = getattr(raw, "structured", ())  # names a JSON body gave an object or an array
         for p in self.params:
             value = raw.get(p.name)
+            if structured and p.name in structured and not p.takes_json:
+                raise p.invalid(value or "")  # {"reply": {"a": 1}}: not a text, whatever its JSON reads like
             if value is None or (value.strip(BLANK) == "" and not (isinstance(p, Str) and not p.required)):
                 if p.required:
                     raise WishError("missing_param", param=p.name)

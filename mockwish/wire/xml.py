@@ -7,6 +7,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 _BAD_TAG = re.compile(r"[^A-Za-z0-9_.-]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # what XML 1.0 cannot carry
+
+
+def xml_text(value: str, entities: dict[str, str] | None = None) -> str:
+    """`value` escaped for XML text (or, with `entities`, an attribute). A character XML cannot carry at all
+    becomes U+FFFD, so an answer stays well-formed whatever was stored or echoed (the parameter specs refuse
+    such characters in what they store: mockwish.wire.spec.NOT_TEXT)."""
+    return escape(_NOT_XML.sub("\ufffd", value), entities or {})
 
 
 def _tag(name: str) -> str:
@@ -21,7 +29,7 @@ def _text(value: Any) -> str:
         return "True"
     if value is False:
         return "False"
-    return escape(str(value))
+    return xml_text(str(value))
 
 
 def _write(out: list[str], name: str, value: Any) -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element, TreeBuilder
-from xml.sax.saxutils import escape
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -28,6 +27,7 @@ from starlette.responses import Response
 from mockwish.config import Settings
 from mockwish.errors import WishError
 from mockwish.ids import new_hex
+from mockwish.wire.xml import xml_text
 from mockwish.wishpost.wire_v3 import beijing
 
 XML = "application/xml"
@@ -224,11 +224,11 @@ def _write(out: list[str], tag: str, value: Any) -> None:
     if isinstance(value, Raw):
         out.append(value.xml)
     elif isinstance(value, Node):
-        attrs = "".join(f' {k}="{escape(str(v), _ATTR)}"' for k, v in value.attrs.items()) if value.attrs else ""
+        attrs = "".join(f' {k}="{xml_text(str(v), _ATTR)}"' for k, v in value.attrs.items()) if value.attrs else ""
         if value.text is None and not value.children:
             out.append(f"<{value.tag}{attrs}></{value.tag}>")
             return
-        out.append(f"<{value.tag}{attrs}>{escape(value.text or '')}")
+        out.append(f"<{value.tag}{attrs}>{xml_text(value.text or '')}")
         for child in value.children:
             _write(out, child.tag, child)
         out.append(f"</{value.tag}>")
@@ -241,7 +241,7 @@ def _write(out: list[str], tag: str, value: Any) -> None:
             _write(out, k, v)
         out.append(f"</{tag}>")
     else:
-        out.append(f"<{tag}>{'' if value is None else escape(str(value))}</{tag}>")
+        out.append(f"<{tag}>{'' if value is None else xml_text(str(value))}</{tag}>")
 
 
 _ATTR = {'"': "&quot;"}

@@ -202,6 +202,15 @@ def test_sandbox_system_update(client: TestClient, wish: Wish) -> None:
     assert noti["perma_link"] == f"https://merchant.wish.com/release/{release['id']}"
 
 
+def test_a_system_update_of_the_callers_own_texts_borrows_none(client: TestClient) -> None:
+    """Only a title and a body: the other texts are not the default feature's (which tell of something else);
+    the Chinese ones repeat the English, as the mock does not translate."""
+    f = made(client, kind="system", title="Holiday cut-off", body="Ship by Dec 18.")[0][
+        "SystemUpdatesResponse"]["features"][0]["Feature"]
+    assert (f["title"], f["body"], f["cn_title"], f["cn_body"], f["link"], f["cn_link"]) == (
+        "Holiday cut-off", "Ship by Dec 18.", "Holiday cut-off", "Ship by Dec 18.", "", "")
+
+
 def test_sandbox_defaults(client: TestClient, wish: Wish) -> None:
     default_bd = made(client)[0]["GetBDAnnouncementResponse"]
     assert default_bd["title"] and default_bd["message"] and default_bd["viewed"] == "False"

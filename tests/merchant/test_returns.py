@@ -484,9 +484,9 @@ def test_dimensions_refusals(wish: Wish, other: Wish) -> None:
     path = "returns/get-product-variation-dimensions"
     shoes = variations(wish, SHOE)
     body = wish.err(path, 1004, 400, "GET", id=SHOE)
-    assert body["message"] == message(errors.NO_DIMENSIONS, id=SHOE, sku=shoes[0]["sku"])
+    assert body["message"] == message(errors.NO_DIMENSIONS, id=SHOE, variation_id=shoes[0]["id"], sku=shoes[0]["sku"])
     body = wish.err(path, 1004, 400, "GET", id=SHOE, variation_id=shoes[2]["id"])
-    assert body["message"] == message(errors.NO_DIMENSIONS, id=SHOE, sku=shoes[2]["sku"])
+    assert body["message"] == message(errors.NO_DIMENSIONS, id=SHOE, variation_id=shoes[2]["id"], sku=shoes[2]["sku"])
     theirs = foreign_product(other)
     their_variation = theirs["variants"][0]["Variant"]["id"]
     for vid in (BOTTLE_VARIANT, their_variation, UNKNOWN):  # another product's, another merchant's, none
@@ -514,6 +514,14 @@ def test_set_a_variations_logistics_shows_in_variant(wish: Wish) -> None:
                                                         "height": "3.0"}
 
 
+def test_dimensions_are_kept_as_shown(wish: Wish) -> None:
+    """Two decimals, as /variant and get-product-variation-dimensions show them: what an ERP reads back is what
+    enrolment checks."""
+    wish.ok("returns/set-product-logistics", id=SHOE, height="3.14159", width="0.005", length="12", weight="0.996")
+    assert dimensions(wish, SHOE) == {"width": "0.01", "length": "12.0", "id": SHOE, "weight": "1.0",
+                                      "variation_id": "", "height": "3.14"}
+
+
 def test_set_logistics_without_variation_sets_every_variation(wish: Wish) -> None:
     variations(wish, SHOE)  # read (and cached) first
     assert wish.ok("returns/set-product-logistics", id=SHOE, **DIMS) == {}
@@ -529,6 +537,11 @@ def test_set_logistics_without_variation_sets_every_variation(wish: Wish) -> Non
     ({"weight": "0"}, 1000, "out_of_range", {"param": "weight", "low": "0", "high": "1000000", "value": "0"}),
     ({"width": "-2"}, 1000, "out_of_range", {"param": "width", "low": "0", "high": "10000", "value": "-2"}),
     ({"length": "three"}, 1000, "invalid_param", {"value": "three", "param": "length"}),
+    # what would show as 0 (dimensions are kept and shown to two decimals) is refused like 0
+    ({"height": "0.001"}, 1000, "out_of_range", {"param": "height", "low": "0", "high": "10000", "value": "0.001"}),
+    ({"weight": "0.0049"}, 1000, "out_of_range",
+     {"param": "weight", "low": "0", "high": "1000000", "value": "0.0049"}),
+    ({"width": "1e-300"}, 1000, "out_of_range", {"param": "width", "low": "0", "high": "10000", "value": "1e-300"}),
     ({"id": UNKNOWN}, 1004, "product_not_found", {"field": "id", "value": UNKNOWN}),
     ({"id": "123456789012"}, 1000, "invalid_id", {"value": "123456789012"}),
     ({"variation_id": UNKNOWN}, 1004, errors.VARIATION_NOT_FOUND, {"id": UNKNOWN, "product_id": SHOE}),

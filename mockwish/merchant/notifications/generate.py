@@ -119,6 +119,12 @@ def system_row(rng: random.Random, merchant_id: str, released: datetime, feature
 def _feature(now: datetime, fields: dict[str, Any]) -> dict[str, Any]:
     """A System Update's one feature: the default feature with the fields given."""
     feature = content.default_feature()
+    if any(k in fields for k in ("title", "body", "link")):
+        # the caller's own update: the default feature's other texts would describe something else. What is not
+        # given is blank, and the Chinese fields repeat the English ones (the mock does not translate)
+        feature.update(title="", body="", link="")
+        feature.update({k: fields[k] for k in ("title", "body", "link") if k in fields})
+        feature.update(cn_title=feature["title"], cn_body=feature["body"], cn_link=feature["link"])
     for key in SYSTEM_FIELDS:
         if key in fields and key != "cta_effective_date":
             feature[key] = fields[key]

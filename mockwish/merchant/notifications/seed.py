@@ -1,7 +1,8 @@
 """Seeded notifications and announcements of a merchant: six System Updates (the doc's two among them), three
 announcements of its Account Manager (the latest unviewed), and notifications about its own orders, products,
-tickets and releases: 12 unviewed from the last two weeks and 4 viewed older ones (the infractions' seed adds one
-per infraction). The docs' merchant also gets the notification the mark-as-viewed example names, unviewed."""
+tickets and releases: 12 unviewed from the last two weeks (22 for the docs' merchant) and 4 viewed older ones
+(the infractions' seed adds one per infraction). The docs' merchant also gets the notification the
+mark-as-viewed example names, unviewed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mockwish.merchant.notifications import generate, store
 
 DOC_NOTIFICATION_ID = "123456789009876543210164"  # noti/mark-as-viewed's example id
 UNVIEWED, VIEWED = 12, 4
+DOC_BACKLOG = 10  # more unviewed for the docs' merchant: its fetch-unviewed example (start=20, limit=2) shows a page
 HOUR = timedelta(hours=1)
 
 
@@ -32,7 +34,7 @@ def seed_merchant(conn: Connection, *, merchant_id: str, rng: random.Random, now
         created = now - timedelta(days=rng.uniform(15, 90))
         viewed_at = created + timedelta(hours=rng.uniform(1, 120))
         rows.append(generate.notification_row(rng, merchant_id, generate.text(rng, ctx, now), created, viewed_at))
-    for _ in range(UNVIEWED):
+    for _ in range(UNVIEWED + (DOC_BACKLOG if doc else 0)):
         created = now - timedelta(days=rng.uniform(0.05, 14))
         rows.append(generate.notification_row(rng, merchant_id, generate.text(rng, ctx, now), created))
     if doc:

@@ -105,12 +105,13 @@ def dimensions(conn: Connection, *, merchant_id: str, product_id: str, variation
         v = _variation(variants, product_id, variation_id)
         dims = rules.dimensions_of(v)
         if dims is None:
-            raise WishError(errors.NO_DIMENSIONS, id=product_id, sku=v["sku"])
+            raise WishError(errors.NO_DIMENSIONS, id=product_id, variation_id=v["id"], sku=v["sku"])
         return variation_id, dims
     found = rules.box(variants)
     if found is None:
         missing = rules.first_without(variants)
-        raise WishError(errors.NO_DIMENSIONS, id=product_id, sku=missing["sku"] if missing else "")
+        raise WishError(errors.NO_DIMENSIONS, id=product_id, variation_id=missing["id"] if missing else "",
+                        sku=missing["sku"] if missing else "")
     return "", found
 
 

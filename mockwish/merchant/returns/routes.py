@@ -9,7 +9,7 @@ from typing import Any
 from mockwish.errors import WishError
 from mockwish.merchant.returns import errors, program, render, rules, store
 from mockwish.merchant.returns.rules import REGIONS
-from mockwish.wire.spec import Enum, Id, Num, Str, spec
+from mockwish.wire.spec import Enum, Id, Num, Str, num_text, spec
 from mockwish.wire.v2 import Call, V2Result, V2Router
 
 router = V2Router("Wish Returns Program")
@@ -60,6 +60,22 @@ DIMENSIONS = (
     Num("width", "The width (cm)", required=True, low=0, high=10_000, low_exclusive=True),
     Num("weight", "The weight (g)", required=True, low=0, high=1_000_000, low_exclusive=True),
 )
+
+
+_HIGHS = {d.name: d.high for d in DIMENSIONS}
+DIMENSION_DECIMALS = 2  # what /variant's LogisticsMetadata and get-product-variation-dimensions show
+
+
+def _dimensions(params: dict[str, Any]) -> dict[str, float]:
+    """The four dimensions as stored and shown (to DIMENSION_DECIMALS): a value that shows as 0 is refused like 0,
+    so what an ERP reads back is what was checked."""
+    out = {}
+    for k in rules.DIMENSIONS:
+        value = round(params[k], DIMENSION_DECIMALS)
+        if value <= 0:
+            raise WishError("out_of_range", param=k, low=0, high=num_text(_HIGHS[k]), value=f"{params[k]:g}")
+        out[k] = value
+    return out
 
 
 def _validation(call: Call) -> timedelta:
@@ -172,6 +188,7 @@ def get_product_variation_dimensions(call: Call) -> V2Result:
 def set_product_logistics(call: Call) -> V2Result:
     p = call.params
     program.set_logistics(call.conn, merchant_id=call.merchant_id, product_id=p["id"],
-                          variation_id=p.get("variation_id"), dims={k: p[k] for k in rules.DIMENSIONS},
+                          variation_id=p.get("variation_id"),
+                          dims=_dimensions(p),
                           now=call.now)
     return V2Result({})
