@@ -383,7 +383,7 @@ def test_reply_refused_messages(wish: Wish, frozen: datetime, reply: str | None,
     assert get(wish, DOC_TICKET) == before
 
 
-def test_reply_to_a_closed_ticket_is_refused(client: TestClient, wish: Wish) -> None:
+def test_reply_to_a_closed_ticket_is_refused(client: TestClient, wish: Wish, frozen: datetime) -> None:
     for state in ("closed_by_user", "closed_by_merchant", "closed_by_wish_support",
                   "closed_by_wish_automated_support"):
         t = one(client, state=state)
@@ -407,7 +407,7 @@ def test_close_any_open_ticket(client: TestClient, wish: Wish, state: str, froze
     assert after["replies"] == t["replies"] and after["id"] not in waiting_ids(wish)
 
 
-def test_close_a_closed_ticket_is_refused(client: TestClient, wish: Wish) -> None:
+def test_close_a_closed_ticket_is_refused(client: TestClient, wish: Wish, frozen: datetime) -> None:
     t = one(client, state="closed_by_user")
     body = wish.err("ticket/close", 1002, 400, id=t["id"])
     assert body == {"code": 1002, "data": {}, "message": message(errors.ALREADY_CLOSED, id=t["id"])}
@@ -434,7 +434,7 @@ def test_appeal(client: TestClient, wish: Wish, state: str, frozen: datetime) ->
     assert after["replies"] == t["replies"] and t["id"] not in waiting_ids(wish)
 
 
-def test_appeal_refusals(client: TestClient, wish: Wish) -> None:
+def test_appeal_refusals(client: TestClient, wish: Wish, frozen: datetime) -> None:
     t = one(client, state="awaiting_wish")
     body = wish.err("ticket/appeal-to-wish-support", 1002, 400, id=t["id"])
     assert body["message"] == message(errors.ALREADY_APPEALED, id=t["id"])
@@ -460,7 +460,7 @@ def test_reopen_with_a_reason(client: TestClient, wish: Wish, param: str, frozen
                                              "message": "Delivery failed: a new parcel is on its way"}
 
 
-def test_reopen_without_a_reason(client: TestClient, wish: Wish) -> None:
+def test_reopen_without_a_reason(client: TestClient, wish: Wish, frozen: datetime) -> None:
     t = one(client, state="closed_by_merchant")
     assert wish.ok("ticket/re-open", id=t["id"]) == SUCCESS
     assert wish.ok("ticket/re-open", "GET", id=one(client, state="closed_by_user")["id"], reply=" ") == SUCCESS
@@ -469,7 +469,7 @@ def test_reopen_without_a_reason(client: TestClient, wish: Wish) -> None:
 
 
 @pytest.mark.parametrize("state", ["awaiting_merchant", "awaiting_buyer", "awaiting_wish", "awaiting_store"])
-def test_reopen_an_open_ticket_is_refused(client: TestClient, wish: Wish, state: str) -> None:
+def test_reopen_an_open_ticket_is_refused(client: TestClient, wish: Wish, state: str, frozen: datetime) -> None:
     t = one(client, state=state)
     body = wish.err("ticket/re-open", 1002, 400, id=t["id"], reply="why not")
     assert body == {"code": 1002, "data": {}, "message": message(errors.NOT_CLOSED, id=t["id"])}
@@ -477,7 +477,7 @@ def test_reopen_an_open_ticket_is_refused(client: TestClient, wish: Wish, state:
 
 
 @pytest.mark.parametrize("param", ["reply", "message"])
-def test_reopen_reason_too_long(client: TestClient, wish: Wish, param: str) -> None:
+def test_reopen_reason_too_long(client: TestClient, wish: Wish, param: str, frozen: datetime) -> None:
     t = one(client, state="closed_by_merchant")
     body = wish.err("ticket/re-open", 1000, 400, id=t["id"], **{param: "y" * 2001})
     assert body["message"] == message("too_long", param=param, max=2000)
