@@ -154,6 +154,13 @@ def test_wish_express_feature_dates_follow_its_release(wish: Wish) -> None:
     assert f"{due.year}年{due.month}月{due.day}日" in f["cta_text_cn"]
 
 
+def test_wish_express_texts_follow_a_reset(client: TestClient, wish: Wish, advance: Any) -> None:
+    """A reset moves the release with the clock: its texts' dates move with it (they are written when read)."""
+    advance(3 * 86400 + 7 * 3600)
+    assert client.post("/sandbox/api/reset").status_code == 200
+    test_wish_express_feature_dates_follow_its_release(wish)
+
+
 def test_sys_updates_tenant_isolation(client: TestClient, wish: Wish, other: Wish) -> None:
     mine, theirs = {u["id"] for u in updates(wish)}, {u["id"] for u in updates(other)}
     assert len(theirs) == 6 and not mine & theirs

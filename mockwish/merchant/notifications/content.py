@@ -218,9 +218,19 @@ def _part(at: datetime) -> tuple[str, str]:
     return ("mid", "中旬") if at.day <= 20 else ("late", "下旬")
 
 
-def _wish_express_feature(released: datetime) -> dict[str, Any]:
+DATED = "dated_by_release"  # a feature whose texts name dates counted from its release (rewritten when read)
+
+
+def dated_texts(feature: dict[str, Any], released: datetime) -> dict[str, Any]:
+    """`feature` with the texts its release dates (the Wish Express one): written again from the release as it
+    is now, since a sandbox reset moves the release with the clock but not the words stored with it."""
+    return {**feature, **wish_express_feature(released)} if feature.get(DATED) else feature
+
+
+def wish_express_feature(released: datetime) -> dict[str, Any]:
     """The doc's second example, its dates moved with its release: inventory due 30 days after the release at
     noon UTC (the doc: released December 11 2019, due January 10, 2020 12:00 PM UTC), the busy weeks after."""
+    released = released.replace(microsecond=0)  # whole seconds to the due instant: the release plus them is due
     due = (released + 30 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
     peak, end = due + 5 * DAY, due + 26 * DAY
     due_en = f"{month_name(due)} {due.day}, {due.year}"
@@ -248,7 +258,7 @@ def _wish_express_feature(released: datetime) -> dict[str, Any]:
         "categories": ["LOGISTICS", "PRODUCTS"], "program": "None", "important": True,
         "cta_text_en": f"Please plan for your Wish Express inventory to arrive at Wish Express warehouses by {due_en}",
         "cta_text_cn": f"请为您的Wish Express库存计划在{due_cn}前到达Wish Express仓库。",
-        "cta_after_seconds": int((due - released).total_seconds()),
+        "cta_after_seconds": int((due - released).total_seconds()), DATED: True,
     }
 
 
@@ -326,7 +336,7 @@ _CARRIERS_FEATURES: tuple[dict[str, Any], ...] = (
 def releases(now: datetime) -> list[Release]:
     """The seeded System Updates, newest first: six releases, one of them with two features."""
     express_days = 10
-    express = _wish_express_feature(now - express_days * DAY)
+    express = wish_express_feature(now - express_days * DAY)
     return [
         Release(express_days, (express,), doc_id="55bfae216daddd41f93512ce"),
         Release(25, _CARRIERS_FEATURES),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from mockwish.merchant.notifications import rules
+from mockwish.merchant.notifications import content, rules
 from mockwish.wire.format import flag
 
 Row = dict[str, Any]
@@ -28,6 +28,7 @@ def bd_announcement(row: Row) -> dict[str, Any]:
 def feature(row: Row, f: dict[str, Any]) -> dict[str, Any]:
     """One Feature of a release. The call to action's date is kept as seconds after the release (it moves with
     the release when the seeded data is brought to the clock); '' when the feature has none."""
+    f = content.dated_texts(f, row["release_date"])
     after = f.get("cta_after_seconds")
     return {"Feature": {
         "cn_title": f["cn_title"], "body": f["body"], "title": f["title"], "link": f["link"],
