@@ -49,11 +49,14 @@ from mockwish.merchant.variants import bulk
 from mockwish.merchant.variants import routes as variant_routes
 from mockwish.merchant.warehouses import routes as warehouse_routes
 from mockwish.sandbox import apps as sandbox_apps
+from mockwish.sandbox import fault_routes, journal_routes
 from mockwish.sandbox import parcels as sandbox_parcels
 from mockwish.sandbox import routes as sandbox_routes
 from mockwish.sandbox import transactions as sandbox_transactions
 from mockwish.sandbox import wishpost as sandbox_wishpost
+from mockwish.sandbox.faults import Faults
 from mockwish.sandbox.guard import SandboxGuard
+from mockwish.sandbox.journal import Journal
 from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
 from mockwish.store.owner import StoreOwner
@@ -91,6 +94,9 @@ class MockwishApp(FastAPI):
             scope["app"] = self  # as Starlette sets it: the pipelines find the context through it
             if await front.serve(scope, receive, send):
                 return
+            if front.journaled(scope):
+                await front.serve_other(scope, receive, send, super().__call__)
+                return
         await super().__call__(scope, receive, send)
 
 
@@ -122,10 +128,15 @@ def build_context(settings: Settings) -> Ctx:
     sandbox = SandboxStore(engine, owner, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                            fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=clock,
                            order_policy=order_policy)
+    faults = Faults()
+    faults.header_token = settings.sandbox_token  # the Mockwish-Fault header only beside the sandbox token, if set
+    journal = Journal(capacity=settings.journal_capacity, body_cap=settings.journal_body_bytes,
+                      enabled=settings.journal)
     return Ctx(settings=settings, engine=engine, clock=clock, owner=owner, auth=auth, jobs=jobs,
                sandbox=sandbox, limiter=limiter, sessions=sessions, read_cache=read_cache, timeline=timeline,
                orders=orders, order_policy=order_policy, parcels=parcels,
-               parcel_policy=ParcelPolicy.from_settings(settings), log=logging.getLogger("mockwish"))
+               parcel_policy=ParcelPolicy.from_settings(settings), faults=faults, journal=journal,
+               log=logging.getLogger("mockwish"))
 
 
 def allowed_methods(request: Request) -> str:
@@ -279,6 +290,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sandbox_wp_account.router)
     for area in (sandbox_tickets, sandbox_notifications, sandbox_infractions, sandbox_returns):
         app.include_router(area.router)
+    app.include_router(fault_routes.router)
+    app.include_router(journal_routes.router)
     fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [
         wishpost_oauth_routes.router, parcel_routes.router, bag_routes.router, payment_routes.router,
         account_wp_routes.router])}

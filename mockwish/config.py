@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     # on purpose); a token every control call must present in X-Sandbox-Token when set (a shared sandbox)
     sandbox_allowed_hosts: str = ""
     sandbox_token: str | None = None
+
+    # the request journal (GET /sandbox/api/requests): every API request, newest kept, in memory
+    journal: bool = True  # MOCKWISH_JOURNAL=false: off (the benchmark measures its cost)
+    journal_capacity: int = Field(10_000, ge=1)  # entries in the ring (the oldest go first)
+    journal_body_bytes: int = Field(16_384, ge=0)  # of a request's body kept per entry
 
     # asynchronous jobs: seconds spent PENDING, then RUNNING (progress is derived from the clock)
     job_pending_seconds: float = 2.0

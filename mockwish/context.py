@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # these modules import Ctx themselves (directly or through th
     from mockwish.jobs import JobMachine
     from mockwish.merchant.orders.lifecycle import OrderClock
     from mockwish.merchant.orders.rules import OrderPolicy
+    from mockwish.sandbox.faults import Faults
+    from mockwish.sandbox.journal import Journal
     from mockwish.sandbox.state import SandboxStore
     from mockwish.store.read_cache import ReadCache
     from mockwish.timeline import Timeline
@@ -45,6 +47,8 @@ class Ctx:
     order_policy: OrderPolicy  # built once from the settings
     parcels: ParcelClock  # WishPost parcels' part of the timeline (auto-fulfilment of linked Wish orders)
     parcel_policy: ParcelPolicy  # built once from the settings, as order_policy is
+    faults: Faults  # injected faults: rules the API pipelines consult (mockwish.sandbox.faults)
+    journal: Journal  # every API request, for GET /sandbox/api/requests and verification
     # the outcomes the sandbox forces on a WishPost user's next parcels, in order ("created", "reviewing",
     # "rejected"); each create_order takes the ones it needs
     sandbox_parcel_outcomes: dict[str, list[str]] = field(default_factory=dict)
@@ -59,3 +63,5 @@ class Ctx:
         self.sessions.clear()
         self.read_cache.invalidate()
         self.sandbox_parcel_outcomes.clear()
+        self.faults.clear()  # a global reset clears every fault rule and the journal
+        self.journal.clear()

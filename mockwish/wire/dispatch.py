@@ -15,7 +15,9 @@ routes bound their own reading (wire.params.read_body)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -23,7 +25,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockwish.errors import WishError
 from mockwish.ids import new_request_id
+from mockwish.sandbox.faults import SCOPE_KEY as FAULT
+from mockwish.sandbox.faults import TENANT, Hit, send_with, surface_of
 from mockwish.wire.params import read_body
+
+if TYPE_CHECKING:
+    from mockwish.sandbox.journal import Journal
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Routes = dict[tuple[str, str], Endpoint]  # (method, path) -> endpoint
@@ -33,9 +40,9 @@ REQUEST_ID = b"wish-request-id"
 BODY_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 
 
-def with_request_id(send: Send) -> Send:
-    """`send`, adding Wish-Request-Id to the response's headers."""
-    rid = new_request_id()
+def with_request_id(send: Send, rid: bytes | None = None) -> Send:
+    """`send`, adding Wish-Request-Id (`rid`, else a new one) to the response's headers."""
+    rid = rid or new_request_id()
 
     async def send_with_id(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -60,14 +67,77 @@ class FrontDoor:
         self.port_map = port_map
 
     async def serve(self, scope: Scope, receive: Receive, send: Send) -> bool:
-        """Answer an API operation's request; False (nothing sent) for any other request."""
+        """Answer an API operation's request; False (nothing sent) for any other request. The answer goes out as
+        an injected fault has it (mockwish.sandbox.faults), and into the request journal."""
         mapped = self.port_map(scope)
         endpoint = self.routes.get((mapped["method"], mapped["path"]))
         if endpoint is None:
             return False
-        response = await endpoint(Request(mapped, receive))
-        await response(mapped, receive, with_request_id(send))
+        journal = scope["app"].state.ctx.journal
+        started = time.perf_counter() if journal.enabled else 0.0
+        request = Request(mapped, receive)
+        response = await endpoint(request)
+        rid = new_request_id()
+        hit = mapped.get(FAULT)
+        await send_with(hit, response, mapped, receive, with_request_id(send, rid))
+        if journal.enabled:
+            record(journal, mapped, request, response, started, rid, hit)
         return True
+
+
+    def journaled(self, scope: Scope) -> bool:
+        """A request to a Wish surface that no API operation answers (a mistyped path, a download link, the
+        authorize page): journaled too, so a client's typo shows up among the near misses of a verification."""
+        path = self.port_map(scope)["path"]
+        return not path.startswith(NOT_JOURNALED) and path not in ("/", "/favicon.ico")
+
+    async def serve_other(self, scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
+        """Run `app` (FastAPI's stack) on a journaled request, noting its status and the start of its body."""
+        journal = scope["app"].state.ctx.journal
+        if not journal.enabled:
+            await app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status, head = 0, bytearray()
+        rid = b""
+
+        async def noting(message: Message) -> None:
+            nonlocal status, rid
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                rid = next((v for k, v in message.get("headers", []) if k == REQUEST_ID), b"")
+            elif message["type"] == "http.response.body" and len(head) < KEPT_ANSWER:
+                head.extend(message.get("body", b"")[: KEPT_ANSWER - len(head)])
+            await send(message)
+        await app(scope, receive, noting)
+        mapped = self.port_map(scope)
+        _record(journal, mapped, None, status, bytes(head), None, started, rid, None)
+
+
+NOT_JOURNALED = ("/sandbox/", "/healthz", "/docs", "/redoc", "/openapi.json")
+KEPT_ANSWER = 2048  # of an answer that went through FastAPI: enough for its Wish code
+
+
+def record(journal: Journal, scope: Scope, request: Request, response: Response, started: float, rid: bytes,
+           hit: Hit | None) -> None:
+    """One API request into the journal: references to what was read and sent (the journal works on them when
+    it is read, not here). A transport fault's answer is recorded as the client got it."""
+    body: bytes | None = bytes(response.body) if hasattr(response, "body") else None
+    if hit is not None and hit.effect.fault is not None and body is not None:
+        body = b"" if hit.effect.fault == "drop" else body[: len(body) // 2]
+    _record(journal, scope, getattr(request, "_body", None), response.status_code, body, response.media_type,
+            started, rid, hit)
+
+
+def _record(journal: Journal, scope: Scope, body: bytes | None, status: int, answer: bytes | None,
+            content_type: str | None, started: float, rid: bytes, hit: Hit | None) -> None:
+    path = scope["path"]
+    journal.record(real=time.time(), mock=scope["app"].state.ctx.clock.now(), surface=surface_of(path),
+                   method=scope["method"], path=path, query=scope.get("query_string", b""),
+                   headers=scope["headers"], body=body, tenant=scope.get(TENANT), status=status,
+                   response_body=answer, content_type=content_type,
+                   latency_ms=(time.perf_counter() - started) * 1000, request_id=rid.decode("latin-1"),
+                   fault=None if hit is None else hit.describe())
 
 
 class BodyLimit:

@@ -16,6 +16,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mockwish.errors import LOCALES, WishError
+from mockwish.sandbox.faults import TENANT, FaultStatus, surface_of
 from mockwish.wire.dispatch import Routes
 from mockwish.wire.params import RawParams, client_gone, read_params
 from mockwish.wire.spec import Spec
@@ -137,6 +138,7 @@ class Operation:
     errors: tuple[str, ...]  # registry keys this operation documents (besides the common ones)
     prefixes: tuple[str, ...] = PREFIXES  # the first one is the documented path; the rest are aliases
     auth: str = "v2"  # "v2" or "v3": which surface's token errors; "none": no token (OAuth token exchange)
+    surface: str = "merchant"  # for fault rules and the journal: "merchant" or "merchant-oauth"
 
 
 class V2Router:
@@ -151,7 +153,7 @@ class V2Router:
            auth: str = "v2") -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             self.operations.append(Operation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
-                                             self.tag, errors, prefixes, auth))
+                                             self.tag, errors, prefixes, auth, surface_of(prefixes[0] + path)))
             return fn
         return register
 
@@ -237,6 +239,9 @@ async def handle(op: Operation, request: Request) -> Response:
             raise WishError("invalid_param", value=raw.get("format", ""), param="format")
         fmt = fmt_raw
         explicit_locale = raw.get("locale")
+        faults = ctx.faults
+        scope = request.scope
+        faults.check(scope, raw, None, op.surface)  # raises the fault a rule or the header asks for
         now = ctx.clock.now()
         ctx.timeline.settle(ctx.owner, now)
         with ctx.owner.begin() as conn:
@@ -244,6 +249,9 @@ async def handle(op: Operation, request: Request) -> Response:
             if op.auth != "none":
                 principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,
                                                   op.auth)
+                scope[TENANT] = principal.merchant_id
+                if faults.rules:  # the rules naming a tenant: the caller is known now
+                    faults.check(scope, raw, principal.merchant_id, op.surface)
                 locale = pick_locale(explicit_locale, principal.locale)
                 if ctx.limiter.enabled:
                     decision = ctx.limiter.hit(principal.merchant_id, principal.app_id, now)
@@ -256,6 +264,8 @@ async def handle(op: Operation, request: Request) -> Response:
         return render_ok(result, fmt, headers)
     except WishError as err:
         return render_error(ctx, err, fmt, pick_locale(locals().get("explicit_locale"), locale), headers)
+    except FaultStatus as hit:
+        return hit.response()
     except ClientDisconnect:  # the client left mid-body: nobody to answer, nothing to report
         return client_gone(ctx.log, request.url.path)
     except Exception:  # never a bare 500 page: a well-formed Wish 9000

@@ -22,6 +22,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mockwish.errors import WishError
+from mockwish.sandbox.faults import TENANT, FaultStatus, surface_of
 from mockwish.wire.dispatch import Routes
 from mockwish.wire.params import RawParams, client_gone, query_pairs, read_body, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
@@ -91,6 +92,11 @@ class WPOperation:
     error_fields: tuple[tuple[str, Any], ...] = ()  # keys a v3 error body carries too (WP-DOC: "orders": [])
     carriers: bool = False  # a carrier's `X-API-Key` may call it (orders_bag, hub_warehouse_table)
     collection: Collection | None = None  # the list a GET answers: sort_by, {attr}_min/_max and limit apply
+
+    @property
+    def surface(self) -> str:
+        """For fault rules and the journal: wishpost (v3 JSON), wishpost-xml or wishpost-oauth."""
+        return surface_of(PREFIX + self.path)
 
 
 @dataclass
@@ -269,6 +275,8 @@ async def handle(op: WPOperation, request: Request) -> Response:
             now = ctx.clock.now()
             explicit = raw.get("locale") or _language(raw)
             locale = wire_v3.pick_locale(explicit, locale)
+            faults, scope = ctx.faults, request.scope
+            faults.check(scope, raw, None, op.surface)  # raises the fault a rule or the header asks for
             ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
             with ctx.owner.begin() as conn:
                 principal: WishPostPrincipal | None = None
@@ -283,6 +291,9 @@ async def handle(op: WPOperation, request: Request) -> Response:
                     keys = V3_AUTH_ERRORS if op.wire == "v3" else XML_AUTH_ERRORS
                     principal = ctx.auth.lookup(conn, "wishpost", token_of(request, raw), op.scope,
                                                 now, keys)
+                    scope[TENANT] = principal.user_id
+                    if faults.rules:  # the rules naming a tenant: the caller is known now
+                        faults.check(scope, raw, principal.user_id, op.surface)
                     locale = wire_v3.pick_locale(explicit, principal.locale)
                     _count(ctx, op, principal.user_id, request, now, headers)
                 if op.wire == "v3":
@@ -297,6 +308,8 @@ async def handle(op: WPOperation, request: Request) -> Response:
             raise as_wishpost(err, locale) from err
     except WishError as err:
         return render_error(op.wire, err, locale, now, headers, op.error_fields)
+    except FaultStatus as hit:
+        return hit.response()
     except ClientDisconnect:  # the client left mid-body: nobody to answer, nothing to report
         return client_gone(ctx.log, request.url.path)
     except Exception:  # never a bare 500 page: a well-formed WishPost 9000
