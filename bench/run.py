@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata, util
@@ -71,8 +72,10 @@ PRODUCT_PATH = "/api/v2/product"
 RATE_LIMIT_QUOTA = 1_000_000_000  # calls per window: far above what any point sends
 BARE_PORT, MOCK_PORT, STARTUP_PORT, UNLIMITED_PORT, DOWNLOAD_PORT = 18081, 18082, 18083, 18084, 18085
 PRISM_PORT, MIX_PORT, WRITES_PORT, AFTERWRITE_PORT, MEMORY_PORT = 18086, 18087, 18088, 18089, 18090
+JOURNAL_OFF_PORT, RULES_PORT = 18091, 18092
+FAULT_RULES = 100  # rules loaded for the fault matcher's cost (none of them matches the product read)
 SECTIONS = ("products", "prism", "orders", "mix", "writes", "afterwrite", "memory", "wishpost", "parcels",
-            "backoffice")
+            "backoffice", "control")
 MIX_WRITE_SHARE = 0.10  # the mix's share of inventory writes
 BIG_ORDERS = 100_000  # orders of the afterwrite and memory stores
 ORDERS, ORDER_PAGE_SIZE = 10_000, 100  # multi-get: the merchant's generated orders, orders per page
@@ -1174,6 +1177,63 @@ covers {backoffice.STATEMENT_CHARGES:,} parcels in Shipping made through the san
 {targets}"""
 
 
+# ---- section: control (issue 16: the journal's and the fault matcher's cost) -----------------------------------
+
+def load_rules(port: int, count: int) -> None:
+    """`count` fault rules that the product read never matches but has to look at: every kind of condition."""
+    for n in range(count):
+        rule: dict[str, object] = [
+            {"path": f"/api/v2/never-{n}", "status": 503},
+            {"path": f"/api/v2/product/never-{n}*", "code": 1056},
+            {"method": "POST", "path": "/api/v2/product", "latency_ms": 5},
+            {"surface": "wishpost", "status": 502},
+            {"path": "/api/v2/product", "params": {"id": f"{n:024x}"}, "code": 1000},
+        ][n % 5]
+        req = urllib.request.Request(f"{url(port)}/sandbox/api/faults", data=json.dumps(rule).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert r.status == 200
+
+
+def control_section(opts: Options, loadgen: LoadGen, ids_file: Path) -> str:
+    """Issue 16: the product read with the journal off, on (the default), and on with FAULT_RULES rules loaded."""
+    env = unlimited_env(OUT / "control-data")
+    on = launch(mockwish_cmd(MOCK_PORT), env, MOCK_PORT, OUT / "control-on.log")[0]
+    off = launch(mockwish_cmd(JOURNAL_OFF_PORT), {**env, "MOCKWISH_JOURNAL": "false"}, JOURNAL_OFF_PORT,
+                 OUT / "control-off.log")[0]
+    rules = launch(mockwish_cmd(RULES_PORT), env, RULES_PORT, OUT / "control-rules.log")[0]
+    try:
+        ids = catalogue(MOCK_PORT)[0]
+        ids_file.write_text("\n".join(ids) + "\n")
+        check_product_read(MOCK_PORT, ids[0])
+        load_rules(RULES_PORT, FAULT_RULES)
+        points = measure_rounds(loadgen, {"journal off": JOURNAL_OFF_PORT, "journal on": MOCK_PORT,
+                                          f"journal on, {FAULT_RULES} fault rules": RULES_PORT},
+                                PRODUCT_READ, "control", opts.rounds)
+    finally:
+        for server in (on, off, rules):
+            stop(server)
+    off_p, on_p = median_point(points["journal off"]), median_point(points["journal on"])
+    rules_p = median_point(points[f"journal on, {FAULT_RULES} fault rules"])
+    journal_cost, rules_cost = 1 - on_p.rps / off_p.rps, 1 - rules_p.rps / on_p.rps
+    targets = targets_table([
+        ("the journal's cost: 1 - requests/s journal on / off", f"{journal_cost:.1%}", "< 10 %",
+         journal_cost < 0.10),
+        (f"the fault matcher with {FAULT_RULES} rules loaded: 1 - requests/s with them / without", f"{rules_cost:.1%}",
+         "", None),
+    ])
+    return f"""## Journal and faults (issue 16)
+
+The product read (random ids of the default merchant, rate limiter off) at 64 connections, {opts.rounds} rounds,
+each loading in turn a mockwish with the request journal off (`MOCKWISH_JOURNAL=false`), one with it on (the
+default) and one with it on and {FAULT_RULES} fault rules loaded, none of which the read matches (paths, globs,
+methods, surfaces and parameter values it must look at). Three processes on one store.
+
+{rounds_table(points, reference="journal off")}
+
+{targets}"""
+
+
 # ---- the targets of issue 12 ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -1393,6 +1453,8 @@ def main() -> None:
             sections.append(parcels_section(opts, loadgen))
         if "backoffice" in opts.only:
             sections.append(backoffice_section(opts, loadgen))
+        if "control" in opts.only:
+            sections.append(control_section(opts, loadgen, ids_file))
     finally:
         stop(bare)
     stack_goal()

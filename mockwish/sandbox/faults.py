@@ -37,6 +37,7 @@ BREAKS = ("drop", "truncate", "malformed")
 HEADER = b"mockwish-fault"
 SCOPE_KEY = "mockwish.fault"  # the fault a request got, for the front door and the journal
 TENANT = "mockwish.tenant"  # the merchant or WishPost user a request is authenticated as (for the journal)
+NOW = "mockwish.now"  # the mock clock's instant the pipeline took for the request (for the journal)
 MAX_LATENCY_MS = 60_000
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
@@ -105,14 +106,14 @@ class Rule:
     probability: float = 1.0
     fired: int = 0
 
-    def matches(self, surface: str, method: str, path: str, params: Mapping[str, str], tenant: str | None) -> bool:
-        if self.tenant != tenant:  # a rule naming a tenant waits for the authenticated phase, the others don't
-            return False
+    # A rule matches a request when its tenant is the caller's (None before authentication: a rule naming a
+    # tenant waits for it), it `fits` the method and path, and it `applies` to the surface and parameters.
+
+    def fits(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and (self.path is None or _path_matches(self.path, path))
+
+    def applies(self, surface: str, params: Mapping[str, str]) -> bool:
         if self.surface is not None and not surface_matches(self.surface, surface):
-            return False
-        if self.method is not None and self.method != method:
-            return False
-        if self.path is not None and not _path_matches(self.path, path):
             return False
         return self.params is None or all(params.get(k) == v for k, v in self.params.items())
 
@@ -164,6 +165,29 @@ class FaultStatus(Exception):
                         media_type="text/plain")
 
 
+class _Bucket:
+    """The rules of one tenant (or of none), with the ones that can match each (method, path) worked out once: a
+    request then looks only at the rules whose method and path fit it, in creation order, and checks their
+    surface and parameters (the benchmark loads 100 rules). Operations' paths are few, so the memo is small."""
+
+    __slots__ = ("memo", "rules")
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules  # in creation order
+        self.memo: dict[tuple[str, str], list[Rule]] = {}
+
+    def candidates(self, method: str, path: str) -> list[Rule]:
+        found = self.memo.get((method, path))
+        if found is None:
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[(method, path)] = [r for r in self.rules if r.fits(method, path)]
+        return found
+
+
+MEMO_LIMIT = 4096  # (method, path) pairs remembered per bucket: far above the API's operations
+
+
 class Faults:
     """The rules in force (in memory: a reset clears them) and the decision for each request."""
 
@@ -172,6 +196,16 @@ class Faults:
         self._ids = itertools.count(1)
         self._rng = rng or random.Random()
         self.header_token: str | None = None  # MOCKWISH_SANDBOX_TOKEN: the header is honoured only beside it
+        self._buckets: dict[str | None, _Bucket] = {}  # by tenant (None: the rules matched before auth)
+        # whose rules there are (None: rules naming no tenant): the pipelines ask after auth only if need be
+        self.tenants: frozenset[str | None] = frozenset()
+
+    def _changed(self) -> None:
+        by_tenant: dict[str | None, list[Rule]] = {}
+        for rule in self.rules:
+            by_tenant.setdefault(rule.tenant, []).append(rule)
+        self._buckets = {tenant: _Bucket(rules) for tenant, rules in by_tenant.items()}
+        self.tenants = frozenset(self._buckets)
 
     # ---- the control API's side ----------------------------------------------------------------------
 
@@ -181,16 +215,19 @@ class Faults:
         rule = Rule(f"fault-{next(self._ids)}", effect, surface, method.upper() if method else None, path, tenant,
                     dict(params) if params is not None else None, times, probability)
         self.rules.append(rule)
+        self._changed()
         return rule
 
     def remove(self, rule_id: str) -> bool:
         before = len(self.rules)
         self.rules = [r for r in self.rules if r.id != rule_id]
+        self._changed()
         return len(self.rules) != before
 
     def clear(self, tenant: str | None = None) -> None:
         """Every rule, or only those naming `tenant`."""
         self.rules = [] if tenant is None else [r for r in self.rules if r.tenant != tenant]
+        self._changed()
 
     # ---- the pipelines' side ------------------------------------------------------------------------
 
@@ -201,8 +238,10 @@ class Faults:
         if SCOPE_KEY in scope:
             return
         hit = self._header_hit(scope, surface) if tenant is None else None
-        if hit is None and self.rules:
-            hit = self._rule_hit(scope, params, tenant, surface)
+        if hit is None:
+            bucket = self._buckets.get(tenant)
+            if bucket is not None:
+                hit = self._rule_hit(bucket, scope, params, tenant, surface)
         if hit is None:
             return
         scope[SCOPE_KEY] = hit
@@ -213,10 +252,10 @@ class Faults:
         if effect.status is not None:
             raise FaultStatus(effect.status)
 
-    def _rule_hit(self, scope: Scope, params: Mapping[str, str], tenant: str | None, surface: str) -> Hit | None:
-        method, path = scope["method"], scope["path"]
-        for rule in self.rules:
-            if not rule.matches(surface, method, path, params, tenant):
+    def _rule_hit(self, bucket: _Bucket, scope: Scope, params: Mapping[str, str], tenant: str | None,
+                  surface: str) -> Hit | None:
+        for rule in bucket.candidates(scope["method"], scope["path"]):
+            if not rule.applies(surface, params):
                 continue
             if rule.effect.code is not None and error_key(rule.effect.code, surface) is None:
                 continue  # {"code": 1056} without a surface: WishPost has no such code, its calls go on
@@ -227,6 +266,7 @@ class Faults:
                 rule.times -= 1
                 if rule.times <= 0:
                     self.rules.remove(rule)
+                    self._changed()
             return self._hit(rule.effect, rule.id)
         return None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
@@ -35,6 +35,7 @@ SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key",
 SHOWN = 4
 ELLIPSIS = "…"
 MAX_NEAR_MISSES = 5
+CODE_HEAD = 32  # of an answer that starts with its code ({"code":1004,...): the code and then some
 RESPONSE_KEPT = 2048  # of an answer: its Wish code comes first (WishPost v3: after a timestamp and a message)
 
 _SECRETS = "|".join(sorted(SECRET_PARAMS))
@@ -126,7 +127,7 @@ def _text_prefix(kept: bytes, size: int) -> str:
     return decoder.decode(kept, final=len(kept) >= size)
 
 
-def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+def _header(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
     for key, value in headers:
         if key.lower() == name:
             return value.decode("latin-1")
@@ -190,7 +191,7 @@ class Raw:
                  "path", "query", "real", "request_id", "response_body", "seq", "status", "surface", "tenant")
 
     def __init__(self, seq: int, real: float, mock: datetime, surface: str, method: str, path: str, query: bytes,
-                 headers: list[tuple[bytes, bytes]], body: bytes | None, body_size: int, tenant: str | None,
+                 headers: Sequence[tuple[bytes, bytes]], body: bytes | None, body_size: int, tenant: str | None,
                  status: int, response_body: bytes | None, content_type: str | None, latency_ms: float,
                  request_id: str, fault: dict[str, Any] | None) -> None:
         self.seq = seq
@@ -341,6 +342,9 @@ def _shown_param(name: str, value: Any) -> Any:
     return mask(_norm(value)) if name in SECRET_PARAMS else value
 
 
+_TENANT_AT = 10  # where a ring entry holds Raw's `tenant`
+
+
 class Journal:
     """The ring of journaled requests. `record` is the hot path; everything else is a read."""
 
@@ -350,7 +354,9 @@ class Journal:
         self.enabled = enabled
         self.capacity = capacity
         self.body_cap = max(0, body_cap)
-        self._ring: deque[Raw] = deque(maxlen=capacity)
+        # each entry a tuple of Raw's fields: a tuple of immutable things leaves the garbage collector's lists after
+        # its first collection, where 10,000 objects would be traversed by every full collection of a busy server
+        self._ring: deque[tuple[Any, ...]] = deque(maxlen=capacity)
         self._next = 1  # the id of the next entry: ids go on across clears, so a client never sees one twice
         self._first = 1  # the id of the first entry recorded since the last full clear
         self._removed = 0  # entries a tenant's clear took out since then (not dropped by the ring)
@@ -368,10 +374,11 @@ class Journal:
             size = len(body)
             if size > self.body_cap:
                 body = body[:self.body_cap]
-        if response_body is not None and len(response_body) > RESPONSE_KEPT:
-            response_body = response_body[:RESPONSE_KEPT]
-        self._ring.append(Raw(seq, real, mock, surface, method, path, query, headers, body, size, tenant, status,
-                              response_body, content_type, latency_ms, request_id, fault))
+        if response_body is not None and len(response_body) > CODE_HEAD:
+            # the Merchant envelope starts with its code: a few bytes are enough, and nothing big is kept alive
+            response_body = response_body[:CODE_HEAD if response_body.startswith(b'{"code":') else RESPONSE_KEPT]
+        self._ring.append((seq, real, mock, surface, method, path, query, tuple(headers), body, size, tenant, status,
+                           response_body, content_type, latency_ms, request_id, fault))
 
     def clear(self, tenant: str | None = None) -> None:
         """Forget every entry, or only those of one tenant (its merchant or WishPost user)."""
@@ -380,7 +387,7 @@ class Journal:
             self._first = self._next
             self._removed = 0
             return
-        kept = [raw for raw in self._ring if raw.tenant != tenant]
+        kept = [entry for entry in self._ring if entry[_TENANT_AT] != tenant]
         self._removed += len(self._ring) - len(kept)
         self._ring.clear()
         self._ring.extend(kept)
@@ -394,7 +401,7 @@ class Journal:
         return (self._next - self._first) - self._removed - len(self._ring)
 
     def newest_first(self) -> Iterator[Raw]:
-        return reversed(self._ring)
+        return (Raw(*entry) for entry in reversed(self._ring))
 
     def select(self, flt: Filter) -> list[Raw]:
         """The matching entries, newest first (a snapshot: the ring may move on while a reader works)."""

@@ -25,8 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockwish.errors import WishError
 from mockwish.ids import new_request_id
+from mockwish.sandbox.faults import NOW, TENANT, Hit, send_with, surface_of
 from mockwish.sandbox.faults import SCOPE_KEY as FAULT
-from mockwish.sandbox.faults import TENANT, Hit, send_with, surface_of
 from mockwish.wire.params import read_body
 
 if TYPE_CHECKING:
@@ -132,7 +132,8 @@ def record(journal: Journal, scope: Scope, request: Request, response: Response,
 def _record(journal: Journal, scope: Scope, body: bytes | None, status: int, answer: bytes | None,
             content_type: str | None, started: float, rid: bytes, hit: Hit | None) -> None:
     path = scope["path"]
-    journal.record(real=time.time(), mock=scope["app"].state.ctx.clock.now(), surface=surface_of(path),
+    mock = scope.get(NOW) or scope["app"].state.ctx.clock.now()  # the pipeline's instant, when it took one
+    journal.record(real=time.time(), mock=mock, surface=surface_of(path),
                    method=scope["method"], path=path, query=scope.get("query_string", b""),
                    headers=scope["headers"], body=body, tenant=scope.get(TENANT), status=status,
                    response_body=answer, content_type=content_type,

@@ -16,7 +16,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mockwish.errors import LOCALES, WishError
-from mockwish.sandbox.faults import TENANT, FaultStatus, surface_of
+from mockwish.sandbox.faults import NOW, TENANT, FaultStatus, surface_of
 from mockwish.wire.dispatch import Routes
 from mockwish.wire.params import RawParams, client_gone, read_params
 from mockwish.wire.spec import Spec
@@ -242,7 +242,7 @@ async def handle(op: Operation, request: Request) -> Response:
         faults = ctx.faults
         scope = request.scope
         faults.check(scope, raw, None, op.surface)  # raises the fault a rule or the header asks for
-        now = ctx.clock.now()
+        now = scope[NOW] = ctx.clock.now()
         ctx.timeline.settle(ctx.owner, now)
         with ctx.owner.begin() as conn:
             principal = None
@@ -250,7 +250,7 @@ async def handle(op: Operation, request: Request) -> Response:
                 principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,
                                                   op.auth)
                 scope[TENANT] = principal.merchant_id
-                if faults.rules:  # the rules naming a tenant: the caller is known now
+                if principal.merchant_id in faults.tenants:  # rules naming this caller: known now
                     faults.check(scope, raw, principal.merchant_id, op.surface)
                 locale = pick_locale(explicit_locale, principal.locale)
                 if ctx.limiter.enabled:

@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mockwish.errors import WishError
-from mockwish.sandbox.faults import TENANT, FaultStatus, surface_of
+from mockwish.sandbox.faults import NOW, TENANT, FaultStatus, surface_of
 from mockwish.wire.dispatch import Routes
 from mockwish.wire.params import RawParams, client_gone, query_pairs, read_body, read_params
 from mockwish.wire.ratelimit import WISHPOST_USER, Level
@@ -276,6 +276,7 @@ async def handle(op: WPOperation, request: Request) -> Response:
             explicit = raw.get("locale") or _language(raw)
             locale = wire_v3.pick_locale(explicit, locale)
             faults, scope = ctx.faults, request.scope
+            scope[NOW] = now
             faults.check(scope, raw, None, op.surface)  # raises the fault a rule or the header asks for
             ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
             with ctx.owner.begin() as conn:
@@ -292,7 +293,7 @@ async def handle(op: WPOperation, request: Request) -> Response:
                     principal = ctx.auth.lookup(conn, "wishpost", token_of(request, raw), op.scope,
                                                 now, keys)
                     scope[TENANT] = principal.user_id
-                    if faults.rules:  # the rules naming a tenant: the caller is known now
+                    if principal.user_id in faults.tenants:  # rules naming this caller: known now
                         faults.check(scope, raw, principal.user_id, op.surface)
                     locale = wire_v3.pick_locale(explicit, principal.locale)
                     _count(ctx, op, principal.user_id, request, now, headers)
