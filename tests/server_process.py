@@ -9,8 +9,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -73,3 +75,12 @@ class Server:
             out = self.proc.communicate()[0]
         self.proc = None
         return out or ""
+
+
+def module_server(tmp_path_factory: Any, name: str) -> Iterator[Server]:
+    """The body of a module-scoped `server` fixture: a server on a data dir of its own, stopped after the module,
+    whose log must hold no traceback (`yield from module_server(tmp_path_factory, "name")`)."""
+    srv = Server(tmp_path_factory.mktemp(name) / "data").start()
+    yield srv
+    log = srv.stop()
+    assert "Traceback" not in log, log

@@ -17,7 +17,7 @@ from wishpost_support import DEFAULT_WISHPOST_TOKEN, bearer
 
 from mockwish.errors import message
 from mockwish.wishpost.bags import errors as bag_errors
-from server_process import Server
+from server_process import Server, module_server
 
 AUTH = bearer(DEFAULT_WISHPOST_TOKEN)
 CLIENTS = 24
@@ -25,10 +25,7 @@ CLIENTS = 24
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("bo-concurrency") / "data").start()
-    yield srv
-    log = srv.stop()
-    assert "Traceback" not in log, log
+    yield from module_server(tmp_path_factory, "bo-concurrency")
 
 
 def _parallel(calls: list[Any]) -> list[httpx.Response]:

@@ -24,14 +24,15 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from string import Formatter
-from typing import Any
+from typing import Any, Literal, get_args
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from mockwish.errors import REGISTRY, WISHPOST_LOCALES, WishError
 
-SURFACES = ("merchant", "merchant-oauth", "wishpost", "wishpost-xml", "wishpost-oauth")
+SurfaceName = Literal["merchant", "merchant-oauth", "wishpost", "wishpost-xml", "wishpost-oauth"]
+SURFACES: tuple[str, ...] = get_args(SurfaceName)
 STATUSES = (500, 502, 503, 504)
 BREAKS = ("drop", "truncate", "malformed")
 HEADER = b"mockwish-fault"

@@ -7,7 +7,7 @@ would otherwise match everything); verify takes the same filter as a JSON object
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,12 +23,12 @@ from pydantic import (
 
 from mockwish.context import Ctx
 from mockwish.errors import WishError
+from mockwish.sandbox.faults import SurfaceName
 from mockwish.sandbox.journal import Filter, Journal, parse_instant
 from mockwish.wire.v2 import render_error
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
 
-Surface = Literal["merchant", "merchant-oauth", "wishpost", "wishpost-xml", "wishpost-oauth"]
 INSTANTS = ("since", "until", "mock_since", "mock_until")
 MAX_LIMIT = 1000
 MAX_START = 1_000_000
@@ -40,7 +40,7 @@ class FilterIn(BaseModel):
     """Which journal entries: every field set must match (unset fields match everything)."""
 
     model_config = ConfigDict(extra="forbid")
-    surface: Surface | None = Field(default=None, description="`merchant` and `wishpost` also select their OAuth "
+    surface: SurfaceName | None = Field(default=None, description="`merchant` and `wishpost` also select their OAuth "
                                     "(and WishPost XML) requests, as fault rules do")
     method: StrictStr | None = Field(default=None, min_length=1, max_length=16, description="Case-insensitive")
     path: StrictStr | None = Field(default=None, min_length=1, max_length=2048,

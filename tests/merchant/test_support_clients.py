@@ -26,7 +26,7 @@ from mockwish.errors import message
 from mockwish.merchant.notifications import errors as noti_errors
 from mockwish.merchant.tickets import errors as ticket_errors
 from mockwish.merchant.tickets.rules import AWAITING_BUYER, AWAITING_MERCHANT, AWAITING_WISH, CLOSED, STATE_NAMES
-from server_process import Server
+from server_process import Server, module_server
 from support import DEFAULT_TOKEN, SECOND_TOKEN, freeze
 
 DOC_TICKET = "123456789009876543210164"  # the docs' ticket and notification ids, seeded for the default merchant
@@ -47,10 +47,7 @@ class Client(WishApiClient):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("support-clients") / "data").start()
-    yield srv
-    log = srv.stop()
-    assert "Traceback" not in log, log
+    yield from module_server(tmp_path_factory, "support-clients")
 
 
 def wish_api(server: Server, token: str = DEFAULT_TOKEN) -> tuple[Ticket, Notification]:

@@ -18,7 +18,7 @@ from wish.ticket import Ticket as TicketResource
 from mockwish.errors import message
 from mockwish.merchant.tickets import errors
 from mockwish.merchant.tickets.seed import DOC_ORDER_TICKET, DOC_TICKET
-from server_process import Server
+from server_process import Server, module_server
 from support import DEFAULT_TOKEN
 
 CLIENTS = 8
@@ -27,10 +27,7 @@ AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("tickets-concurrency") / "data").start()
-    yield srv
-    log = srv.stop()
-    assert "Traceback" not in log, log
+    yield from module_server(tmp_path_factory, "tickets-concurrency")
 
 
 def _parallel(calls: list[Callable[[httpx.Client], httpx.Response]]) -> list[httpx.Response]:

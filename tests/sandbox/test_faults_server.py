@@ -15,7 +15,7 @@ import httpx
 import pytest
 from wishpost_support import DEFAULT_WISHPOST_TOKEN, bearer
 
-from server_process import Server
+from server_process import Server, module_server
 from support import DEFAULT_TOKEN
 
 FAULTS = "/sandbox/api/faults"
@@ -50,10 +50,7 @@ IDS = [c.name for c in CALLS]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("faults") / "data").start()
-    yield srv
-    log = srv.stop()
-    assert "Traceback" not in log, log
+    yield from module_server(tmp_path_factory, "faults")
 
 
 @pytest.fixture(autouse=True)
