@@ -92,11 +92,7 @@ class WPOperation:
     error_fields: tuple[tuple[str, Any], ...] = ()  # keys a v3 error body carries too (WP-DOC: "orders": [])
     carriers: bool = False  # a carrier's `X-API-Key` may call it (orders_bag, hub_warehouse_table)
     collection: Collection | None = None  # the list a GET answers: sort_by, {attr}_min/_max and limit apply
-
-    @property
-    def surface(self) -> str:
-        """For fault rules and the journal: wishpost (v3 JSON), wishpost-xml or wishpost-oauth."""
-        return surface_of(PREFIX + self.path)
+    surface: str = "wishpost"  # for fault rules and the journal: wishpost (v3 JSON), wishpost-xml or wishpost-oauth
 
 
 @dataclass
@@ -113,7 +109,7 @@ class WishPostRouter:
             self.operations.append(WPOperation(path, fn, spec, scope, summary, description or (fn.__doc__ or ""),
                                                wire, auth, level, errors, methods, aliases, self.tag, array_body,
                                                xml_example, file_type, tuple((error_fields or {}).items()),
-                                               carriers, collection))
+                                               carriers, collection, surface_of(PREFIX + path)))
             return fn
         return register
 

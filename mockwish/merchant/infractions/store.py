@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
+from mockwish.store.numbered import insert_numbered, next_seq
 from mockwish.store.tables import Infraction, Merchant, Order, Product, Ticket, Variant, table_of
 
 INF = table_of(Infraction)
@@ -22,18 +23,9 @@ SECOND = timedelta(seconds=1)
 POOL = 200  # at most this many objects of a kind to pick proofs among
 
 
-def next_seq(conn: Connection) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(INF.c.seq), 0))).scalar_one()) + 1
-
-
 def insert_infractions(conn: Connection, rows: Sequence[Row]) -> None:
     """Insert in the order given, each numbered after every infraction there is."""
-    if not rows:
-        return
-    seq = next_seq(conn)
-    for n, row in enumerate(rows):
-        row["seq"] = seq + n
-    conn.execute(insert(INF), list(rows))
+    insert_numbered(conn, INF, rows)
 
 
 def _listing(merchant_id: str, states: Sequence[str], since: datetime | None, upto: datetime | None) -> list[Any]:
@@ -69,7 +61,7 @@ def any_infraction(conn: Connection, infraction_id: str) -> Row | None:
 
 def save(conn: Connection, infraction_id: str, values: Row) -> None:
     """Save changes; the infraction's change number moves with them (it orders the changes of one second)."""
-    conn.execute(update(INF).where(INF.c.id == infraction_id).values(**values, seq=next_seq(conn)))
+    conn.execute(update(INF).where(INF.c.id == infraction_id).values(**values, seq=next_seq(conn, INF)))
 
 
 # ---- what a proof may name ---------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
+from mockwish.store.numbered import insert_numbered
 from mockwish.store.tables import BDAnnouncement, Notification, Order, Product, SystemUpdate, Ticket, table_of
 
 N = table_of(Notification)
@@ -19,25 +20,10 @@ T = table_of(Ticket)  # tickets are the tickets area's: only their ids are read 
 Row = dict[str, Any]
 
 
-def next_seq(conn: Connection, table: Table) -> int:
-    """The next creation number of a table (over every merchant: one counter orders rows of one second)."""
-    return int(conn.execute(select(func.coalesce(func.max(table.c.seq), 0))).scalar_one()) + 1
-
-
-def _insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
-    """Insert `rows` in their order, numbering them after every row there is."""
-    if not rows:
-        return
-    seq = next_seq(conn, table)
-    for n, row in enumerate(rows):
-        row["seq"] = seq + n
-    conn.execute(insert(table), list(rows))
-
-
 # ---- notifications ----------------------------------------------------------------------------------------
 
 def insert_notifications(conn: Connection, rows: Sequence[Row]) -> None:
-    _insert(conn, N, rows)
+    insert_numbered(conn, N, rows)
 
 
 def unviewed_page(conn: Connection, merchant_id: str, start: int, limit: int) -> list[Row]:
@@ -64,7 +50,7 @@ def save_notification(conn: Connection, merchant_id: str, noti_id: str, values: 
 # ---- Account Manager announcements ------------------------------------------------------------------------
 
 def insert_bd(conn: Connection, rows: Sequence[Row]) -> None:
-    _insert(conn, BD, rows)
+    insert_numbered(conn, BD, rows)
 
 
 def latest_bd(conn: Connection, merchant_id: str) -> Row | None:
@@ -78,7 +64,7 @@ def latest_bd(conn: Connection, merchant_id: str) -> Row | None:
 # ---- System Updates ---------------------------------------------------------------------------------------
 
 def insert_system_updates(conn: Connection, rows: Sequence[Row]) -> None:
-    _insert(conn, SU, rows)
+    insert_numbered(conn, SU, rows)
 
 
 def system_updates(conn: Connection, merchant_id: str) -> list[Row]:

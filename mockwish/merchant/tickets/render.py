@@ -20,6 +20,7 @@ from mockwish.merchant.orders import render as order_render
 from mockwish.merchant.orders import store as order_store
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.merchant.tickets import rules, store
+from mockwish.store.chunks import chunks
 from mockwish.wire.format import compact, epoch_seconds, flag, ts
 
 Row = dict[str, Any]
@@ -62,8 +63,8 @@ def tickets(conn: Connection, merchant_id: str, rows: Sequence[Row], now: dateti
     order_ids = list(dict.fromkeys(oid for t in rows for oid in t["order_ids"]))
     product_ids = list(dict.fromkeys(pid for t in rows for pid in t["product_ids"]))
     orders: dict[str, Row] = {}
-    for start in range(0, len(order_ids), 500):  # by_ids takes at most a page
-        orders |= order_store.by_ids(conn, merchant_id, order_ids[start:start + 500])
+    for part in chunks(order_ids):  # by_ids takes at most a page
+        orders |= order_store.by_ids(conn, merchant_id, part)
     products = catalogue_store.products_by_ids(conn, merchant_id, product_ids) if product_ids else {}
     variants = catalogue_store.variants_of(conn, merchant_id, list(products))
     rendered_orders = {oid: order_render.order(row, now, policy) for oid, row in orders.items()}

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from mockwish.errors import WishError
 from mockwish.merchant.tickets import errors, rules
+from mockwish.store.chunks import chunks
 from mockwish.store.tables import Order, Product, Ticket, TicketReply, table_of
 
 T = table_of(Ticket)
@@ -18,7 +19,6 @@ R = table_of(TicketReply)
 O = table_of(Order)  # noqa: E741
 P = table_of(Product)
 Row = dict[str, Any]
-_CHUNK = 500  # ids per IN (...): under SQLite's bound-parameter limit
 
 
 def get(conn: Connection, merchant_id: str, ticket_id: str) -> Row:
@@ -37,8 +37,8 @@ def find(conn: Connection, ticket_id: str) -> Row | None:
 def by_ids(conn: Connection, merchant_id: str, ids: Sequence[str]) -> list[Row]:
     """The merchant's tickets among `ids`, in the order of `ids`."""
     found: dict[str, Row] = {}
-    for start in range(0, len(ids), _CHUNK):
-        rows = conn.execute(select(T).where(T.c.merchant_id == merchant_id, T.c.id.in_(ids[start:start + _CHUNK])))
+    for part in chunks(ids):
+        rows = conn.execute(select(T).where(T.c.merchant_id == merchant_id, T.c.id.in_(part)))
         found |= {r["id"]: dict(r) for r in rows.mappings()}
     return [found[i] for i in ids if i in found]
 
@@ -55,8 +55,8 @@ def replies_of(conn: Connection, ticket_ids: Iterable[str]) -> dict[str, list[Ro
     """The replies of each ticket, in the order sent (callers pass ids of tickets they already own)."""
     ids = list(ticket_ids)
     out: dict[str, list[Row]] = {i: [] for i in ids}
-    for start in range(0, len(ids), _CHUNK):
-        q = select(R).where(R.c.ticket_id.in_(ids[start:start + _CHUNK])).order_by(R.c.ticket_id, R.c.position)
+    for part in chunks(ids):
+        q = select(R).where(R.c.ticket_id.in_(part)).order_by(R.c.ticket_id, R.c.position)
         for r in conn.execute(q).mappings():
             out[r["ticket_id"]].append(dict(r))
     return out

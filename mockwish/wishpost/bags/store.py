@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from mockwish.store.chunks import chunks
 from mockwish.store.tables import WishPostBag, WishPostBagParcel, WishPostParcel, WishPostUser, table_of
 from mockwish.wishpost.bags.rules import Caller
 
@@ -18,13 +19,6 @@ BP = table_of(WishPostBagParcel)
 P = table_of(WishPostParcel)
 U = table_of(WishPostUser)
 Row = dict[str, Any]
-CHUNK = 500  # values per IN (...): under SQLite's bound-parameter limit
-
-
-def _chunks(values: Sequence[str]) -> list[list[str]]:
-    return [list(values[i:i + CHUNK]) for i in range(0, len(values), CHUNK)]
-
-
 def _owned(q: Any, caller: Caller) -> Any:
     """The tenant filter of every bag read: the caller's own bags, or a carrier's hub's."""
     if caller.is_carrier:
@@ -41,7 +35,7 @@ def parcels_by_codes(conn: Connection, caller: Caller, codes: Sequence[str]) -> 
     """The parcels the caller may bag among these logistics order codes, by code: a user's own; for a carrier
     any user's (the hub is checked by the rules)."""
     out: dict[str, Row] = {}
-    for part in _chunks(codes):
+    for part in chunks(codes):
         q = select(P).where(P.c.logistics_order_code.in_(part))
         if not caller.is_carrier:
             q = q.where(P.c.user_id == caller.user_id)
@@ -58,7 +52,7 @@ def parcels_of_user(conn: Connection, user_id: str) -> list[Row]:
 def bagged_parcels(conn: Connection, parcel_ids: Sequence[str]) -> set[str]:
     """Those of these parcels that are in a bag not cancelled (whoever made it)."""
     out: set[str] = set()
-    for part in _chunks(parcel_ids):
+    for part in chunks(parcel_ids):
         q = (select(BP.c.parcel_id).join(BAG, BAG.c.bag_number == BP.c.bag_number)
              .where(BP.c.parcel_id.in_(part), BAG.c.cancelled_at.is_(None)))
         out.update(r[0] for r in conn.execute(q))
@@ -76,7 +70,7 @@ def insert_bag(conn: Connection, bag: Row, parcels: Sequence[Row]) -> None:
 def bags_by_numbers(conn: Connection, caller: Caller, numbers: Sequence[str]) -> dict[str, Row]:
     """The caller's bags among these bag numbers, by number."""
     out: dict[str, Row] = {}
-    for part in _chunks(numbers):
+    for part in chunks(numbers):
         for row in conn.execute(_owned(select(BAG).where(BAG.c.bag_number.in_(part)), caller)).mappings():
             out[row["bag_number"]] = dict(row)
     return out
@@ -86,7 +80,7 @@ def bags_by_codes(conn: Connection, caller: Caller, codes: Sequence[str]) -> tup
     """The caller's bags holding any of these logistics order codes (oldest first), and the codes found in one."""
     numbers: dict[str, None] = {}
     found: set[str] = set()
-    for part in _chunks(codes):
+    for part in chunks(codes):
         q = _owned(select(BP.c.bag_number, BP.c.logistics_order_code)
                    .join(BAG, BAG.c.bag_number == BP.c.bag_number)
                    .where(BP.c.logistics_order_code.in_(part)).order_by(BAG.c.seq), caller)
@@ -100,7 +94,7 @@ def bags_by_codes(conn: Connection, caller: Caller, codes: Sequence[str]) -> tup
 def contents(conn: Connection, bag_numbers: Sequence[str]) -> dict[str, list[Row]]:
     """Each bag's parcels (the stored parcel rows) in the order they were listed, by bag number."""
     out: dict[str, list[Row]] = {n: [] for n in bag_numbers}
-    for part in _chunks(bag_numbers):
+    for part in chunks(bag_numbers):
         q = (select(BP.c.bag_number, P).join(P, P.c.id == BP.c.parcel_id)
              .where(BP.c.bag_number.in_(part)).order_by(BP.c.bag_number, BP.c.position))
         for row in conn.execute(q).mappings():

@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
+from mockwish.store.chunks import chunks
 from mockwish.store.tables import Order, WishPostParcel, table_of
 from mockwish.wishpost.parcels import rules
-from mockwish.wishpost.parcels.store import CHUNK, merchant_orders
+from mockwish.wishpost.parcels.store import merchant_orders
 
 P = table_of(WishPostParcel)
 ORD = table_of(Order)
@@ -25,7 +26,7 @@ def held_orders(conn: Connection, merchant_id: str | None, wish_order_ids: Itera
     ids = list(dict.fromkeys(wish_order_ids))
     if merchant_id is None or not ids:
         return set()
-    return {o for i in range(0, len(ids), CHUNK) for o in merchant_orders(conn, merchant_id, ids[i:i + CHUNK])}
+    return {o for part in chunks(ids) for o in merchant_orders(conn, merchant_id, part)}
 
 
 def link_orders(held: set[str], merchant_id: str | None, wish_order_ids: list[str]) -> tuple[list[str], str | None]:

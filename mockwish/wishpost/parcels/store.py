@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
+from mockwish.store import numbered
+from mockwish.store.chunks import chunks
 from mockwish.store.fast import FastRead
 from mockwish.store.tables import (
     Order,
@@ -22,12 +24,11 @@ B = table_of(WishPostLabelBatch)
 U = table_of(WishPostUser)
 ORD = table_of(Order)
 Row = dict[str, Any]
-CHUNK = 500  # ids per IN (...): under SQLite's bound-parameter limit
 
 
 def next_seq(conn: Connection) -> int:
     """The next parcel number (the 12 digits of the WOSP id), over every user: ids are global, as on WishPost."""
-    return int(conn.execute(select(func.coalesce(func.max(P.c.seq), 0))).scalar_one()) + 1
+    return numbered.next_seq(conn, P)
 
 
 def insert_parcels(conn: Connection, rows: list[Row]) -> None:
@@ -45,8 +46,7 @@ def by_ids(conn: Connection, user_id: str, ids: Sequence[str]) -> dict[str, Row]
     with `user_id = ?` beside `id IN (...)`, SQLite (without statistics) walks every parcel of the user
     through ix_parcel_user_seq instead of the primary key."""
     out: dict[str, Row] = {}
-    for i in range(0, len(ids), CHUNK):
-        part = list(ids[i:i + CHUNK])
+    for part in chunks(ids):
         for r in _BY_IDS.rows(conn, part, _BY_IDS.sql.format(ids=", ".join("?" * len(part)))):
             if r["user_id"] == user_id:
                 out[r["id"]] = r
@@ -67,8 +67,7 @@ def by_numbers(conn: Connection, user_id: str, numbers: Sequence[str]) -> dict[s
     rows = {row["id"]: row for row in out.values()}
     for query in (_BY_BARCODES, _BY_CODES):  # each through its (user_id, number) index
         rest = [n for n in dict.fromkeys(numbers) if n not in out]
-        for i in range(0, len(rest), CHUNK):
-            part = rest[i:i + CHUNK]
+        for part in chunks(rest):
             for row in query.rows(conn, (user_id, *part), query.sql.format(ids=", ".join("?" * len(part)))):
                 row = rows.setdefault(row["id"], row)
                 for key in (row["barcode"], row["logistics_order_code"]):

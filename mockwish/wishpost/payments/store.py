@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select
 
+from mockwish.store.chunks import chunks
 from mockwish.store.tables import WishPostCharge, WishPostParcel, table_of
 
 C = table_of(WishPostCharge)
 P = table_of(WishPostParcel)
 Row = dict[str, Any]
-CHUNK = 500  # ids per IN (...)
 
 
 def parcels_of(conn: Connection, user_id: str, before: datetime) -> list[Row]:
@@ -26,8 +26,8 @@ def parcels_of(conn: Connection, user_id: str, before: datetime) -> list[Row]:
 
 def parcels_by_ids(conn: Connection, user_id: str, ids: Sequence[str]) -> dict[str, Row]:
     out: dict[str, Row] = {}
-    for i in range(0, len(ids), CHUNK):
-        q = select(P).where(P.c.id.in_(list(ids[i:i + CHUNK])), P.c.user_id == user_id)
+    for part in chunks(ids):
+        q = select(P).where(P.c.id.in_(part), P.c.user_id == user_id)
         out.update({r["id"]: dict(r) for r in conn.execute(q).mappings()})
     return out
 
@@ -35,8 +35,8 @@ def parcels_by_ids(conn: Connection, user_id: str, ids: Sequence[str]) -> dict[s
 def posted_of(conn: Connection, user_id: str, parcel_ids: Sequence[str]) -> dict[str, list[Row]]:
     """The user's posted charges of these parcels: parcel id -> rows."""
     out: dict[str, list[Row]] = {}
-    for i in range(0, len(parcel_ids), CHUNK):
-        q = select(C).where(C.c.user_id == user_id, C.c.parcel_id.in_(list(parcel_ids[i:i + CHUNK])))
+    for part in chunks(parcel_ids):
+        q = select(C).where(C.c.user_id == user_id, C.c.parcel_id.in_(part))
         for r in conn.execute(q).mappings():
             out.setdefault(r["parcel_id"], []).append(dict(r))
     return out
