@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     journal_capacity: int = Field(10_000, ge=1)  # entries in the ring (the oldest go first)
     journal_body_bytes: int = Field(16_384, ge=0)  # of a request's body kept per entry
 
+    # tenants (POST /sandbox/api/tenants): a store, clock and quotas of their own, at most this many at once
+    max_tenants: int = Field(200, ge=0)
+    # a scenario file (YAML or JSON, see fixtures/scenarios) loaded into the default data at start-up
+    scenario: Path | None = None
+
     # asynchronous jobs: seconds spent PENDING, then RUNNING (progress is derived from the clock)
     job_pending_seconds: float = 2.0
     job_running_seconds: float = 5.0

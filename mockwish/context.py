@@ -52,6 +52,10 @@ class Ctx:
     # the outcomes the sandbox forces on a WishPost user's next parcels, in order ("created", "reviewing",
     # "rejected"); each create_order takes the ones it needs
     sandbox_parcel_outcomes: dict[str, list[str]] = field(default_factory=dict)
+    # a tenant's context (mockwish.tenants): its id, which starts every token, client id, code and key it
+    # issues, so a request finds its tenant by the credential it carries; None and "" for the default data
+    tenant_id: str | None = None
+    token_prefix: str = ""
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("mockwish"))
 
     def store_replaced(self) -> None:
