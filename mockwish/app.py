@@ -14,11 +14,13 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
+from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from mockwish import __version__, docs_pages
+from mockwish.auth import oauth
 from mockwish.auth import page as authorize_page
 from mockwish.auth import routes as oauth_routes
 from mockwish.auth.page import Sessions
@@ -61,6 +63,10 @@ from mockwish.sandbox.state import SandboxStore
 from mockwish.store.engine import make_engine
 from mockwish.store.owner import StoreOwner
 from mockwish.store.read_cache import ReadCache
+from mockwish.tenants import routes as tenant_routes
+from mockwish.tenants.clock import TenantClock
+from mockwish.tenants.registry import Seeder, Tenants
+from mockwish.tenants.routes import TenantRouter
 from mockwish.timeline import Timeline
 from mockwish.wire.dispatch import BodyLimit, FrontDoor, RequestIdMiddleware
 from mockwish.wire.openapi import add_security
@@ -106,8 +112,32 @@ def default_fixtures_dir() -> Path | None:
 
 
 def build_context(settings: Settings) -> Ctx:
+    """The default data's context, and the registry that builds each tenant's beside it."""
     engine = make_engine(settings)
     clock = Clock(settings.db_path.with_suffix(".clock.json") if settings.db_path is not None else None)
+    faults = Faults()
+    faults.header_token = settings.sandbox_token  # the Mockwish-Fault header only beside the sandbox token, if set
+    journal = Journal(capacity=settings.journal_capacity, body_cap=settings.journal_body_bytes,
+                      enabled=settings.journal)
+    root = settings.db_path.parent / "tenants" if settings.db_path is not None else None
+    ctx: Ctx | None = None
+
+    def tenant_context(tenant_id: str, url: str, clock_file: Path | None, seeder: Seeder, keep: bool) -> Ctx:
+        assert ctx is not None
+        return _assemble(settings, make_engine(settings.model_copy(update={"database_url": url})),
+                         TenantClock(ctx.clock, clock_file), faults, journal, ctx.tenants, tenant_id=tenant_id,
+                         seeder=seeder, keep_snapshot=keep, read_cache_bytes=settings.tenant_read_cache_bytes)
+
+    tenants = Tenants(tenant_context, root, settings.max_tenants)
+    ctx = _assemble(settings, engine, clock, faults, journal, tenants)
+    return ctx
+
+
+def _assemble(settings: Settings, engine: Engine, clock: Clock, faults: Faults, journal: Journal, tenants: Tenants,
+              *, tenant_id: str | None = None, seeder: Seeder | None = None, keep_snapshot: bool = True,
+              read_cache_bytes: int | None = None) -> Ctx:
+    """One context over one store: the default data's, or a tenant's (its own owner, timeline, caches and
+    quotas; the fault rules, the journal and the tenants shared)."""
     owner = StoreOwner(engine)
     auth = Authenticator(settings.default_locale)
     jobs = JobMachine(settings.job_pending_seconds, settings.job_running_seconds)
@@ -120,22 +150,22 @@ def build_context(settings: Settings) -> Ctx:
     limiter = RateLimiter(settings.rate_limit_quota, settings.rate_limit_window_seconds,
                           enabled=settings.rate_limit_enabled, wishpost_limit=settings.wishpost_rate_limit_quota)
     sessions = Sessions()
-    read_cache = ReadCache(settings.read_cache_max_bytes)
+    read_cache = ReadCache(read_cache_bytes if read_cache_bytes is not None else settings.read_cache_max_bytes)
     # another process's commit (`mockwish seed` or `generate` while serving): what was derived from the store
     timeline.listeners += [read_cache.invalidate, auth.invalidate]
     # a rolled-back write: what a cache took from its uncommitted rows goes too
     owner.rollback_listeners += [read_cache.invalidate, auth.invalidate]
     sandbox = SandboxStore(engine, owner, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                            fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=clock,
-                           order_policy=order_policy)
-    faults = Faults()
-    faults.header_token = settings.sandbox_token  # the Mockwish-Fault header only beside the sandbox token, if set
-    journal = Journal(capacity=settings.journal_capacity, body_cap=settings.journal_body_bytes,
-                      enabled=settings.journal)
+                           order_policy=order_policy, seeder=seeder, keep_snapshot=keep_snapshot)
+    if tenant_id is not None:  # every credential it issues starts with its id (mockwish.tenants.registry)
+        with engine.connect() as conn:
+            oauth.set_credential_prefix(conn, tenant_id)
     return Ctx(settings=settings, engine=engine, clock=clock, owner=owner, auth=auth, jobs=jobs,
                sandbox=sandbox, limiter=limiter, sessions=sessions, read_cache=read_cache, timeline=timeline,
                orders=orders, order_policy=order_policy, parcels=parcels,
                parcel_policy=ParcelPolicy.from_settings(settings), faults=faults, journal=journal,
+               tenants=tenants, tenant_id=tenant_id, token_prefix=tenant_id or "",
                log=logging.getLogger("mockwish"))
 
 
@@ -252,9 +282,11 @@ def owner_lifespan(ctx: Ctx) -> Callable[[FastAPI], AbstractAsyncContextManager[
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx.owner.bind()
+        ctx.tenants.bind_all()
         try:
             yield
         finally:
+            ctx.tenants.release_all()
             ctx.owner.release()
     return lifespan
 
@@ -267,6 +299,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if report is not None:
         ctx.log.info("seeded %s merchants, %s products, %s variants (seed %s) in %.2fs", report.merchants,
                      report.products, report.variants, report.seed, time.perf_counter() - started)
+    if tenant_routes.load_tenants(ctx):
+        ctx.log.info("%s tenants back from the data dir", len(ctx.tenants.by_id))
 
     app = MockwishApp(title="mockwish", version=__version__, lifespan=owner_lifespan(ctx), docs_url=None,
                       redoc_url=None,
@@ -291,6 +325,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for area in (sandbox_tickets, sandbox_notifications, sandbox_infractions, sandbox_returns):
         app.include_router(area.router)
     app.include_router(fault_routes.router)
+    app.include_router(tenant_routes.router)
     app.include_router(journal_routes.router)
     fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [
         wishpost_oauth_routes.router, parcel_routes.router, bag_routes.router, payment_routes.router,
@@ -312,6 +347,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the schema
     app.front = FrontDoor(fast_routes, port_map(settings.own_wishpost_port))
+    app.add_middleware(TenantRouter, ctx=ctx)  # innermost: after the guard has let the call in
     app.add_middleware(BodyLimit, max_body=settings.max_body_bytes)
     # the WishPost port answers at its root (never the main port itself)
     app.add_middleware(WishPostPort, port=settings.own_wishpost_port)

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
 
     # tenants (POST /sandbox/api/tenants): a store, clock and quotas of their own, at most this many at once
     max_tenants: int = Field(200, ge=0)
+    tenant_read_cache_bytes: int = 8 * 1024 * 1024  # each tenant's rendered reads (the default data's: above)
     # a scenario file (YAML or JSON, see fixtures/scenarios) loaded into the default data at start-up
     scenario: Path | None = None
 

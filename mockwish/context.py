@@ -1,5 +1,6 @@
 """The per-app context handed to every layer: settings, store engine, clock, auth and the job machine.
-Built once in create_app(settings); nothing here is a module-level singleton."""
+Built once in create_app(settings), and once per tenant (mockwish.tenants); nothing here is a module-level
+singleton. A request's context is its tenant's when it has one: `ctx_of(request)`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from starlette.requests import Request
 
 from mockwish.clock import Clock
 from mockwish.config import Settings
@@ -23,6 +25,7 @@ if TYPE_CHECKING:  # these modules import Ctx themselves (directly or through th
     from mockwish.sandbox.journal import Journal
     from mockwish.sandbox.state import SandboxStore
     from mockwish.store.read_cache import ReadCache
+    from mockwish.tenants.registry import Tenants
     from mockwish.timeline import Timeline
     from mockwish.wire.ratelimit import RateLimiter
     from mockwish.wishpost.parcels.clock import ParcelClock
@@ -49,6 +52,7 @@ class Ctx:
     parcel_policy: ParcelPolicy  # built once from the settings, as order_policy is
     faults: Faults  # injected faults: rules the API pipelines consult (mockwish.sandbox.faults)
     journal: Journal  # every API request, for GET /sandbox/api/requests and verification
+    tenants: Tenants  # shared by the default context and every tenant's (mockwish.tenants.registry)
     # the outcomes the sandbox forces on a WishPost user's next parcels, in order ("created", "reviewing",
     # "rejected"); each create_order takes the ones it needs
     sandbox_parcel_outcomes: dict[str, list[str]] = field(default_factory=dict)
@@ -67,5 +71,15 @@ class Ctx:
         self.sessions.clear()
         self.read_cache.invalidate()
         self.sandbox_parcel_outcomes.clear()
-        self.faults.clear()  # a global reset clears every fault rule and the journal
-        self.journal.clear()
+        # a global reset clears every fault rule and the journal; a tenant's, its own
+        self.faults.clear(tenant=self.tenant_id)
+        self.journal.clear(tenant=self.tenant_id)
+
+
+CTX_KEY = "mockwish.ctx"  # the scope key of a request's context when it is a tenant's
+
+
+def ctx_of(request: Request) -> Ctx:
+    """The context a request acts on: its tenant's (set by the pipeline or the tenant routes), else the app's."""
+    ctx: Ctx | None = request.scope.get(CTX_KEY)
+    return ctx if ctx is not None else request.app.state.ctx  # type: ignore[no-any-return]  # Starlette's state is untyped

@@ -82,13 +82,28 @@ def hex32() -> str:
     return secrets.token_hex(16)
 
 
+_PREFIX = "mockwish.credential_prefix"
+
+
+def set_credential_prefix(conn: Connection, prefix: str) -> None:
+    """Every credential issued on this store starts with `prefix` (a tenant's id: mockwish.tenants). Kept
+    with the store's one connection, so the functions below, which see only the connection, find it."""
+    conn.info[_PREFIX] = prefix
+
+
+def new_credential(conn: Connection, random_part: str | None = None) -> str:
+    """A token, code or client id of this store: its tenant's prefix, then random hex."""
+    return conn.info.get(_PREFIX, "") + (random_part or hex32())
+
+
 # ---- apps ----------------------------------------------------------------------------------------
 
 def create_app(conn: Connection, *, name: str, redirect_uri: str, public: bool, owner_id: str | None = None,
                scopes: list[str] | None, now: datetime, client_id: str | None = None,
                client_secret: str | None = None, realm: Realm = MERCHANT) -> dict[str, Any]:
     """A new app; the tenant `owner_id` owns a private one."""
-    row = {"client_id": client_id or secrets.token_hex(12), "client_secret": client_secret or hex32(),
+    row = {"client_id": client_id or new_credential(conn, secrets.token_hex(12)),
+           "client_secret": client_secret or hex32(),
            "name": name, "redirect_uri": redirect_uri, "public": public,
            realm.tenant: None if public else owner_id,
            "scopes": list(scopes) if scopes else list(realm.scopes), "created_at": now}
@@ -139,7 +154,7 @@ def mint_code(conn: Connection, app: dict[str, Any], tenant_id: str, scopes: lis
               now: datetime, realm: Realm = MERCHANT) -> tuple[str, list[str]]:
     """A code for (app, tenant) and the scopes it grants: the app's, or the subset asked for."""
     granted = [s for s in (scopes or app["scopes"]) if s in app["scopes"]]
-    code = hex32()
+    code = new_credential(conn)
     conn.execute(insert(realm.code).values(code=code, client_id=app["client_id"], **{realm.tenant: tenant_id},
                                            scopes=granted, created_at=now, expires_at=now + CODE_TTL,
                                            redeemed_at=None))
@@ -155,7 +170,7 @@ def _client(conn: Connection, client_id: str, client_secret: str, kind: str, rea
 
 def _issue(conn: Connection, realm: Realm, client_id: str, tenant_id: str, scopes: list[str],
            now: datetime) -> TokenPair:
-    pair = TokenPair(hex32(), hex32(), tenant_id, scopes, now, now + TOKEN_TTL)
+    pair = TokenPair(new_credential(conn), new_credential(conn), tenant_id, scopes, now, now + TOKEN_TTL)
     owner = {realm.tenant: tenant_id}
     conn.execute(insert(realm.token).values(token=pair.access_token, **owner, scopes=scopes, app_id=client_id,
                                             created_at=now, expires_at=pair.expires_at, revoked_at=None))

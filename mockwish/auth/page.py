@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mockwish.auth import oauth
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.merchant.catalogue.store import find_merchant
 from mockwish.store.tables import Merchant, table_of
 from mockwish.wishpost import users as wishpost_users
@@ -125,13 +125,14 @@ def _asked_scopes(page: PageRealm, f: dict[str, str]) -> tuple[list[str] | None,
 
 
 async def authorize(request: Request, page: PageRealm) -> Response:
-    ctx: Ctx = request.app.state.ctx
+    ctx: Ctx = ctx_of(request)
     f = await _fields(request)
     if "_bad_form" in f:
         return _error(page, "The form could not be read.")
     client_id = f.get("client_id", "").strip()
     if not client_id:
         return _error(page, "client_id is required.")
+    ctx = ctx.tenants.route(client_id) or ctx  # a tenant's app: its merchants sign in, its store keeps the code
     action = request.url.path
     if action in page.response_type_paths and f.get("response_type") != "code":
         return _error(page, "response_type is required and must be 'code'.")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.store.tables import TempImage, table_of
 from mockwish.wire.v2 import render_error
@@ -21,9 +21,16 @@ _IMG = table_of(TempImage)
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown or expired link"}}
 
 
+def _tenant_ctx(request: Request) -> Ctx:
+    """A tenant's links carry `tenant=<id>` (mockwish.wire.v2.Call.url): the file is in that tenant's store."""
+    ctx = ctx_of(request)
+    tenant = ctx.tenants.get(request.query_params.get("tenant") or "")
+    return tenant.ctx if tenant is not None else ctx
+
+
 @router.get("/sweeper-production-merchant-export/{name}", responses=_NOT_FOUND)
 async def job_file(name: str, request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
+    ctx = _tenant_ctx(request)
     now = ctx.clock.now()
     ctx.timeline.settle(ctx.owner, now)
     with ctx.owner.begin() as conn:
@@ -37,7 +44,7 @@ async def job_file(name: str, request: Request) -> Response:
 
 @router.get("/tmp-uploads/{name}", responses=_NOT_FOUND)
 async def temp_image(name: str, request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
+    ctx = _tenant_ctx(request)
     now = ctx.clock.now()
     image_id = name.removesuffix(".jpg")
     with ctx.owner.begin() as conn:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from mockwish.auth import oauth
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.merchant.catalogue.store import find_merchant
 from mockwish.wire.format import iso_ms
@@ -79,9 +79,6 @@ else:
     RevokeIn, RevokeOut = MERCHANT_BODIES.revoke_in, MERCHANT_BODIES.revoke_out
     CodeIn, CodeOut = MERCHANT_BODIES.code_in, MERCHANT_BODIES.code_out
 
-
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
 
 
 def app_out(app: dict[str, Any], realm: oauth.Realm) -> dict[str, Any]:
@@ -194,31 +191,31 @@ def mint_for(ctx: Ctx, realm: oauth.Realm, request: Request, exists: Exists, tok
 
 @router.get("/apps", response_model=list[AppOut], summary="OAuth apps")
 async def list_apps(request: Request) -> list[dict[str, Any]]:
-    return list_for(_ctx(request), oauth.MERCHANT)
+    return list_for(ctx_of(request), oauth.MERCHANT)
 
 
 @router.post("/apps", response_model=AppOut, summary="Create an OAuth app", responses=_NOT_FOUND)
 async def create_app(request: Request, body: AppIn) -> Any:
-    return create_for(_ctx(request), oauth.MERCHANT, merchant_exists, name=body.name,
+    return create_for(ctx_of(request), oauth.MERCHANT, merchant_exists, name=body.name,
                       redirect_uri=body.redirect_uri, public=body.public, owner_id=body.merchant_id,
                       scopes=body.scopes)
 
 
 @router.delete("/apps/{client_id}", summary="Delete an OAuth app (its tokens are revoked)", responses=_NOT_FOUND)
 async def delete_app(request: Request, client_id: str) -> Any:
-    return delete_for(_ctx(request), oauth.MERCHANT, client_id, request.url.path)
+    return delete_for(ctx_of(request), oauth.MERCHANT, client_id, request.url.path)
 
 
 @router.post("/apps/{client_id}/revoke", response_model=RevokeOut, responses=_NOT_FOUND,
              summary="A merchant removes an app: its tokens for that merchant are revoked")
 async def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
-    return revoke_for(_ctx(request), oauth.MERCHANT, client_id, body.merchant_id, request.url.path)
+    return revoke_for(ctx_of(request), oauth.MERCHANT, client_id, body.merchant_id, request.url.path)
 
 
 @router.post("/oauth/codes", response_model=CodeOut, responses={**_NOT_FOUND, 401: {"description": "No merchant"}},
              summary="Mint an authorization code without the authorize page")
 async def mint_code(request: Request, body: CodeIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or CodeIn()
     return mint_for(ctx, oauth.MERCHANT, request, merchant_exists, bearer_merchant(ctx), client_id=body.client_id,
                     tenant_id=body.merchant_id, scopes=body.scopes)

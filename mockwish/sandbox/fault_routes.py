@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
-from mockwish.context import Ctx
+from mockwish.context import ctx_of
 from mockwish.errors import WishError
 from mockwish.sandbox.faults import BREAKS, Effect, SurfaceName, validate_rule
 from mockwish.wire.v2 import render_error
@@ -78,14 +78,11 @@ class ClearedOut(BaseModel):
     deleted: int
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 @router.post("/faults", response_model=FaultOut, responses=_ERRORS, summary="Inject a fault: a rule matching API "
              "requests that answers a Wish error, a bare status, a broken transport or a delay")
 async def create_fault(request: Request, body: FaultIn) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     latency = [body.latency_ms] if isinstance(body.latency_ms, int) else body.latency_ms
     problems = validate_rule(body.surface, body.code, body.status, body.fault, latency)
     if problems:
@@ -94,27 +91,36 @@ async def create_fault(request: Request, body: FaultIn) -> Any:
                                            value=str(getattr(body, field, ""))))
     effect = Effect(body.code, body.status, body.fault,
                     (latency[0], latency[-1]) if latency is not None else None)
-    rule = ctx.faults.add(effect, surface=body.surface, method=body.method, path=body.path, tenant=body.tenant,
+    tenant = body.tenant
+    if ctx.tenant_id is not None:  # under /sandbox/api/tenants/{id}: a rule for that tenant only
+        if tenant not in (None, ctx.tenant_id):
+            return render_error(ctx, WishError("invalid_field", param="tenant", value=tenant[:64],
+                                               reason=f"a rule made for tenant {ctx.tenant_id} names it alone"))
+        tenant = ctx.tenant_id
+    rule = ctx.faults.add(effect, surface=body.surface, method=body.method, path=body.path, tenant=tenant,
                           params=body.params, times=body.times, probability=float(body.probability))
     return rule.describe()
 
 
 @router.get("/faults", response_model=FaultsOut, summary="The fault rules in force")
 async def list_faults(request: Request) -> Any:
-    return {"faults": [r.describe() for r in _ctx(request).faults.rules]}
+    ctx = ctx_of(request)
+    return {"faults": [r.describe() for r in ctx.faults.rules if ctx.tenant_id in (None, r.tenant)]}
 
 
 @router.delete("/faults", response_model=ClearedOut, summary="Delete every fault rule (or a tenant's)")
 async def clear_faults(request: Request, tenant: str | None = None) -> Any:
-    faults = _ctx(request).faults
+    ctx = ctx_of(request)
+    faults = ctx.faults
     before = len(faults.rules)
-    faults.clear(tenant)
+    faults.clear(ctx.tenant_id or tenant)  # under /sandbox/api/tenants/{id}: that tenant's rules
     return {"deleted": before - len(faults.rules)}
 
 
 @router.delete("/faults/{fault_id}", response_model=ClearedOut, responses=_ERRORS, summary="Delete one fault rule")
 async def delete_fault(request: Request, fault_id: str) -> Any:
-    ctx = _ctx(request)
-    if not ctx.faults.remove(fault_id):
+    ctx = ctx_of(request)
+    mine = ctx.tenant_id is None or any(r.id == fault_id and r.tenant == ctx.tenant_id for r in ctx.faults.rules)
+    if not mine or not ctx.faults.remove(fault_id):
         return render_error(ctx, WishError("record_not_found", kind="fault", id=fault_id[:64]))
     return {"deleted": 1}

@@ -7,7 +7,7 @@ would otherwise match everything); verify takes the same filter as a JSON object
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +21,7 @@ from pydantic import (
     field_validator,
 )
 
-from mockwish.context import Ctx
+from mockwish.context import ctx_of
 from mockwish.errors import WishError
 from mockwish.sandbox.faults import SurfaceName
 from mockwish.sandbox.journal import Filter, Journal, parse_instant
@@ -156,12 +156,18 @@ class VerifyOut(BaseModel):
                                            "(fewest differing fields first), and what differed")
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 def _journal(request: Request) -> Journal:
-    return _ctx(request).journal
+    return ctx_of(request).journal
+
+
+Q = TypeVar("Q", bound=BaseModel)
+
+
+def _own(request: Request, query: Q) -> Q:
+    """Under /sandbox/api/tenants/{id}: that tenant's entries only, whatever tenant the filter names."""
+    tenant_id = ctx_of(request).tenant_id
+    return query if tenant_id is None else query.model_copy(update={"tenant": tenant_id})
 
 
 def _from_query(request: Request, model: type[BaseModel], ints: tuple[str, ...]) -> Any:
@@ -217,9 +223,9 @@ async def list_requests(request: Request) -> Any:
     try:
         query: ListQuery = _from_query(request, ListQuery, ("code", "status", "start", "limit"))
     except WishError as err:
-        return render_error(_ctx(request), err)
+        return render_error(ctx_of(request), err)
     journal = _journal(request)
-    entries, total = journal.page(query.to_filter(), query.start, query.limit)
+    entries, total = journal.page(_own(request, query).to_filter(), query.start, query.limit)
     return {"requests": entries, "total": total, "dropped": journal.dropped, "enabled": journal.enabled}
 
 
@@ -235,9 +241,10 @@ async def clear_requests(request: Request) -> Any:
     try:
         query: ClearQuery = _from_query(request, ClearQuery, ())
     except WishError as err:
-        return render_error(_ctx(request), err)
+        return render_error(ctx_of(request), err)
     journal = _journal(request)
     before = len(journal)
+    query = _own(request, query)
     journal.clear(query.tenant)
     return {"cleared": before - len(journal), "tenant": query.tenant}
 
@@ -250,7 +257,8 @@ async def clear_requests(request: Request) -> Any:
 async def verify(request: Request, body: VerifyIn | None = None) -> Any:
     body = body or VerifyIn()
     if body.count is not None and body.at_least is not None:
-        return render_error(_ctx(request), WishError("invalid_field", param="at_least",
+        return render_error(ctx_of(request), WishError("invalid_field", param="at_least",
                                                      reason="count and at_least exclude each other",
                                                      value=str(body.at_least)))
+    body = _own(request, body)
     return _journal(request).verify(body.to_filter(body.params), count=body.count, at_least=body.at_least)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from sqlalchemy import Connection, update
 
-from mockwish.context import Ctx
+from mockwish.context import ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import stream
 from mockwish.sandbox.apps import merchant_exists
@@ -94,9 +94,6 @@ class LinkOut(BaseModel):
     merchant_id: str | None
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 
 
@@ -111,7 +108,7 @@ def _out(row: dict[str, Any], now: Any) -> dict[str, Any]:
 @router.post("/parcels", response_model=ParcelsOut, responses=_ERRORS,
              summary="Create WishPost parcels for a user, in any state, shipping its linked merchant's orders")
 async def parcels(request: Request, body: ParcelsIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or ParcelsIn()
     try:
         now = ctx.clock.now()
@@ -131,7 +128,7 @@ async def parcels(request: Request, body: ParcelsIn | None = None) -> Any:
 @router.post("/parcel-outcomes", response_model=OutcomesOut, responses=_ERRORS,
              summary="Force the outcome of a user's next create_order parcels (created, reviewing, rejected)")
 async def outcomes(request: Request, body: OutcomesIn) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         with ctx.owner.begin() as conn:
             user_id = sandbox_user(ctx, request, conn, body.user_id)
@@ -152,7 +149,7 @@ def _parcel(conn: Connection, wosp: str) -> dict[str, Any]:
 def _hook(request: Request, wosp: str, change: Callable[[dict[str, Any], datetime], dict[str, Any]]) -> Any:
     """Write `change(parcel, now)` to the parcel now; the Wish orders it ships follow its new plan, and the
     clocks look at the store again."""
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         now = ctx.clock.now()
         with ctx.owner.begin() as conn:
@@ -184,7 +181,7 @@ async def move(request: Request, wosp: str, body: StateIn) -> Any:
              summary="Add a tracking event to a parcel now")
 async def event(request: Request, wosp: str, body: EventIn) -> Any:
     if body.status_number not in reference.tracking_statuses():
-        return render_error(_ctx(request), WishError("invalid_param", value=str(body.status_number),
+        return render_error(ctx_of(request), WishError("invalid_param", value=str(body.status_number),
                                                      param="status_number"))
 
     def add_event(row: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -196,7 +193,7 @@ async def event(request: Request, wosp: str, body: EventIn) -> Any:
 @router.post("/users/{user_id}/link", response_model=LinkOut, responses=_ERRORS,
              summary="Link a WishPost user to the merchant whose Wish orders it ships")
 async def link(request: Request, user_id: str, body: LinkIn) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         with ctx.owner.begin() as conn:
             if get_user(conn, user_id) is None:

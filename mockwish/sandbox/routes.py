@@ -11,16 +11,13 @@ from sqlalchemy import select
 
 from mockwish.auth import oauth
 from mockwish.clock import utcnow
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.store.tables import Merchant, table_of
 from mockwish.wire.v2 import render_error
 
 router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
 
-
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
 
 
 class MerchantOut(BaseModel):
@@ -69,11 +66,13 @@ class ClockOut(BaseModel):
     frozen: bool
     frozen_at: str | None = Field(description="The frozen instant (as `now`), null when the clock runs")
     offset_seconds: float = Field(description="now minus wall time, computed at the moment of reading")
+    offset_from_global_seconds: float | None = Field(
+        default=None, description="A tenant's clock (/sandbox/api/tenants/{id}/clock): now minus the global clock's")
 
 
 @router.get("/merchants", response_model=list[MerchantOut], summary="Seeded merchants and their tokens")
 async def merchants(request: Request) -> list[dict[str, Any]]:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     m = table_of(Merchant)
     with ctx.owner.begin() as conn:
         rows = conn.execute(select(m).order_by(m.c.created_at, m.c.username)).mappings().all()
@@ -85,7 +84,7 @@ async def merchants(request: Request) -> list[dict[str, Any]]:
 
 @router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")
 async def reset(request: Request) -> dict[str, Any]:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     await ctx.sandbox.reset_async()
     ctx.store_replaced()
     return {"seed": ctx.sandbox.seed, "reset": True}
@@ -93,7 +92,7 @@ async def reset(request: Request) -> dict[str, Any]:
 
 @router.post("/seed", response_model=SeedOut, summary="Regenerate all data from a seed")
 async def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     number = body.seed if body and body.seed is not None else ctx.sandbox.seed
     report = await ctx.sandbox.reseed_async(number)
     ctx.store_replaced()
@@ -103,13 +102,13 @@ async def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
 
 @router.get("/clock", response_model=ClockOut, summary="The mock's clock")
 async def get_clock(request: Request) -> dict[str, Any]:
-    return _ctx(request).clock.state()
+    return ctx_of(request).clock.state()
 
 
 @router.post("/clock", response_model=ClockOut, summary="Freeze, set or advance the mock's clock",
              responses={400: {"description": "Invalid parameter (code 1000)"}})
 async def set_clock(request: Request, body: ClockIn) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     clock = ctx.clock
     at: datetime | None = None
     if body.set is not None:
@@ -175,12 +174,12 @@ def _limits_out(ctx: Ctx) -> dict[str, Any]:
 
 @router.get("/rate-limits", response_model=RateLimitsOut, summary="Rate-limit quotas and forced 429s")
 async def get_rate_limits(request: Request) -> dict[str, Any]:
-    return _limits_out(_ctx(request))
+    return _limits_out(ctx_of(request))
 
 
 @router.post("/rate-limits", response_model=RateLimitsOut, summary="Set quotas, force 429s, or reset limits")
 async def set_rate_limits(request: Request, body: RateLimitIn) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     lim = ctx.limiter
     wishpost = body.wishpost_user_id is not None
     if wishpost and (body.merchant_id is not None or body.app_id is not None):  # one tenant per call

@@ -31,6 +31,7 @@ from mockwish.store.tables import Merchant, SandboxState, table_of
 
 if TYPE_CHECKING:  # the generators (Faker) load when a seed is built, not at every start
     from mockwish.seed.database import SeedReport
+    from mockwish.tenants.registry import Seeder
 
 log = logging.getLogger("mockwish")
 
@@ -54,7 +55,8 @@ class Built:
 
 class SandboxStore:
     def __init__(self, engine: Engine, owner: StoreOwner, *, seed: int, products_per_merchant: int,
-                 fixtures_dir: Path | None, clock: Clock, order_policy: OrderPolicy) -> None:
+                 fixtures_dir: Path | None, clock: Clock, order_policy: OrderPolicy,
+                 seeder: Seeder | None = None, keep_snapshot: bool = True) -> None:
         self.engine = engine  # for the schema at startup, before anything serves
         self.owner = owner  # every other use of the live store
         self.clock = clock  # seeded orders are placed relative to its instant of seeding
@@ -63,6 +65,9 @@ class SandboxStore:
         self.products_per_merchant = products_per_merchant
         self.fixtures_dir = fixtures_dir
         self._pristine: Built | None = None  # the seeded state, to reset to
+        # what fills a new database: the default data's merchants, or a tenant's (mockwish.tenants.seed)
+        self.seeder = seeder
+        self.keep_snapshot = keep_snapshot  # False: a reset seeds again (a big tenant's snapshot is not kept)
         self._lock: asyncio.Lock | None = None  # seeds and resets one at a time (per serving loop)
         self._lock_loop: asyncio.AbstractEventLoop | None = None
 
@@ -117,8 +122,11 @@ class SandboxStore:
         create_schema(engine)
         with engine.begin() as conn:
             seeded_at = self.clock.now()
-            report = seed_database(conn, seed=seed, products_per_merchant=self.products_per_merchant,
-                                   fixtures_dir=self.fixtures_dir, now=seeded_at, order_policy=self.order_policy)
+            if self.seeder is not None:
+                report = self.seeder(conn, seed, seeded_at)
+            else:
+                report = seed_database(conn, seed=seed, products_per_merchant=self.products_per_merchant,
+                                       fixtures_dir=self.fixtures_dir, now=seeded_at, order_policy=self.order_policy)
             # a mark of this seeding: a `mockwish seed` run by another process while serving leaves another
             # one, and a reset then seeds again instead of restoring this process's older snapshot
             run = secrets.token_hex(8)
@@ -129,7 +137,7 @@ class SandboxStore:
         """Make a built database the live one (a page copy over the whole file: tables of another version
         go too) and keep it as the snapshot to reset to."""
         self._copy_into_live(built)
-        self._pristine = built
+        self._pristine = built if self.keep_snapshot else None
         self.seed = built.report.seed
         return built.report
 

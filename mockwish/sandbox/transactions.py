@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 from sqlalchemy import Connection, select
 
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import is_object_id
 from mockwish.merchant.orders import render, rules
@@ -75,9 +75,6 @@ class OrdersSummaryOut(BaseModel):
     merchants: list[MerchantOrdersOut]
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 def _merchant_id(ctx: Ctx, request: Request, conn: Connection, merchant_id: str | None) -> str | None:
     """The merchant named, or the merchant of the Bearer token; None when neither is given."""
@@ -89,7 +86,7 @@ def _merchant_id(ctx: Ctx, request: Request, conn: Connection, merchant_id: str 
 async def transactions(request: Request, body: TransactionsIn | None = None) -> Any:
     from mockwish.merchant.orders.generate import generate  # Faker: loaded by the first generation, not at start
 
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or TransactionsIn()
     try:
         if body.state is not None and body.states is not None:
@@ -123,7 +120,7 @@ def _hook(request: Request, order_id: str, check: Reschedule) -> Any:
     """Move the scheduled instants of an order that `check` answers (`released_at`, `tracking_confirm_at`,
     `delivery_confirm_at`; now, or counted from now) and let the order clock carry out the transitions due,
     exactly as it would have at that instant."""
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         if not is_object_id(order_id):
             raise WishError("invalid_id", value=order_id)
@@ -198,7 +195,7 @@ async def confirm_delivery(request: Request, order_id: str) -> Any:
 @router.get("/orders", response_model=OrdersSummaryOut, responses=_ERRORS,
             summary="Orders per state: of merchant_id, of the Bearer token's merchant, or of every merchant")
 async def orders_summary(request: Request, merchant_id: str | None = None, state: str | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         wanted: tuple[str, ...] = rules.STATES
         if state is not None:

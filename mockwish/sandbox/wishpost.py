@@ -12,12 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from sqlalchemy import Connection
 
 from mockwish.auth import oauth
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import new_id
 from mockwish.sandbox.apps import (
     _NOT_FOUND,
-    _ctx,
     bodies,
     create_for,
     delete_for,
@@ -71,7 +70,7 @@ def sandbox_user(ctx: Ctx, request: Request, conn: Connection, user_id: str | No
 
 @router.get("/users", response_model=list[UserOut], summary="Seeded WishPost users, passwords and tokens")
 async def users(request: Request) -> list[dict[str, Any]]:
-    with _ctx(request).owner.begin() as conn:
+    with ctx_of(request).owner.begin() as conn:
         return list_users(conn)
 
 
@@ -90,45 +89,46 @@ class CarrierIn(BaseModel):
 
 @router.get("/carriers", response_model=list[CarrierOut], summary="WishPost pickup carriers and their X-API-Key")
 async def list_carriers(request: Request) -> list[carriers.Carrier]:
-    with _ctx(request).owner.begin() as conn:
+    with ctx_of(request).owner.begin() as conn:
         return carriers.list_carriers(conn)
 
 
 @router.post("/carriers", response_model=CarrierOut, summary="Create a pickup carrier with a new X-API-Key")
 async def create_carrier(request: Request, body: CarrierIn) -> carriers.Carrier:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     with ctx.owner.begin() as conn:
-        return carriers.create_carrier(conn, carrier_id=new_id(), name=body.name, api_key=secrets.token_hex(16),
+        key = oauth.new_credential(conn, secrets.token_hex(16))
+        return carriers.create_carrier(conn, carrier_id=new_id(), name=body.name, api_key=key,
                                        hub_warehouse_code=body.hub_warehouse_code, now=ctx.clock.now())
 
 
 @router.get("/apps", response_model=list[AppOut], summary="WishPost OAuth apps")
 async def list_apps(request: Request) -> list[dict[str, Any]]:
-    return list_for(_ctx(request), REALM)
+    return list_for(ctx_of(request), REALM)
 
 
 @router.post("/apps", response_model=AppOut, summary="Create a WishPost OAuth app", responses=_NOT_FOUND)
 async def create_app(request: Request, body: AppIn) -> Any:
-    return create_for(_ctx(request), REALM, _user_exists, name=body.name, redirect_uri=body.redirect_uri,
+    return create_for(ctx_of(request), REALM, _user_exists, name=body.name, redirect_uri=body.redirect_uri,
                       public=body.public, owner_id=body.user_id, scopes=body.scopes)
 
 
 @router.delete("/apps/{client_id}", summary="Delete a WishPost OAuth app (its tokens are revoked)",
                responses=_NOT_FOUND)
 async def delete_app(request: Request, client_id: str) -> Any:
-    return delete_for(_ctx(request), REALM, client_id, request.url.path)
+    return delete_for(ctx_of(request), REALM, client_id, request.url.path)
 
 
 @router.post("/apps/{client_id}/revoke", response_model=RevokeOut, responses=_NOT_FOUND,
              summary="A WishPost user revokes an app's grant: its tokens for that user are revoked")
 async def revoke(request: Request, client_id: str, body: RevokeIn) -> Any:
-    return revoke_for(_ctx(request), REALM, client_id, body.user_id, request.url.path)
+    return revoke_for(ctx_of(request), REALM, client_id, body.user_id, request.url.path)
 
 
 @router.post("/oauth/codes", response_model=CodeOut, responses={**_NOT_FOUND, 401: {"description": "No user"}},
              summary="Mint a WishPost authorization code without the authorize page")
 async def mint_code(request: Request, body: CodeIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or CodeIn()
 
     def user_of(conn: Connection, token: str) -> str:

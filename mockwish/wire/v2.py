@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from mockwish.context import CTX_KEY, ctx_of
 from mockwish.errors import LOCALES, WishError
 from mockwish.sandbox.faults import NOW, TENANT, FaultStatus, surface_of
 from mockwish.wire.dispatch import Routes
@@ -61,7 +62,10 @@ class Call:
         return public_base_url(self.request, self.ctx.settings.public_url)
 
     def url(self, path: str, query: dict[str, str] | None = None) -> str:
-        """An absolute URL on the mock (for download links and result links)."""
+        """An absolute URL on the mock (for download links and result links). A tenant's file link names the
+        tenant (the file is in its store; mockwish.merchant.files)."""
+        if self.ctx.tenant_id is not None and path.startswith("/static/"):
+            query = {**(query or {}), "tenant": self.ctx.tenant_id}
         tail = ("?" + urlencode(query)) if query else ""
         return f"{self.base_url()}{path}{tail}"
 
@@ -228,7 +232,7 @@ def token_from(request: Request, raw: RawParams) -> str | None:
 
 
 async def handle(op: Operation, request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
+    ctx: Ctx = ctx_of(request)
     fmt = "json"
     locale: str = ctx.settings.default_locale
     headers: dict[str, str] = {}  # rate-limit headers, on every answer once the tenant is known
@@ -241,17 +245,21 @@ async def handle(op: Operation, request: Request) -> Response:
         explicit_locale = raw.get("locale")
         faults = ctx.faults
         scope = request.scope
+        token = token_from(request, raw)
+        if ctx.tenants.by_id:  # a tenant's credential: the request acts on that tenant's store and clock
+            routed = ctx.tenants.route(token or raw.get("client_id"))
+            if routed is not None:
+                ctx = scope[CTX_KEY] = routed
         faults.check(scope, raw, None, op.surface)  # raises the fault a rule or the header asks for
         now = scope[NOW] = ctx.clock.now()
         ctx.timeline.settle(ctx.owner, now)
         with ctx.owner.begin() as conn:
             principal = None
             if op.auth != "none":
-                principal = ctx.auth.authenticate(conn, token_from(request, raw), op.scope, now,
-                                                  op.auth)
-                scope[TENANT] = principal.merchant_id
-                if principal.merchant_id in faults.tenants:  # rules naming this caller: known now
-                    faults.check(scope, raw, principal.merchant_id, op.surface)
+                principal = ctx.auth.authenticate(conn, token, op.scope, now, op.auth)
+                tenant = scope[TENANT] = ctx.tenant_id or principal.merchant_id
+                if tenant in faults.tenants:  # rules naming this caller: known now
+                    faults.check(scope, raw, tenant, op.surface)
                 locale = pick_locale(explicit_locale, principal.locale)
                 if ctx.limiter.enabled:
                     decision = ctx.limiter.hit(principal.merchant_id, principal.app_id, now)

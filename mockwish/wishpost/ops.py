@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from mockwish.context import CTX_KEY, ctx_of
 from mockwish.errors import WishError
 from mockwish.sandbox.faults import NOW, TENANT, FaultStatus, surface_of
 from mockwish.wire.dispatch import Routes
@@ -147,7 +148,7 @@ async def read_raw(op: WPOperation, request: Request, max_body: int) -> tuple[Ra
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if body.lstrip()[:1] != b"<" and ctype in ("application/x-www-form-urlencoded", "application/json"):
         return await read_params(request, max_body), None
-    settings = request.app.state.ctx.settings
+    settings = ctx_of(request).settings
     limits = wire_xml.XMLLimits(max_body, settings.xml_max_depth,
                                 wire_xml.element_budget(settings.wishpost_max_orders_per_request))
     root = await wire_xml.parse_async(body, limits)  # bounded work, yielding to the loop between chunks
@@ -227,6 +228,14 @@ def token_of(request: Request, raw: RawParams) -> str | None:
     return token.strip() if token and token.strip() else None
 
 
+def _credential(op: WPOperation, request: Request, raw: RawParams) -> str | None:
+    """What names the caller's tenant: the token, the carrier's key, or the OAuth client id."""
+    if op.auth == "none":
+        basic = basic_credentials(request)
+        return basic[0] if basic is not None else raw.get("client_id") or raw.get("job_id")  # a statement link
+    return carrier_key(request) or token_of(request, raw)
+
+
 def carrier_key(request: Request) -> str | None:
     """The `X-API-Key` header (a carrier's key), when no `Authorization` header comes first (supplement 2:
     Bearer, then X-API-Key, then the body's and the query's access_token)."""
@@ -258,7 +267,7 @@ def _per(window: int) -> tuple[str, str]:
 # ---- the pipeline ------------------------------------------------------------------------------------
 
 async def handle(op: WPOperation, request: Request) -> Response:
-    ctx: Ctx = request.app.state.ctx
+    ctx: Ctx = ctx_of(request)
     now = ctx.clock.now()  # for an answer before the body is read (taken again after)
     locale = wire_v3.pick_locale(None, ctx.settings.default_locale)
     headers: dict[str, str] = {}
@@ -272,6 +281,11 @@ async def handle(op: WPOperation, request: Request) -> Response:
             explicit = raw.get("locale") or _language(raw)
             locale = wire_v3.pick_locale(explicit, locale)
             faults, scope = ctx.faults, request.scope
+            if ctx.tenants.by_id:  # a tenant's credential: the request acts on that tenant's store and clock
+                routed = ctx.tenants.route(_credential(op, request, raw))
+                if routed is not None:
+                    ctx = scope[CTX_KEY] = routed
+                    now = ctx.clock.now()
             scope[NOW] = now
             faults.check(scope, raw, None, op.surface)  # raises the fault a rule or the header asks for
             ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
@@ -288,9 +302,9 @@ async def handle(op: WPOperation, request: Request) -> Response:
                     keys = V3_AUTH_ERRORS if op.wire == "v3" else XML_AUTH_ERRORS
                     principal = ctx.auth.lookup(conn, "wishpost", token_of(request, raw), op.scope,
                                                 now, keys)
-                    scope[TENANT] = principal.user_id
-                    if principal.user_id in faults.tenants:  # rules naming this caller: known now
-                        faults.check(scope, raw, principal.user_id, op.surface)
+                    tenant = scope[TENANT] = ctx.tenant_id or principal.user_id
+                    if tenant in faults.tenants:  # rules naming this caller: known now
+                        faults.check(scope, raw, tenant, op.surface)
                     locale = wire_v3.pick_locale(explicit, principal.locale)
                     _count(ctx, op, principal.user_id, request, now, headers)
                 if op.wire == "v3":
@@ -352,7 +366,7 @@ def render_error(wire: str, err: WishError, locale: str, now: datetime, headers:
 
 def http_error(request: Request, status: int, allow: str) -> Response:
     """404 and 405 under /wishpost, in the WishPost v3 envelope (the app's handlers call this)."""
-    ctx: Ctx = request.app.state.ctx
+    ctx: Ctx = ctx_of(request)
     locale = wire_v3.pick_locale(request.query_params.get("locale"), ctx.settings.default_locale)
     if status == 405:
         err = WishError("wp_method_not_allowed", method=request.method, allowed=allow.replace(", ", " or "))

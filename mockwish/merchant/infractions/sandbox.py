@@ -9,7 +9,7 @@ from typing import Any, Literal, get_args
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
-from mockwish.context import Ctx
+from mockwish.context import ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import stream
 from mockwish.merchant.infractions import generate, render, rules, store
@@ -77,9 +77,6 @@ class InfractionsOut(BaseModel):
     infractions: list[InfractionOut]
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 def _out(rendered: dict[str, Any]) -> dict[str, Any]:
     """The API's rendering, unwrapped, with the stage the state is in."""
@@ -91,7 +88,7 @@ def _out(rendered: dict[str, Any]) -> dict[str, Any]:
 @router.post("/infractions", response_model=InfractionsOut, responses=_ERRORS,
              summary="Issue infractions to a merchant")
 async def infractions(request: Request, body: InfractionsIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or InfractionsIn()
     rng = stream(body.seed)
     ids = stream(None)  # a seed repeats the infractions, not their ids
@@ -114,7 +111,7 @@ async def move(request: Request, infraction_id: str, body: StateIn) -> Any:
     """NEW -> AWAITING_MERCHANT, AWAITING_ADMIN or CLOSED; AWAITING_MERCHANT -> AWAITING_ADMIN or CLOSED;
     AWAITING_ADMIN -> AWAITING_MERCHANT or CLOSED; CLOSED -> AWAITING_MERCHANT or AWAITING_ADMIN (reopened).
     Nothing goes back to NEW (1000); the state it is in is 1002."""
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         with ctx.owner.begin() as conn:
             row = store.any_infraction(conn, infraction_id.lower())

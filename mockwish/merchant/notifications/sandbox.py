@@ -11,7 +11,7 @@ from typing import Any, Literal, get_args
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-from mockwish.context import Ctx
+from mockwish.context import ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import stream
 from mockwish.merchant.notifications import content, generate, rules
@@ -92,9 +92,6 @@ class AnnouncementsOut(BaseModel):
                                                             '{...}} or {"SystemUpdatesResponse": {...}}')
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 def _rng(seed: int | None) -> random.Random:
     return stream(seed)
@@ -103,7 +100,7 @@ def _rng(seed: int | None) -> random.Random:
 @router.post("/notifications", response_model=NotificationsOut, responses=_ERRORS,
              summary="Post notifications to a merchant")
 async def notifications(request: Request, body: NotificationsIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or NotificationsIn()
     try:
         with ctx.owner.begin() as conn:
@@ -120,7 +117,7 @@ async def notifications(request: Request, body: NotificationsIn | None = None) -
 @router.post("/announcements", response_model=AnnouncementsOut, responses=_ERRORS,
              summary="Send a merchant an Account Manager announcement or a System Update")
 async def announcements(request: Request, body: AnnouncementIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or AnnouncementIn()
     fields = body.model_dump(exclude={"kind", "merchant_id", "count", "seed"}, exclude_none=True)
     if "cta_effective_date" in fields:  # a naive UTC instant, like the mock's clock

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from sqlalchemy import Connection
 
-from mockwish.context import Ctx
+from mockwish.context import ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import is_object_id, stream
 from mockwish.merchant.returns import generate, program, render, rules, store
@@ -49,14 +49,11 @@ class WarehousesOut(BaseModel):
     warehouses: list[WarehouseOut]
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 @router.post("/return-warehouses", response_model=WarehousesOut, responses=_ERRORS,
              summary="Create return warehouses for a merchant in a chosen validation state")
 async def return_warehouses(request: Request, body: WarehousesIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or WarehousesIn()
     try:
         now = ctx.clock.now()
@@ -75,7 +72,7 @@ Change = Callable[[Connection, dict[str, Any], datetime], dict[str, Any]]
 
 
 def _hook(request: Request, warehouse_id: str, change: Change) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         if not is_object_id(warehouse_id):
             raise WishError("invalid_id", value=warehouse_id)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from sqlalchemy import Connection
 
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import is_object_id, stream
 from mockwish.merchant.catalogue import store as catalogue_store
@@ -78,9 +78,6 @@ class TicketsOut(BaseModel):
     tickets: list[TicketOut]
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 def _rendered(ctx: Ctx, conn: Connection, merchant_id: str, rows: list[dict[str, Any]], now: datetime
               ) -> list[dict[str, Any]]:
@@ -92,7 +89,7 @@ def _rendered(ctx: Ctx, conn: Connection, merchant_id: str, rows: list[dict[str,
 @router.post("/tickets", response_model=TicketsOut, responses=_ERRORS,
              summary="A buyer opens tickets on a merchant's orders (or asks about a product)")
 async def open_tickets(request: Request, body: TicketsIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or TicketsIn()
     try:
         for name in ("order_id", "product_id"):
@@ -116,7 +113,7 @@ async def open_tickets(request: Request, body: TicketsIn | None = None) -> Any:
 
 def _answer(request: Request, ticket_id: str, act: Any) -> Any:
     """Run `act(ticket, now)` on the ticket `ticket_id` (any merchant's), write its step, answer the ticket."""
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         if not is_object_id(ticket_id):
             raise WishError("invalid_id", value=ticket_id)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import stream
 from mockwish.sandbox.wishpost import sandbox_user
@@ -46,7 +46,7 @@ class AnnouncementOut(BaseModel):
 @router.post("/announcements", response_model=AnnouncementOut, responses=_ERRORS,
              summary="Post a WishPost announcement for a user (announcements lists it)")
 async def post_announcement(request: Request, body: AnnouncementIn) -> Any:
-    ctx: Ctx = request.app.state.ctx
+    ctx: Ctx = ctx_of(request)
     try:
         now = ctx.clock.now()
         day = rules.today(now)

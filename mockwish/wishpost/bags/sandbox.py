@@ -11,7 +11,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from mockwish.context import Ctx
+from mockwish.context import ctx_of
 from mockwish.errors import WishError
 from mockwish.ids import stream
 from mockwish.sandbox.wishpost import sandbox_user
@@ -55,9 +55,6 @@ class BagOut(BaseModel):
     logistics_order_codes: list[str]
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 
 
@@ -71,7 +68,7 @@ def _out(bag: dict[str, Any], parcels: list[dict[str, Any]], now: datetime) -> d
 @router.post("/bags", response_model=BagOut, responses=_ERRORS,
              summary="Create a WishPost bag for a user in any state, of its parcels")
 async def bags(request: Request, body: BagIn | None = None) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     body = body or BagIn()
     try:
         now = ctx.clock.now()
@@ -92,7 +89,7 @@ async def bags(request: Request, body: BagIn | None = None) -> Any:
 @router.post("/bags/{bag_number}/state", response_model=BagOut, responses=_ERRORS,
              summary="Move a bag to a state now")
 async def move(request: Request, bag_number: str, body: StateIn) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         now = ctx.clock.now()
         with ctx.owner.begin() as conn:

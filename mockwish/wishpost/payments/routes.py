@@ -109,7 +109,8 @@ def download(call: WPCall) -> dict[str, Any]:
     settings = call.ctx.settings
     start, end = rules.statement_range(call.params["start_date"], call.params["end_date"],
                                        settings.wishpost_statement_max_days)
-    job_id, signature, job_token = new_hex(32), new_hex(64), secrets.randbelow(10**9 - 1) + 1
+    # a tenant's job id starts with the tenant's id: the signed link, which carries no token, finds its store
+    job_id, signature, job_token = call.ctx.token_prefix + new_hex(32), new_hex(64), secrets.randbelow(10**9 - 1) + 1
     params = statement.params(start, end, locale=call.locale, job_token=job_token, signature=signature,
                               complete_seconds=settings.wishpost_charge_complete_seconds)
     call.ctx.jobs.create(call.conn, call.user_id, statement.KIND, params, call.now, 0, job_id=job_id)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from sqlalchemy import Connection
 
-from mockwish.context import Ctx
+from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.sandbox.wishpost import sandbox_user
 from mockwish.wire.v2 import render_error
@@ -63,9 +63,6 @@ class ChargeOut(BaseModel):
     payment_request: dict[str, Any]
 
 
-def _ctx(request: Request) -> Ctx:
-    return request.app.state.ctx
-
 
 def _naive(at: datetime | None, name: str) -> datetime | None:
     """`at` as naive UTC, in the years the mock's clock shows (2000-2999), else 1000."""
@@ -87,7 +84,7 @@ def _user(ctx: Ctx, request: Request, conn: Connection, user_id: str | None) -> 
 @router.post("/charges", response_model=ChargeOut, responses=_ERRORS,
              summary="Post a payment request (charge, refund, compensation ...) on a user's WishPost parcel")
 async def post_charge(request: Request, body: ChargeIn) -> Any:
-    ctx = _ctx(request)
+    ctx = ctx_of(request)
     try:
         now = ctx.clock.now()
         created = _naive(body.created_at, "created_at") or now
