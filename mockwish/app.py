@@ -8,13 +8,16 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from mockwish.scenarios.model import Scenario
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -60,6 +63,8 @@ from mockwish.sandbox.faults import Faults
 from mockwish.sandbox.guard import SandboxGuard
 from mockwish.sandbox.journal import Journal
 from mockwish.sandbox.state import SandboxStore
+from mockwish.scenarios import routes as scenario_routes
+from mockwish.scenarios.baseline import apply_stored_controls, marker, with_scenario
 from mockwish.store.engine import make_engine
 from mockwish.store.owner import StoreOwner
 from mockwish.store.read_cache import ReadCache
@@ -130,7 +135,23 @@ def build_context(settings: Settings) -> Ctx:
 
     tenants = Tenants(tenant_context, root, settings.max_tenants)
     ctx = _assemble(settings, engine, clock, faults, journal, tenants)
+    if settings.scenario is not None:  # MOCKWISH_SCENARIO: part of the default data's seeded state
+        scenario = startup_scenario(settings.scenario)
+        ctx.sandbox.seeder = with_scenario(ctx.sandbox.seed_default, scenario, token_prefix="",
+                                           order_policy=ctx.order_policy, parcel_policy=ctx.parcel_policy)
+        ctx.sandbox.scenario_marker = marker(scenario)
     return ctx
+
+
+def startup_scenario(path: Path) -> Scenario:
+    """MOCKWISH_SCENARIO, validated: an invalid file stops the start with every problem listed."""
+    from mockwish.scenarios.load import load_path
+
+    loaded = load_path(path)
+    if isinstance(loaded, list):
+        raise SystemExit(f"MOCKWISH_SCENARIO={path} is not a valid scenario:\n" +
+                         "\n".join(f"  {p}" for p in loaded))
+    return loaded
 
 
 def _assemble(settings: Settings, engine: Engine, clock: Clock, faults: Faults, journal: Journal, tenants: Tenants,
@@ -299,6 +320,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if report is not None:
         ctx.log.info("seeded %s merchants, %s products, %s variants (seed %s) in %.2fs", report.merchants,
                      report.products, report.variants, report.seed, time.perf_counter() - started)
+    apply_stored_controls(ctx)  # a baseline scenario's rate limits and fault rules (MOCKWISH_SCENARIO)
     if tenant_routes.load_tenants(ctx):
         ctx.log.info("%s tenants back from the data dir", len(ctx.tenants.by_id))
 
@@ -326,6 +348,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(area.router)
     app.include_router(fault_routes.router)
     app.include_router(tenant_routes.router)
+    app.include_router(scenario_routes.router)
     app.include_router(journal_routes.router)
     fast_routes = {**v2_routes, **wishpost_ops.mount_wishpost(app, [
         wishpost_oauth_routes.router, parcel_routes.router, bag_routes.router, payment_routes.router,

@@ -1,4 +1,4 @@
-"""Command line: mockwish serve | seed | reset | generate | openapi (also `python -m mockwish ...`)."""
+"""Command line: mockwish serve | seed | reset | generate | load | openapi (also `python -m mockwish ...`)."""
 
 from __future__ import annotations
 
@@ -254,6 +254,91 @@ def _generate_parcels(ctx: Any, user: str, count: int, state: str, channel: str 
             raise typer.Exit(2) from None
     typer.echo("\n".join(r["id"] for r in rows))
     typer.echo(f"generated {len(rows)} {state} parcels for WishPost user {found} into {s.db_url}", err=True)
+
+
+@cli.command()
+def load(
+    file: Annotated[Path, typer.Argument(help="A scenario file (YAML or JSON; see fixtures/scenarios)")],
+    url: Annotated[str | None, typer.Option(help="Load into a running server instead (e.g. http://localhost:8000): "
+                                                 "its rate limits and faults too")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the generated data (default: the file's, "
+                                                            "else MOCKWISH_SEED)")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory (MOCKWISH_DATA_DIR)")] = None,
+) -> None:
+    """Load a scenario file into the default data: validates the whole file first (every problem is printed with
+    its location, and nothing changes), then writes its merchants, tokens, apps, products, orders, tickets and
+    WishPost users beside a running server, and prints what it made as JSON. Rate limits and faults live in a
+    server process: with --url the file is sent to that server's POST /sandbox/api/scenarios instead."""
+    from mockwish.scenarios.load import load_path
+
+    found = load_path(file)
+    if isinstance(found, list):
+        _print_problems(file, [p.describe() for p in found])
+        raise typer.Exit(1)
+    if url is not None:
+        _load_remote(file, url, _settings(data_dir=data_dir).sandbox_token)
+        return
+    from mockwish.app import build_context
+    from mockwish.scenarios.apply import apply_rows
+    from mockwish.scenarios.load import ScenarioInvalid
+
+    settings = _settings(data_dir=data_dir)
+    ctx = build_context(settings)
+    ctx.sandbox.prepare()
+    try:
+        with ctx.owner.begin() as conn:
+            applied = apply_rows(conn, found, now=ctx.clock.now(), token_prefix="", order_policy=ctx.order_policy,
+                                 seed=seed if seed is not None else settings.seed, parcel_policy=ctx.parcel_policy)
+    except ScenarioInvalid as refused:
+        _print_problems(file, [p.describe() for p in refused.problems])
+        raise typer.Exit(1) from None
+    if applied.has_controls:
+        typer.echo(f"warning: {NOT_APPLIED_OFFLINE}", err=True)
+    typer.echo(json.dumps(applied.report(), indent=2, ensure_ascii=False))
+    typer.echo(f"loaded {file} into {settings.db_url}", err=True)
+
+
+NOT_APPLIED_OFFLINE = ("rate limits and faults are controls of a server process: not applied offline (load with "
+                       "--url http://host:port to apply them to a running server)")
+
+
+def _print_problems(file: Path, problems: list[dict[str, Any]]) -> None:
+    typer.echo(f"{file}: {len(problems)} problem{'s' if len(problems) != 1 else ''}, nothing loaded", err=True)
+    for p in problems:
+        where = p["location"] or "(file)"
+        line = f" (line {p['line']})" if p.get("line") is not None else ""
+        typer.echo(f"  {where}{line}: {p['message']}", err=True)
+
+
+def _load_remote(file: Path, url: str, sandbox_token: str | None) -> None:
+    """POST the file to a running server's /sandbox/api/scenarios?into=default (the server validates it again
+    and applies its controls too)."""
+    import urllib.error
+    import urllib.request
+
+    kind = "application/json" if file.suffix.lower() == ".json" else "application/yaml"
+    headers = {"Content-Type": kind, **({"X-Sandbox-Token": sandbox_token} if sandbox_token else {})}
+    request = urllib.request.Request(url.rstrip("/") + "/sandbox/api/scenarios?into=default",
+                                     data=file.read_bytes(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310 (the user's own server)
+            body = json.loads(answer.read() or b"{}")
+    except urllib.error.HTTPError as err:
+        text = err.read()
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = {"message": text.decode("utf-8", "replace")[:500]}
+        problems = (body.get("data") or {}).get("problems") if isinstance(body.get("data"), dict) else None
+        if problems:
+            _print_problems(file, problems)
+        else:
+            typer.echo(f"error: {url} answered {err.code}: {body.get('message', '')}", err=True)
+        raise typer.Exit(1) from None
+    except (urllib.error.URLError, OSError) as err:
+        typer.echo(f"error: cannot reach {url}: {getattr(err, 'reason', err)}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
 
 
 @cli.command()

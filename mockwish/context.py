@@ -74,6 +74,9 @@ class Ctx:
         # a global reset clears every fault rule and the journal; a tenant's, its own
         self.faults.clear(tenant=self.tenant_id)
         self.journal.clear(tenant=self.tenant_id)
+        from mockwish.scenarios.baseline import apply_stored_controls  # (it imports the context's types)
+
+        apply_stored_controls(self)  # a baseline scenario's rate limits and faults come back with its rows
 
 
 CTX_KEY = "mockwish.ctx"  # the scope key of a request's context when it is a tenant's
@@ -82,4 +85,4 @@ CTX_KEY = "mockwish.ctx"  # the scope key of a request's context when it is a te
 def ctx_of(request: Request) -> Ctx:
     """The context a request acts on: its tenant's (set by the pipeline or the tenant routes), else the app's."""
     ctx: Ctx | None = request.scope.get(CTX_KEY)
-    return ctx if ctx is not None else request.app.state.ctx  # type: ignore[no-any-return]  # Starlette's state is untyped
+    return ctx if ctx is not None else request.app.state.ctx

@@ -22,6 +22,7 @@ T = TypeVar("T")
 def fresh_client(app: Any) -> Iterator[TestClient]:
     """A client of `app` from its seeded state (a reset: a page copy) on wall time, which it leaves on wall time."""
     ctx = app.state.ctx
+    ctx.tenants.delete_all()  # a test's tenants are its own
     ctx.sandbox.reset()
     ctx.store_replaced()
     ctx.clock.reset()

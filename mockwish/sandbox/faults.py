@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any, Literal, get_args
 
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -375,3 +376,40 @@ def validate_rule(surface: str | None, code: int | None, status: int | None, fau
         problems.append("code: a rule needs an effect (code, status, fault or latency_ms)")
     return problems
 
+
+class FaultIn(BaseModel):
+    """Which requests (every field optional: a rule without any matches every API request) and what happens."""
+
+    model_config = ConfigDict(extra="forbid")
+    surface: SurfaceName | None = Field(default=None, description="merchant and wishpost name their OAuth and XML "
+                                                              "surfaces too")
+    method: StrictStr | None = Field(default=None, pattern="^(?i:get|post)$",
+                                     description="GET or POST (any case): every API operation answers both")
+    path: StrictStr | None = Field(default=None, max_length=500, description="Exact, or a glob: /api/v2/product*")
+    tenant: StrictStr | None = Field(default=None, max_length=64, description="A merchant id or WishPost user id: "
+                                     "matched once the request is authenticated")
+    params: dict[StrictStr, StrictStr] | None = Field(default=None, description="Parameter values the request must "
+                                                      "carry, e.g. {\"id\": \"...\"}")
+    code: StrictInt | None = Field(default=None, description="Answer this Wish error, rendered in the surface's "
+                                   "format (e.g. 1056: too many requests)")
+    status: Literal[500, 502, 503, 504] | None = Field(default=None, description="Answer this bare HTTP status")
+    fault: Literal["drop", "truncate", "malformed"] | None = Field(
+        default=None, description="drop: the connection closes after the status line; truncate: after half the "
+        "body; malformed: a complete answer whose body stops halfway")
+    latency_ms: StrictInt | list[StrictInt] | None = Field(default=None, description="Added latency: a number or "
+                                                           "[low, high] (a random draw per request)")
+    times: StrictInt | None = Field(default=None, ge=1, le=1_000_000, description="For the next N matches (default: "
+                                    "until deleted)")
+    probability: StrictInt | StrictFloat = Field(default=1.0, gt=0, le=1, description="Fire on this share of "
+                                                 "the matches")
+
+    def latency(self) -> list[int] | None:
+        return [self.latency_ms] if isinstance(self.latency_ms, int) else self.latency_ms
+
+    def effect(self) -> Effect:
+        latency = self.latency()
+        return Effect(self.code, self.status, self.fault, (latency[0], latency[-1]) if latency is not None else None)
+
+
+
+assert set(get_args(Literal["drop", "truncate", "malformed"])) == set(BREAKS)

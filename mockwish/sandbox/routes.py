@@ -13,6 +13,7 @@ from mockwish.auth import oauth
 from mockwish.clock import utcnow
 from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
+from mockwish.sandbox.state import StoreClosed
 from mockwish.store.tables import Merchant, table_of
 from mockwish.wire.v2 import render_error
 
@@ -85,7 +86,10 @@ async def merchants(request: Request) -> list[dict[str, Any]]:
 @router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")
 async def reset(request: Request) -> dict[str, Any]:
     ctx = ctx_of(request)
-    await ctx.sandbox.reset_async()
+    try:
+        await ctx.sandbox.reset_async()
+    except StoreClosed:  # its tenant was deleted meanwhile
+        return render_error(ctx, WishError("record_not_found", kind="tenant", id=ctx.tenant_id or ""))
     ctx.store_replaced()
     return {"seed": ctx.sandbox.seed, "reset": True}
 
@@ -94,7 +98,10 @@ async def reset(request: Request) -> dict[str, Any]:
 async def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
     ctx = ctx_of(request)
     number = body.seed if body and body.seed is not None else ctx.sandbox.seed
-    report = await ctx.sandbox.reseed_async(number)
+    try:
+        report = await ctx.sandbox.reseed_async(number)
+    except StoreClosed:  # its tenant was deleted meanwhile
+        return render_error(ctx, WishError("record_not_found", kind="tenant", id=ctx.tenant_id or ""))
     ctx.store_replaced()
     return {"seed": report.seed, "merchants": report.merchants, "products": report.products,
             "variants": report.variants}

@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from mockwish.clock import Clock
@@ -34,6 +34,10 @@ if TYPE_CHECKING:  # the generators (Faker) load when a seed is built, not at ev
     from mockwish.tenants.registry import Seeder
 
 log = logging.getLogger("mockwish")
+
+
+class StoreClosed(RuntimeError):
+    """The store was closed (its tenant deleted) while a seed for it was being built: nothing is installed."""
 
 
 @dataclass
@@ -68,6 +72,8 @@ class SandboxStore:
         # what fills a new database: the default data's merchants, or a tenant's (mockwish.tenants.seed)
         self.seeder = seeder
         self.keep_snapshot = keep_snapshot  # False: a reset seeds again (a big tenant's snapshot is not kept)
+        self.scenario_marker: str | None = None  # the baseline scenario the store must hold (scenarios.baseline)
+        self.closed = False  # a deleted tenant's store: nothing may be copied into it any more
         self._lock: asyncio.Lock | None = None  # seeds and resets one at a time (per serving loop)
         self._lock_loop: asyncio.AbstractEventLoop | None = None
 
@@ -110,28 +116,32 @@ class SandboxStore:
         if self.is_empty():
             return self.reseed(self.seed)
         self.seed = self.stored_seed() or self.seed
+        if self._stored("scenario") != self.scenario_marker:  # MOCKWISH_SCENARIO set, changed or unset since
+            log.warning("the data dir was seeded with another scenario: reseeding (seed %s)", self.seed)
+            return self.reseed(self.seed)
         return None
 
     # ---- building and swapping ---------------------------------------------------------------------
 
     def build(self, seed: int) -> Built:
         """The data of `seed` in a private database. Touches nothing live: safe on any thread."""
-        from mockwish.seed.database import seed_database
-
         engine = make_private_engine()
         create_schema(engine)
         with engine.begin() as conn:
             seeded_at = self.clock.now()
-            if self.seeder is not None:
-                report = self.seeder(conn, seed, seeded_at)
-            else:
-                report = seed_database(conn, seed=seed, products_per_merchant=self.products_per_merchant,
-                                       fixtures_dir=self.fixtures_dir, now=seeded_at, order_policy=self.order_policy)
+            report = (self.seeder or self.seed_default)(conn, seed, seeded_at)
             # a mark of this seeding: a `mockwish seed` run by another process while serving leaves another
             # one, and a reset then seeds again instead of restoring this process's older snapshot
             run = secrets.token_hex(8)
             conn.execute(insert(table_of(SandboxState)).values(key="seed_run", value=run))
         return Built(engine, report, seeded_at, run)
+
+    def seed_default(self, conn: Connection, seed: int, now: datetime) -> SeedReport:
+        """The default data: the seeded merchants, their catalogues, orders and support data, WishPost users."""
+        from mockwish.seed.database import seed_database
+
+        return seed_database(conn, seed=seed, products_per_merchant=self.products_per_merchant,
+                             fixtures_dir=self.fixtures_dir, now=now, order_policy=self.order_policy)
 
     def install(self, built: Built) -> SeedReport:
         """Make a built database the live one (a page copy over the whole file: tables of another version
@@ -141,7 +151,12 @@ class SandboxStore:
         self.seed = built.report.seed
         return built.report
 
+    def close(self) -> None:
+        self.closed = True
+
     def _copy_into_live(self, built: Built) -> None:
+        if self.closed:
+            raise StoreClosed("the store was closed while its new state was built")
         built.copy_into(self.owner.raw())  # the owner's guard applies
 
     def reseed(self, seed: int) -> SeedReport:

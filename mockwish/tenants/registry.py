@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from mockwish.clock import iso_ms, utcnow
 from mockwish.errors import WishError
 from mockwish.ids import new_id
+from mockwish.tenants import errors as _errors  # noqa: F401  (registers tenant_limit)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -66,6 +67,7 @@ class Tenants:
         self.limit = limit
         self.by_id: dict[str, Tenant] = {}
         self.bound = False  # an event loop serves: new tenants' stores are owned by its thread at once
+        self._building: set[str] = set()  # tenants being seeded: they count against the limit already
 
     # ---- routing: the hot path ---------------------------------------------------------------------------
 
@@ -99,18 +101,22 @@ class Tenants:
     async def create(self, *, data: str, wishpost: bool, seed: int, seeder: Seeder, keep_snapshot: bool,
                      tenant_id: str | None = None, extra: dict[str, Any] | None = None) -> Tenant:
         """A new tenant, seeded off the loop (other requests go on meanwhile) and installed on it."""
-        if len(self.by_id) >= self.limit:
+        if len(self.by_id) + len(self._building) >= self.limit:
             raise WishError("tenant_limit", limit=self.limit)
         tenant_id = tenant_id or new_id()
-        ctx = self._make(tenant_id, seeder, keep_snapshot)
+        self._building.add(tenant_id)  # before the first await: creations in flight are counted
         try:
-            built = await asyncio.to_thread(ctx.sandbox.build, seed)
-            ctx.sandbox.install(built)
-        except BaseException:
-            self._dispose(ctx, tenant_id)
-            raise
+            ctx = self._make(tenant_id, seeder, keep_snapshot)
+            try:
+                built = await asyncio.to_thread(ctx.sandbox.build, seed)
+                ctx.sandbox.install(built)
+            except BaseException:
+                self._dispose(ctx, tenant_id)
+                raise
+        finally:
+            self._building.discard(tenant_id)
         tenant = Tenant(tenant_id, ctx, data, wishpost, seed, utcnow(), extra or {})
-        self._describe(tenant)
+        self.describe(tenant)
         self.by_id[tenant_id] = tenant
         return tenant
 
@@ -131,6 +137,7 @@ class Tenants:
         return len(ids)
 
     def _dispose(self, ctx: Ctx, tenant_id: str) -> None:
+        ctx.sandbox.close()  # a reset or reseed still building for it must not write its store back
         ctx.owner.release()
         ctx.engine.dispose()
         _, clock_file, meta = self._paths(tenant_id)
@@ -141,7 +148,7 @@ class Tenants:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
-    def _describe(self, tenant: Tenant) -> None:
+    def describe(self, tenant: Tenant) -> None:
         """What a restart needs to bring the tenant back (its store and clock are files of their own)."""
         _, _, meta = self._paths(tenant.id)
         if meta is None:
@@ -152,7 +159,7 @@ class Tenants:
         tmp.write_text(json.dumps(body), encoding="utf-8")
         os.replace(tmp, meta)
 
-    def load(self, seeder_for: Callable[[str, str, bool], tuple[Seeder, bool]]) -> int:
+    def load(self, seeder_for: Callable[[str, str, bool, dict[str, Any]], tuple[Seeder, bool]]) -> int:
         """At start-up, before serving: the tenants a previous run left in the data dir. A tenant whose files
         cannot be read is skipped with a warning (its files stay)."""
         if self.root is None or not self.root.is_dir():
@@ -163,11 +170,12 @@ class Tenants:
             try:
                 body = json.loads(meta.read_text(encoding="utf-8"))
                 tenant_id, data, wishpost = str(body["id"]), str(body["data"]), bool(body["wishpost"])
-                seeder, keep = seeder_for(tenant_id, data, wishpost)
+                extra = dict(body.get("extra") or {})
+                seeder, keep = seeder_for(tenant_id, data, wishpost, extra)
                 ctx = self._make(tenant_id, seeder, keep)
                 ctx.sandbox.seed = int(body["seed"])
                 tenant = Tenant(tenant_id, ctx, data, wishpost, int(body["seed"]),
-                                datetime.fromisoformat(body["created_at"]), dict(body.get("extra") or {}))
+                                datetime.fromisoformat(body["created_at"]), extra)
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 log.warning("tenant %s not loaded: %s", meta.stem, exc)
                 continue

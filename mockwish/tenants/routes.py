@@ -4,20 +4,25 @@ requests, ...), which TenantRouter hands to the same route with the tenant's con
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from sqlalchemy import Connection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockwish.context import CTX_KEY, Ctx, ctx_of
 from mockwish.errors import WishError
+from mockwish.scenarios.errors import ScenarioRefused
+from mockwish.scenarios.load import ScenarioInvalid
 from mockwish.seed.database import SeedReport
 from mockwish.tenants.registry import ID_LENGTH, Seeder, Tenant
 from mockwish.tenants.seed import PASSWORD, Credentials, seed_tenant
 from mockwish.wire.v2 import render_error
+
+if TYPE_CHECKING:
+    from mockwish.scenarios.model import Scenario
 
 PREFIX = "/sandbox/api"
 TENANTS = PREFIX + "/tenants"
@@ -29,38 +34,46 @@ _ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "Invalid field 
 
 class TenantIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    data: Literal["none", "small", "full"] = Field(
-        default="small", description="none: the merchant, its token and app only; small: 10 products, 10 orders and "
-        "the support data of one merchant; full: what each default merchant has")
+    data: Literal["none", "small", "full"] | None = Field(
+        default=None, description="none: the merchant, its token and app only; small (the default without a "
+        "scenario): 10 products, 10 orders and the support data of one merchant; full: what each default merchant "
+        "has. With a scenario and no data: the scenario alone")
     wishpost: StrictBool = Field(default=False, description="Also a WishPost user linked to the merchant (its "
                                  "tokens, app and pickup carrier; parcels with small or full data)")
     seed: StrictInt | None = Field(default=None, ge=0, le=2**32, description="Seed number; default: the server's")
+    scenario: StrictStr | dict[str, Any] | None = Field(
+        default=None, description="A scenario: the name of a shipped one (fixtures/scenarios, e.g. "
+        "\"ten-orders-to-ship\") or the scenario itself, as in a scenario file. It is part of the tenant's seeded "
+        "state: a reset of the tenant restores it, controls included")
 
 
 class WishPostOut(BaseModel):
     user_id: str
     username: str
     password: str
-    access_token: str = Field(description="v3 Bearer token and v2 XML <access_token>")
+    access_token: str | None = Field(description="v3 Bearer token and v2 XML <access_token>")
     api_key: str = Field(description="v1 <api_key>")
-    client_id: str
-    client_secret: str
-    carrier_key: str = Field(description="X-API-Key of the tenant's pickup carrier")
+    client_id: str | None = Field(description="The user's private OAuth app (none in a scenario alone)")
+    client_secret: str | None
+    carrier_key: str | None = Field(description="X-API-Key of the tenant's pickup carrier (none in a scenario alone)")
 
 
 class TenantOut(BaseModel):
-    id: str = Field(description="The tenant's id, also its merchant's id; every credential it issues starts with it")
-    merchant_id: str
-    access_token: str = Field(description="The merchant's token, every scope, no expiry")
-    username: str
-    password: str
-    client_id: str = Field(description="The merchant's private OAuth app")
-    client_secret: str
+    id: str = Field(description="The tenant's id, also its first merchant's; every credential it issues starts with it")
+    merchant_id: str | None
+    access_token: str | None = Field(description="The merchant's token (every scope, no expiry, unless a scenario "
+                                     "says otherwise)")
+    username: str | None
+    password: str | None
+    client_id: str | None = Field(description="The merchant's private OAuth app")
+    client_secret: str | None
     wishpost: WishPostOut | None
     data: str
     seed: int
     created_at: str
     clock: dict[str, Any]
+    scenario: dict[str, Any] | None = Field(description="What the tenant's scenario created (as POST "
+                                            "/sandbox/api/scenarios answers it), when it has one")
     sandbox_url: str = Field(description="Every sandbox call for this tenant alone: <sandbox_url>/reset, /clock, ...")
 
 
@@ -73,26 +86,107 @@ class DeletedOut(BaseModel):
 
 
 def tenant_out(tenant: Tenant) -> dict[str, Any]:
-    creds = Credentials.of(tenant.id)
-    wishpost = None
-    if tenant.wishpost:
-        wishpost = {"user_id": creds.wishpost_user_id, "username": creds.wishpost_username, "password": PASSWORD,
-                    "access_token": creds.wishpost_token, "api_key": creds.wishpost_api_key,
-                    "client_id": creds.wishpost_client_id, "client_secret": creds.wishpost_client_secret,
-                    "carrier_key": creds.carrier_key}
-    described = tenant.describe()
-    return {**described, "merchant_id": tenant.id, "access_token": creds.access_token, "username": creds.username,
-            "password": PASSWORD, "client_id": creds.client_id, "client_secret": creds.client_secret,
-            "wishpost": wishpost, "sandbox_url": f"{TENANTS}/{tenant.id}"}
+    report = tenant.extra.get("report")
+    out: dict[str, Any] = {**tenant.describe(), "scenario": report, "sandbox_url": f"{TENANTS}/{tenant.id}"}
+    if tenant.data != "scenario":  # the tenant's own merchant (and WishPost user), from its id
+        creds = Credentials.of(tenant.id)
+        wishpost = None
+        if tenant.wishpost:
+            wishpost = {"user_id": creds.wishpost_user_id, "username": creds.wishpost_username,
+                        "password": PASSWORD, "access_token": creds.wishpost_token, "api_key": creds.wishpost_api_key,
+                        "client_id": creds.wishpost_client_id, "client_secret": creds.wishpost_client_secret,
+                        "carrier_key": creds.carrier_key}
+        return {**out, "merchant_id": tenant.id, "access_token": creds.access_token, "username": creds.username,
+                "password": PASSWORD, "client_id": creds.client_id, "client_secret": creds.client_secret,
+                "wishpost": wishpost}
+    # a scenario alone: its first merchant, app and WishPost user
+    merchant = next(iter(report["merchants"]), None) if report else None
+    app = next(iter(report["apps"]), None) if report else None
+    user = next(iter(report["wishpost_users"]), None) if report else None
+    return {**out, "merchant_id": merchant and merchant["id"],
+            "access_token": merchant["tokens"][0]["token"] if merchant and merchant["tokens"] else None,
+            "username": merchant and merchant["username"], "password": merchant and merchant["password"],
+            "client_id": app and app["client_id"], "client_secret": app and app["client_secret"],
+            "wishpost": user and {"user_id": user["id"], "username": user["username"], "password": user["password"],
+                                  "access_token": user["tokens"][0]["token"] if user["tokens"] else None,
+                                  "api_key": user["api_key"], "client_id": None, "client_secret": None,
+                                  "carrier_key": None}}
 
 
-def data_seeder(ctx: Ctx, tenant_id: str, data: str, wishpost: bool) -> tuple[Seeder, bool]:
-    """How the tenant's store is filled (again on a reset when its snapshot is not kept: `full` data's is not,
-    it would hold tens of megabytes per tenant)."""
-    def seeder(conn: Connection, seed: int, now: Any) -> SeedReport:
-        return seed_tenant(conn, tenant_id=tenant_id, data=data, wishpost=wishpost, seed=seed, now=now,
-                           order_policy=ctx.order_policy, products_per_merchant=ctx.settings.products_per_merchant)
-    return seeder, data != "full"
+def data_seeder(ctx: Ctx, tenant_id: str, data: str, wishpost: bool, scenario: Scenario | None = None
+                ) -> tuple[Seeder, bool]:
+    """How the tenant's store is filled, and whether its seeded snapshot is kept for resets (`full` data's is
+    not: tens of megabytes per tenant; a reset seeds it again)."""
+    base: Seeder | None = None
+    if data != "scenario":
+        def base(conn: Connection, seed: int, now: Any) -> SeedReport:
+            return seed_tenant(conn, tenant_id=tenant_id, data=data, wishpost=wishpost, seed=seed, now=now,
+                               order_policy=ctx.order_policy, products_per_merchant=ctx.settings.products_per_merchant)
+    if scenario is None:
+        assert base is not None
+        return base, data != "full"
+    from mockwish.scenarios.baseline import with_scenario
+
+    return with_scenario(base, scenario, token_prefix=tenant_id, order_policy=ctx.order_policy,
+                         parcel_policy=ctx.parcel_policy), data != "full"
+
+
+async def make_tenant(ctx: Ctx, *, data: str | None, wishpost: bool, seed: int | None,
+                      scenario: Scenario | None) -> Tenant:
+    """A new tenant of `data` (small by default), with a scenario on top of it or alone (data None). Raises
+    WishError (the tenant limit, a scenario the store refuses)."""
+    from mockwish.ids import new_id
+
+    tenant_id = new_id()
+    kind = data or ("scenario" if scenario is not None else "small")
+    extra: dict[str, Any] = {}
+    if scenario is not None:
+        if kind == "scenario" and scenario.merchants:  # the tenant's id is its first merchant's
+            first = scenario.merchants[0].model_copy(update={"id": tenant_id})
+            scenario = scenario.model_copy(update={"merchants": [first, *scenario.merchants[1:]]})
+        extra["scenario"] = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    seeder, keep = data_seeder(ctx, tenant_id, kind, wishpost and kind != "scenario", scenario)
+    try:
+        tenant = await ctx.tenants.create(data=kind, wishpost=wishpost and kind != "scenario",
+                                          seed=seed if seed is not None else ctx.settings.seed, seeder=seeder,
+                                          keep_snapshot=keep, tenant_id=tenant_id, extra=extra)
+    except ScenarioInvalid as refused:
+        raise ScenarioRefused(refused.problems) from None
+    from mockwish.scenarios.baseline import apply_stored_controls
+
+    applied = apply_stored_controls(tenant.ctx)
+    if scenario is not None:
+        tenant.extra["report"] = _report(tenant.ctx, applied)
+        ctx.tenants.describe(tenant)
+    return tenant
+
+
+def _report(ctx: Ctx, applied: Any) -> dict[str, Any] | None:
+    from mockwish.scenarios.baseline import stored_report
+
+    with ctx.owner.begin() as conn:
+        report = stored_report(conn)
+    if report is not None and applied is not None:
+        report["faults"] = applied.report()["faults"]
+        report["controls_applied"] = True
+    return report
+
+
+def resolve_scenario(ctx: Ctx, given: str | dict[str, Any]) -> Scenario:
+    """A shipped scenario by name, or one given inline; raises its problems as one WishError."""
+    from mockwish.scenarios.load import load_path, validate
+
+    if isinstance(given, str):
+        folder = (ctx.sandbox.fixtures_dir or Path("fixtures")) / "scenarios"
+        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        if given not in known:
+            raise WishError("unknown_scenario", name=given[:64], known=", ".join(known) or "none")
+        loaded = load_path(folder / f"{given}.yaml")
+    else:
+        loaded = validate(given)
+    if isinstance(loaded, list):
+        raise ScenarioRefused(loaded)
+    return loaded
 
 
 @router.post("", response_model=TenantOut, status_code=201, responses=_ERRORS,
@@ -100,15 +194,9 @@ def data_seeder(ctx: Ctx, tenant_id: str, data: str, wishpost: bool) -> tuple[Se
 async def create_tenant(request: Request, body: TenantIn | None = None) -> Any:
     ctx = ctx_of(request)
     body = body or TenantIn()
-    tenants = ctx.tenants
-    seed = body.seed if body.seed is not None else ctx.settings.seed
-    from mockwish.ids import new_id
-
-    tenant_id = new_id()
-    seeder, keep = data_seeder(ctx, tenant_id, body.data, body.wishpost)
     try:
-        tenant = await tenants.create(data=body.data, wishpost=body.wishpost, seed=seed, seeder=seeder,
-                                      keep_snapshot=keep, tenant_id=tenant_id)
+        scenario = resolve_scenario(ctx, body.scenario) if body.scenario is not None else None
+        tenant = await make_tenant(ctx, data=body.data, wishpost=body.wishpost, seed=body.seed, scenario=scenario)
     except WishError as err:
         return render_error(ctx, err)
     return tenant_out(tenant)
@@ -197,5 +285,18 @@ class TenantRouter:
 
 
 def load_tenants(ctx: Ctx) -> int:
-    """At start-up: the tenants a previous run left in the data dir."""
-    return ctx.tenants.load(partial(data_seeder, ctx))
+    """At start-up: the tenants a previous run left in the data dir, with their baseline controls."""
+    def seeder_for(tenant_id: str, data: str, wishpost: bool, extra: dict[str, Any]) -> tuple[Seeder, bool]:
+        scenario = None
+        if "scenario" in extra:
+            from mockwish.scenarios.model import Scenario
+
+            scenario = Scenario.model_validate(extra["scenario"], strict=False)
+        return data_seeder(ctx, tenant_id, data, wishpost, scenario)
+    count = ctx.tenants.load(seeder_for)
+    if count:
+        from mockwish.scenarios.baseline import apply_stored_controls
+
+        for tenant in ctx.tenants.by_id.values():
+            apply_stored_controls(tenant.ctx)
+    return count

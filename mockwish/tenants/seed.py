@@ -77,7 +77,8 @@ def seed_tenant(conn: Connection, *, tenant_id: str, data: str, wishpost: bool, 
                 order_policy: OrderPolicy, products_per_merchant: int) -> SeedReport:
     """Fill an empty schema with a tenant's data (the caller owns the transaction)."""
     creds = Credentials.of(tenant_id)
-    rng = random.Random(f"{tenant_id}:{seed}")
+    # the same seed, the same catalogue in any tenant; not the default data's (its products' ids are other ids)
+    rng = random.Random(f"tenant:{seed}")
     fake = _faker(seed)
     gen = CatalogueGenerator(rng, fake, ANCHOR)
     plan = MerchantPlan("tenant", creds.access_token, creds.username, PASSWORD, "USD", "USD", False, WAREHOUSES,
@@ -141,7 +142,7 @@ def _wishpost_user(conn: Connection, creds: Credentials, fake: Faker, data: str,
     conn.execute(insert(_T["wishpost_carrier"]), [{
         "id": creds.tenant_id[:12] + user_id[:12], "name": "Tenant pickup carrier (sandbox)",
         "api_key": creds.carrier_key, "hub_warehouse_code": 3001, "created_at": ANCHOR}])
-    rng = random.Random(f"{user_id}:{seed}:parcels")
+    rng = random.Random(f"{seed}:parcels")
     if data == "small":
         for state in PARCEL_STATES:
             make_parcels(conn, user_id=user_id, merchant_id=merchant_id, count=1, now=now,
