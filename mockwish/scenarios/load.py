@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # no types-PyYAML in the locks yet
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from mockwish.auth.scopes import ALL_SCOPES
