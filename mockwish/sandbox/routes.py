@@ -84,7 +84,7 @@ async def merchants(request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/reset", response_model=ResetOut, summary="Back to the seeded state")
-async def reset(request: Request) -> dict[str, Any]:
+async def reset(request: Request) -> Any:
     ctx = ctx_of(request)
     try:
         await ctx.sandbox.reset_async()
@@ -95,7 +95,7 @@ async def reset(request: Request) -> dict[str, Any]:
 
 
 @router.post("/seed", response_model=SeedOut, summary="Regenerate all data from a seed")
-async def seed(request: Request, body: SeedIn | None = None) -> dict[str, Any]:
+async def seed(request: Request, body: SeedIn | None = None) -> Any:
     ctx = ctx_of(request)
     number = body.seed if body and body.seed is not None else ctx.sandbox.seed
     try:

@@ -100,7 +100,9 @@ async def shipped(request: Request) -> Any:
     return {"scenarios": out}
 
 
-@router.get("/schema", summary="The JSON Schema of a scenario file")
+@router.get("/schema", summary="The JSON Schema of a scenario file", response_class=Response,
+            responses={200: {"description": "The JSON Schema (draft 2020-12)",
+                             "content": {"application/schema+json": {"schema": {"type": "object"}}}}})
 async def schema() -> Response:
     return Response(SCHEMA_PATH.read_bytes(), media_type="application/schema+json")
 
