@@ -18,7 +18,7 @@ LOCK_FLAGS ?=
 UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command 'make lock' --quiet $(LOCK_FLAGS)
 
-.PHONY: install install-test serve test lint bench soak owner-choice openapi lock clean
+.PHONY: install install-test system-tools serve test lint bench soak owner-choice openapi lock clean
 
 # Debian's python3 lacks ensurepip until python3-venv is installed: install it when venv fails (as root).
 $(PY):
@@ -45,7 +45,12 @@ install-test: $(TEST_STAMP)
 serve: install
 	$(PY) -m mockwish serve
 
-test: install-test
+# what the suite runs besides Python: curl and jq for the README's control examples (tests/test_readme_examples.py)
+system-tools:
+	@missing=""; for tool in curl jq; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+test: install-test system-tools
 	$(PY) -m pytest -q -n 2
 
 lint: install-test
