@@ -326,7 +326,7 @@ def _products(conn: Connection, merchant: dict[str, Any], m: MerchantSpec, now: 
         variants += vs
     if m.products.generate:
         taken = {p["parent_sku"] for p in products} | {v["sku"] for v in variants}
-        made, made_variants = CatalogueGenerator(rng, fake, now).products(merchant, m.products.generate)
+        made, made_variants = _FreshIds(rng, fake, now).products(merchant, m.products.generate)
         clash = {v["product_id"] for v in made_variants if v["sku"] in taken} | {
             p["id"] for p in made if p["parent_sku"] in taken}
         products += [p for p in made if p["id"] not in clash]
@@ -336,6 +336,14 @@ def _products(conn: Connection, merchant: dict[str, Any], m: MerchantSpec, now: 
     if variants:
         conn.execute(insert(_V), variants)
     return [p["id"] for p in products]
+
+
+class _FreshIds(CatalogueGenerator):
+    """The seed's generator with new ids: the same file loaded twice into one store makes the same products again
+    (same names, SKUs, prices), never the same ids."""
+
+    def object_id(self) -> str:
+        return new_id()
 
 
 def _product_rows(merchant: dict[str, Any], spec: ProductSpec, now: datetime,

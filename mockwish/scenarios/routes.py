@@ -11,12 +11,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
 
 from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.scenarios import SCHEMA_PATH
 from mockwish.scenarios.errors import ScenarioRefused
-from mockwish.scenarios.load import ScenarioInvalid, load_bytes
+from mockwish.scenarios.load import Problem, ScenarioInvalid, load_bytes
 from mockwish.tenants.routes import make_tenant, tenant_out
 from mockwish.wire.v2 import render_error
 
@@ -85,6 +86,8 @@ def _into_live(ctx: Ctx, scenario: Any) -> dict[str, Any]:
                                  parcel_policy=ctx.parcel_policy)
     except ScenarioInvalid as refused:
         raise ScenarioRefused(refused.problems) from None
+    except IntegrityError as clash:  # what the checks before writing did not foresee: refused, nothing written
+        raise ScenarioRefused([Problem("(store)", f"conflicts with what the store holds: {clash.orig}")]) from None
     return apply_controls(ctx, applied).report()
 
 
