@@ -133,7 +133,8 @@ def test_into_a_tenant_and_into_the_default_data(client: TestClient) -> None:
     # under the tenant's path: the same
     r = client.post(f"{TENANTS}/{t['id']}/scenarios", content=body.replace(b"extra", b"other"),
                     headers={"Content-Type": "application/yaml"})
-    assert r.status_code == 200 and r.json()["scenario"]["merchants"][0]["tokens"][0]["token"] == t["id"] + "other_token"
+    assert r.status_code == 200, r.text
+    assert r.json()["scenario"]["merchants"][0]["tokens"][0]["token"] == t["id"] + "other_token"
     r = post_scenario(client, body, "?into=default")
     assert r.status_code == 200
     assert Wish(client, "extra_token").ok("auth_test", "GET")["success"] is True
