@@ -21,6 +21,9 @@ loaded one after the other, round after round (--rounds, 3), and each figure is 
   and after 10,000 random product reads.
 - wishpost: the WishPost auth and rate-limit path (GET /wishpost/api/v3/oauth/test, Bearer) with the
   limiter on and off (MOCKWISH_RATE_LIMIT_ENABLED=false).
+- tenants: POST /sandbox/api/tenants of each kind (none, small, full, small with WishPost, a shipped
+  scenario): the first on a freshly started server, then rounds of it; the first authenticated request with
+  the new token; a tenant's reset; the server's RssAnon per small tenant (bench/tenants.py).
 Every run opens RESULTS with the targets of issue 12 (value, target, met or missed, and the previous full
 run's figure, kept in bench/targets-last.json), the machine, the server stack each server process loaded
 (/proc/<pid>/maps) and the load average before and after. Writes bench/RESULTS.md and
@@ -54,6 +57,7 @@ import backoffice
 import keepalive
 import orders
 import parcels
+import tenants
 from client import call, get_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,10 +76,10 @@ PRODUCT_PATH = "/api/v2/product"
 RATE_LIMIT_QUOTA = 1_000_000_000  # calls per window: far above what any point sends
 BARE_PORT, MOCK_PORT, STARTUP_PORT, UNLIMITED_PORT, DOWNLOAD_PORT = 18081, 18082, 18083, 18084, 18085
 PRISM_PORT, MIX_PORT, WRITES_PORT, AFTERWRITE_PORT, MEMORY_PORT = 18086, 18087, 18088, 18089, 18090
-JOURNAL_OFF_PORT, RULES_PORT = 18091, 18092
+JOURNAL_OFF_PORT, RULES_PORT, TENANTS_PORT = 18091, 18092, 18093
 FAULT_RULES = 100  # rules loaded for the fault matcher's cost (none of them matches the product read)
 SECTIONS = ("products", "prism", "orders", "mix", "writes", "afterwrite", "memory", "wishpost", "parcels",
-            "backoffice", "control")
+            "backoffice", "control", "tenants")
 MIX_WRITE_SHARE = 0.10  # the mix's share of inventory writes
 BIG_ORDERS = 100_000  # orders of the afterwrite and memory stores
 ORDERS, ORDER_PAGE_SIZE = 10_000, 100  # multi-get: the merchant's generated orders, orders per page
@@ -109,6 +113,8 @@ class Options:
     rounds: int = 3
     afterwrite_runs: int = 50
     memory_reads: int = 10_000
+    tenant_runs: int = 20
+    tenant_full_runs: int = 5
 
 
 @dataclass(frozen=True)
@@ -1234,6 +1240,161 @@ methods, surfaces and parameter values it must look at). Three processes on one 
 {targets}"""
 
 
+# ---- section: tenants (issue 16: creation, the first request, reset, memory per tenant) ----------------------
+
+MEMORY_TENANTS = 50  # small tenants created, and kept, between the two memory readings
+
+
+def tenants_env() -> dict[str, str]:
+    """server_env with the settings this section measures at their defaults, whatever the shell exports."""
+    env = server_env(OUT / "tenants-data")
+    for name in ("MOCKWISH_PRODUCTS_PER_MERCHANT", "MOCKWISH_MAX_TENANTS", "MOCKWISH_TENANT_READ_CACHE_BYTES",
+                 "MOCKWISH_SEED"):
+        env.pop(name, None)
+    return env
+
+
+def tenant_defaults() -> str:
+    from mockwish.config import Settings
+
+    fields = Settings.model_fields
+    return (f"{fields['products_per_merchant'].default} products per merchant, at most "
+            f"{fields['max_tenants'].default} tenants")
+
+
+def read_cache_mb() -> float:
+    from mockwish.config import Settings
+
+    return int(Settings.model_fields["tenant_read_cache_bytes"].default) / 1e6
+
+
+def files_bytes(folder: Path, pattern: str) -> int:
+    return sum(f.stat().st_size for f in folder.glob(pattern) if f.is_file())
+
+
+def tenants_section(opts: Options) -> str:
+    """Issue 16: tenant creation of each kind (cold and in rounds), the first request with the new token, a
+    tenant's reset, and the server's memory per small tenant."""
+    load_before = load_average()
+    env, port = tenants_env(), TENANTS_PORT
+    kinds = tenants.KINDS
+    small, full = kinds[1], kinds[2]
+    # the default data seeded once first: no cold server below pays for it (nor imports what seeding imports)
+    stop(launch(mockwish_cmd(port), env, port, OUT / "tenants-seed.log")[0])
+    cold: dict[str, tenants.Created] = {}
+    for n, kind in enumerate(kinds):
+        print(f"tenants: {kind.label} on a freshly started server ...", flush=True)
+        server = launch(mockwish_cmd(port), env, port, OUT / f"tenants-cold-{n}.log")[0]
+        try:
+            cold[kind.label] = tenants.first_only(port, kind)
+        finally:
+            stop(server)
+    server = launch(mockwish_cmd(port), env, port, OUT / "tenants.log")[0]
+    try:
+        rounds: dict[str, tenants.Round] = {}
+        for kind in kinds:
+            runs = opts.tenant_full_runs if kind.runs_full else opts.tenant_runs
+            rounds[kind.label] = tenants.one_round(port, kind, runs)
+            got = rounds[kind.label]
+            print(f"tenants: {kind.label}: first {got.first.create_s * 1000:.1f} ms, then "
+                  f"{tenants.summary_ms(got.create_ms())} ms (median / p95 / max of {runs})", flush=True)
+        resets = {kind.label: tenants.resets(port, kind, runs + 1)
+                  for kind, runs in ((small, opts.tenant_runs), (full, opts.tenant_full_runs))}
+        tenants.delete_all(port)
+        print(f"tenants: memory, {MEMORY_TENANTS} small tenants ...", flush=True)
+        mem_before = keepalive.memory(server.pid)
+        made = tenants.many(port, small, MEMORY_TENANTS)
+        mem_after = keepalive.memory(server.pid)
+        folder = OUT / "tenants-data" / "tenants"
+        disk = files_bytes(folder, "*.db*")
+        deleted, delete_s = tenants.delete_all(port)
+        mem_deleted = keepalive.memory(server.pid)
+        again = tenants.many(port, small, MEMORY_TENANTS)  # memory given back, or kept by the deleted ones?
+        mem_again = keepalive.memory(server.pid)
+        deleted_again, delete_again_s = tenants.delete_all(port)
+        mem_deleted_again = keepalive.memory(server.pid)
+    finally:
+        stop(server)
+    load_after = load_average()
+
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:.1f}"
+
+    rows = []
+    for kind in kinds:
+        got, first = rounds[kind.label], cold[kind.label]
+        rows.append([kind.label, f"{ms(first.create_s)} / {ms(first.auth_s)}",
+                     f"{ms(got.first.create_s)} / {ms(got.first.auth_s)}", str(len(got.runs)),
+                     tenants.summary_ms(got.create_ms()), tenants.summary_ms(got.auth_ms()),
+                     f"{ms(got.delete_s)} ({got.deleted})",
+                     "" if kind.target_ms is None else f"< {kind.target_ms:g} ms"])
+    creation = table(["tenant", "first on a fresh server: create / auth_test", "first of its kind here: create / "
+                      "auth_test", "N", "create: median / p95 / max", "first auth_test: median / p95 / max",
+                      "DELETE all (tenants)", "target"], rows)
+    reset_rows = [[label, ms(times[0]), str(len(times) - 1), tenants.summary_ms([t * 1000 for t in times[1:]])]
+                  for label, times in resets.items()]
+    resets_table = table(["tenant", "first reset", "N", "then: median / p95 / max"], reset_rows)
+    per_tenant_kb = (mem_after["RssAnon"] - mem_before["RssAnon"]) / MEMORY_TENANTS
+    made_ms = [c.create_s * 1000 for c in made]
+    tenth = max(1, MEMORY_TENANTS // 5)
+    memory_rows = [[label, f"{mb(m['RssAnon']):.1f}", f"{mb(m['VmRSS']):.1f}"] for label, m in (
+        ("before (the rounds above run, every tenant deleted)", mem_before),
+        (f"after creating {MEMORY_TENANTS} small tenants (kept)", mem_after),
+        (f"after deleting them ({deleted}, `DELETE /sandbox/api/tenants` {ms(delete_s)} ms)", mem_deleted),
+        (f"after creating {len(again)} more small tenants (kept)", mem_again),
+        (f"after deleting those ({deleted_again}, {ms(delete_again_s)} ms)", mem_deleted_again))]
+    memory_table = table(["point", "RssAnon MB", "VmRSS MB"], memory_rows)
+
+    target_rows: list[tuple[str, str, str, bool | None]] = []
+    for kind in kinds:
+        got, first = rounds[kind.label], cold[kind.label]
+        med = statistics.median(got.create_ms())
+        goal = kind.target_ms
+        target_rows.append((f"{kind.label}: creation, median of {len(got.runs)} (p95 "
+                            f"{tenants.p(got.create_ms(), 0.95):.1f} ms)", f"{med:.1f} ms",
+                            "" if goal is None else f"< {goal:g} ms", None if goal is None else med < goal))
+        target_rows.append((f"{kind.label}: the first creation on a freshly started server",
+                            f"{ms(first.create_s)} ms", "" if goal is None else f"< {goal:g} ms",
+                            None if goal is None else first.create_s * 1000 < goal))
+    target_rows.append((f"for reference: the server's RssAnon per small tenant ({MEMORY_TENANTS} created, kept)",
+                        f"{per_tenant_kb * 1024 / 1e6:.2f} MB", "", None))
+    targets = targets_table(target_rows)
+    return f"""## Tenants (issue 16)
+
+One mockwish on a data dir whose default data was seeded beforehand (`MOCKWISH_RATE_LIMIT_QUOTA` raised as
+everywhere; the tenant settings at their defaults: {tenant_defaults()}; a tenant's store is
+`<data dir>/tenants/<id>.db`). Every call on one kept-alive connection (`bench/tenants.py`, http.client),
+timed from the request sent to the last byte of its answer read, in ms. Each creation is `POST
+/sandbox/api/tenants` with the kind's body (201 checked), followed at once by `GET
+/api/v2/auth_test?access_token=<its token>` (code 0 and the tenant's merchant checked). "First on a fresh
+server": each kind created once on its own freshly started server (first 200 on `/healthz`, then the
+creation: first imports, first seeding of that kind). Then, on one server, kind after kind in the order of
+the table: its first creation there (after the kinds above it), then N more, then `DELETE
+/sandbox/api/tenants`. p95: nearest rank (of 5, the largest). Load average {load_before} before the section,
+{load_after} after it.
+
+{creation}
+
+Reset (`POST /sandbox/api/tenants/{{id}}/reset`) of one tenant, again and again: a small tenant's seeded
+snapshot is kept and copied back; a full tenant's is not (tens of MB each), so its reset seeds it again.
+
+{resets_table}
+
+Memory (RssAnon of `/proc/<pid>/status`, MB of 10^6 bytes): {MEMORY_TENANTS} small tenants created in a row
+and kept, none of them read from (each tenant's read cache may grow to {read_cache_mb():.1f} MB as it
+serves reads, `MOCKWISH_TENANT_READ_CACHE_BYTES`): **{per_tenant_kb:,.0f}
+kB of RssAnon per tenant**; on disk, {disk / MEMORY_TENANTS / 1e3:,.0f} kB per tenant (its SQLite file and
+WAL). Those {MEMORY_TENANTS} creations, with 0 to {MEMORY_TENANTS - 1} tenants alive: {tenants.summary_ms(made_ms)} ms
+(median / p95 / max; the first {tenth}: median {statistics.median(made_ms[:tenth]):.1f} ms, the last {tenth}:
+{statistics.median(made_ms[-tenth:]):.1f} ms).
+
+{memory_table}
+
+### Targets
+
+{targets}"""
+
+
 # ---- the targets of issue 12 ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -1306,12 +1467,14 @@ README = """\
 ## How to run
 
 `make bench` (or `.venv/bin/python bench/run.py`); about 12 minutes on 2 cores. Options: `--only
-products|prism|orders|mix|writes|afterwrite|memory|wishpost` (repeatable; a partial run writes
+products|prism|orders|mix|writes|afterwrite|memory|wishpost|parcels|backoffice|control|tenants` (repeatable; a
+partial run writes
 `bench/out/RESULTS-partial.md` and leaves this file and `bench/targets-last.json` alone), `--duration`
 seconds per point (10), `--warmup` seconds before each point (3), `--rounds` at 64 connections (3),
 `--loadgen auto|wrk|python` (auto: wrk, installed with apt-get when missing and running as root; else
 `bench/loadgen.py`, which cannot run the mix and writes sections), `--startup-runs` (5), `--seed-runs`,
-`--generate-runs`, `--afterwrite-runs` (50), `--memory-reads` (10,000). `bench/profile_read.py` profiles
+`--generate-runs`, `--afterwrite-runs` (50), `--memory-reads` (10,000), `--tenant-runs` (20),
+`--tenant-full-runs` (5). `bench/profile_read.py` profiles
 mockwish's product read under the same load with py-spy (`.venv/bin/pip install py-spy`; output in
 `bench/out/profile.txt`). Neither is part of the test suite.
 
@@ -1400,12 +1563,17 @@ def parse_args() -> Options:
     parser.add_argument("--generate-runs", type=int, default=3, help="timed generations of 10,000 orders")
     parser.add_argument("--afterwrite-runs", type=int, default=50, help="writes each followed by a timed multi-get")
     parser.add_argument("--memory-reads", type=int, default=10_000, help="product reads after the walk")
+    parser.add_argument("--tenant-runs", type=int, default=20,
+                        help="tenant creations of each kind after its first (and resets of a small tenant)")
+    parser.add_argument("--tenant-full-runs", type=int, default=5,
+                        help="the same for `full` tenants (creations and resets)")
     parser.add_argument("--only", choices=SECTIONS, action="append",
                         help="run only this section (repeatable); writes bench/out/RESULTS-partial.md")
     args = parser.parse_args()
     only = tuple(s for s in SECTIONS if s in (args.only or SECTIONS))
     return Options(args.duration, args.warmup, args.loadgen, args.startup_runs, args.seed_runs, only,
-                   args.generate_runs, max(1, args.rounds), args.afterwrite_runs, args.memory_reads)
+                   args.generate_runs, max(1, args.rounds), args.afterwrite_runs, args.memory_reads,
+                   max(1, args.tenant_runs), max(1, args.tenant_full_runs))
 
 
 def clear_out() -> None:
@@ -1455,6 +1623,8 @@ def main() -> None:
             sections.append(backoffice_section(opts, loadgen))
         if "control" in opts.only:
             sections.append(control_section(opts, loadgen, ids_file))
+        if "tenants" in opts.only:
+            sections.append(tenants_section(opts))
     finally:
         stop(bare)
     stack_goal()

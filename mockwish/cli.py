@@ -278,6 +278,8 @@ def load(
     if url is not None:
         _load_remote(file, url, _settings(data_dir=data_dir).sandbox_token)
         return
+    from sqlalchemy.exc import IntegrityError
+
     from mockwish.app import build_context
     from mockwish.scenarios.apply import apply_rows
     from mockwish.scenarios.load import ScenarioInvalid
@@ -291,6 +293,9 @@ def load(
                                  seed=seed if seed is not None else settings.seed, parcel_policy=ctx.parcel_policy)
     except ScenarioInvalid as refused:
         _print_problems(file, [p.describe() for p in refused.problems])
+        raise typer.Exit(1) from None
+    except IntegrityError as clash:  # what the checks before writing did not foresee: nothing written
+        _print_problems(file, [{"location": "(store)", "message": f"conflicts with the store: {clash.orig}"}])
         raise typer.Exit(1) from None
     if applied.has_controls:
         typer.echo(f"warning: {NOT_APPLIED_OFFLINE}", err=True)
