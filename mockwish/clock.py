@@ -53,11 +53,15 @@ class Clock:
         except OSError:
             pass  # a read-only data dir: the clock still works, it is just not kept
 
+    def reference(self) -> datetime:
+        """What the offset is measured from: wall time here; the global clock for a tenant's (mockwish.tenants)."""
+        return utcnow()
+
     def now(self) -> datetime:
         frozen = self._frozen
         if frozen is not None:
             return frozen
-        return utcnow() + self._offset
+        return self.reference() + self._offset
 
     @property
     def frozen(self) -> bool:
@@ -65,11 +69,11 @@ class Clock:
 
     def apply(self, *, reset: bool = False, at: datetime | None = None, freeze: bool | None = None,
               advance_seconds: float = 0.0) -> datetime:
-        """Every change in one step, under one reading of wall time: back to wall time (reset), then land on
+        """Every change in one step, under one reading of the reference: back to it (reset), then land on
         `at`, freeze or unfreeze there, then move forward. Setting and freezing together lands exactly on
         `at` (two readings of wall time would freeze it at `at` plus the time between them)."""
         with self._lock:
-            wall = utcnow()
+            wall = self.reference()
             offset, frozen = (timedelta(0), None) if reset else (self._offset, self._frozen)
             current = frozen if frozen is not None else wall + offset
             if at is not None:
@@ -91,12 +95,15 @@ class Clock:
         where), and the offset from wall time at this moment (a frozen clock's offset grows as wall time
         passes; it is computed now, never kept)."""
         with self._lock:
-            wall = utcnow()
+            wall, reference = utcnow(), self.reference()
             frozen = self._frozen
-            now = frozen if frozen is not None else wall + self._offset
-        return {"now": iso_ms(now), "frozen": frozen is not None,
-                "frozen_at": iso_ms(frozen) if frozen is not None else None,
-                "offset_seconds": round((now - wall).total_seconds(), 3)}
+            now = frozen if frozen is not None else reference + self._offset
+        state: dict[str, object] = {"now": iso_ms(now), "frozen": frozen is not None,
+                                    "frozen_at": iso_ms(frozen) if frozen is not None else None,
+                                    "offset_seconds": round((now - wall).total_seconds(), 3)}
+        if type(self).reference is not Clock.reference:  # a tenant's: where it stands against the global clock
+            state["offset_from_global_seconds"] = round((now - reference).total_seconds(), 3)
+        return state
 
 
 def iso_ms(at: datetime) -> str:

@@ -8,8 +8,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,23 @@ def module_server(tmp_path_factory: Any, name: str) -> Iterator[Server]:
     yield srv
     log = srv.stop()
     assert "Traceback" not in log, log
+
+
+def run_all(workers: list[Callable[[], None]]) -> None:
+    """Run every worker in a thread of its own (real parallel clients); an exception in any of them fails the
+    test instead of being lost in its thread, and so does a thread that never ends."""
+    errors: list[BaseException] = []
+
+    def guard(fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except BaseException as exc:  # surfaced below, not lost in a thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guard, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not any(t.is_alive() for t in threads), "a client thread is stuck"
+    assert not errors, errors

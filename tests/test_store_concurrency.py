@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server_process import Server
+from server_process import Server, run_all
 from support import DEFAULT_TOKEN, SECOND_TOKEN
 
 pytestmark = pytest.mark.slow
@@ -52,22 +52,6 @@ class Answers:
     def faults(self) -> list[tuple[str, int, Any]]:
         return [s for s in self.seen if s[1] >= 500 or s[2] == 9000]
 
-
-def run_all(workers: list[Callable[[], None]]) -> None:
-    errors: list[BaseException] = []
-
-    def guard(fn: Callable[[], None]) -> None:
-        try:
-            fn()
-        except BaseException as exc:  # surfaced below, not lost in a thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=guard, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not errors, errors
 
 
 def test_acknowledged_writes_survive_sandbox_traffic(server: Server) -> None:

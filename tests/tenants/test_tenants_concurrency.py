@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server_process import Server, module_server
+from server_process import Server, module_server, run_all
 from support import DEFAULT_TOKEN
 
 pytestmark = pytest.mark.slow
@@ -48,24 +48,6 @@ def _clean(server: Server) -> None:
 
 
 # ---- helpers ------------------------------------------------------------------------------------------------
-
-def run_all(workers: list[Callable[[], None]]) -> None:
-    """Run every worker in a thread of its own; an exception in any of them fails the test (not lost)."""
-    errors: list[BaseException] = []
-
-    def guard(fn: Callable[[], None]) -> None:
-        try:
-            fn()
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=guard, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads), "a client thread is stuck"
-    assert not errors, errors
 
 
 class Answers:
