@@ -17,7 +17,6 @@ from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.scenarios import SCHEMA_PATH
 from mockwish.scenarios.errors import ScenarioRefused
-from mockwish.scenarios.load import Problem, ScenarioInvalid, load_bytes
 from mockwish.tenants.routes import make_tenant, tenant_out
 from mockwish.wire.v2 import render_error
 
@@ -45,6 +44,8 @@ def _format(request: Request) -> str | None:
              summary="Load a scenario: into a new tenant, a tenant (?tenant=) or the default data (?into=default)",
              openapi_extra={"requestBody": _BODY})
 async def load_scenario(request: Request, tenant: str | None = None, into: str | None = None) -> Any:
+    from mockwish.scenarios.load import load_bytes  # (the YAML reader: when a scenario comes, not at start)
+
     ctx = ctx_of(request)
     try:
         target = _target(request, tenant, into)
@@ -78,6 +79,7 @@ def _target(request: Request, tenant: str | None, into: str | None) -> Ctx | Non
 
 def _into_live(ctx: Ctx, scenario: Any) -> dict[str, Any]:
     from mockwish.scenarios.apply import apply_controls, apply_rows
+    from mockwish.scenarios.load import Problem, ScenarioInvalid
 
     try:
         with ctx.owner.begin() as conn:
@@ -93,6 +95,8 @@ def _into_live(ctx: Ctx, scenario: Any) -> dict[str, Any]:
 
 @router.get("", summary="The shipped scenarios (fixtures/scenarios), by name")
 async def shipped(request: Request) -> Any:
+    from mockwish.scenarios.load import load_bytes
+
     ctx = ctx_of(request)
     folder = ctx.sandbox.fixtures_dir / "scenarios" if ctx.sandbox.fixtures_dir else None
     out = []

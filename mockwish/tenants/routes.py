@@ -15,14 +15,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mockwish.context import CTX_KEY, Ctx, ctx_of
 from mockwish.errors import WishError
 from mockwish.scenarios.errors import ScenarioRefused
-from mockwish.scenarios.load import ScenarioInvalid
-from mockwish.seed.database import SeedReport
+from mockwish.tenants.credentials import PASSWORD, Credentials
 from mockwish.tenants.registry import ID_LENGTH, Seeder, Tenant
-from mockwish.tenants.seed import PASSWORD, Credentials, seed_tenant
 from mockwish.wire.v2 import render_error
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the generators (Faker) and the YAML reader load when a tenant is made, not at every start
     from mockwish.scenarios.model import Scenario
+    from mockwish.seed.database import SeedReport
 
 PREFIX = "/sandbox/api"
 TENANTS = PREFIX + "/tenants"
@@ -120,6 +119,8 @@ def data_seeder(ctx: Ctx, tenant_id: str, data: str, wishpost: bool, scenario: S
     base: Seeder | None = None
     if data != "scenario":
         def base(conn: Connection, seed: int, now: Any) -> SeedReport:
+            from mockwish.tenants.seed import seed_tenant
+
             return seed_tenant(conn, tenant_id=tenant_id, data=data, wishpost=wishpost, seed=seed, now=now,
                                order_policy=ctx.order_policy, products_per_merchant=ctx.settings.products_per_merchant)
     if scenario is None:
@@ -136,6 +137,7 @@ async def make_tenant(ctx: Ctx, *, data: str | None, wishpost: bool, seed: int |
     """A new tenant of `data` (small by default), with a scenario on top of it or alone (data None). Raises
     WishError (the tenant limit, a scenario the store refuses)."""
     from mockwish.ids import new_id
+    from mockwish.scenarios.load import ScenarioInvalid
 
     tenant_id = new_id()
     kind = data or ("scenario" if scenario is not None else "small")

@@ -9,7 +9,6 @@ the tokens a test already holds. Each starts with the tenant's id, which is how 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ from mockwish.seed.orders import seed_orders
 from mockwish.seed.support import seed_support
 from mockwish.seed.wishpost import WISHPOST_APP_REDIRECT_URI, WishPostUserPlan, add_user, seed_user_data
 from mockwish.store.tables import AccessToken, Merchant, Product, SandboxState, Variant, WishPostCarrier, table_of
+from mockwish.tenants.credentials import PASSWORD, Credentials
 from mockwish.wishpost.parcels import rules as parcel_rules
 from mockwish.wishpost.parcels.generate import STATES as PARCEL_STATES
 from mockwish.wishpost.parcels.generate import make_parcels
@@ -35,42 +35,8 @@ DATA_SIZES: tuple[str, ...] = ("none", "small", "full")
 SMALL_PRODUCTS = 10
 # a `small` tenant's orders: one or two in each state a client meets first
 SMALL_ORDERS: tuple[tuple[int, str], ...] = ((2, REQUIRE_REVIEW), (5, APPROVED), (2, SHIPPED), (1, REFUNDED))
-PASSWORD = "sandbox-password"
 WAREHOUSES = ("EXPRESS-US", "EXPRESS-GB")
 _T = {t.__tablename__: table_of(t) for t in (Merchant, AccessToken, Product, Variant, SandboxState, WishPostCarrier)}
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """Everything a test needs to act as the tenant, derived from its id."""
-
-    tenant_id: str
-    access_token: str
-    client_id: str
-    client_secret: str
-    username: str
-    wishpost_user_id: str
-    wishpost_token: str
-    wishpost_api_key: str
-    wishpost_client_id: str
-    wishpost_client_secret: str
-    wishpost_username: str
-    carrier_key: str
-
-    @classmethod
-    def of(cls, tenant_id: str) -> Credentials:
-        rng = random.Random(f"tenant-credentials:{tenant_id}")
-
-        def hex_(bits: int) -> str:
-            return f"{rng.getrandbits(bits):0{bits // 4}x}"
-
-        short = tenant_id[-8:]
-        return cls(tenant_id=tenant_id, access_token=tenant_id + hex_(128), client_id=tenant_id + hex_(64),
-                   client_secret=hex_(128), username=f"merchant-{short}@tenant.example.com",
-                   wishpost_user_id=hex_(96), wishpost_token=tenant_id + hex_(128),
-                   wishpost_api_key=(tenant_id + hex_(128)).ljust(84, "0"), wishpost_client_id=tenant_id + hex_(64),
-                   wishpost_client_secret=hex_(128), wishpost_username=f"wishpost-{short}@tenant.example.com",
-                   carrier_key=tenant_id + hex_(64))
 
 
 def seed_tenant(conn: Connection, *, tenant_id: str, data: str, wishpost: bool, seed: int, now: datetime,

@@ -389,3 +389,15 @@ def test_a_tenants_download_link_serves_its_own_file(client: TestClient, tenant:
 
 def test_default_token_still_default_after_tenants(client: TestClient, tenant: dict[str, Any]) -> None:
     assert Wish(client, DEFAULT_TOKEN).ok("auth_test", "GET")["merchant_username"] == "merchant@example.com"
+
+
+def test_starting_the_server_loads_no_generator_nor_yaml_reader() -> None:
+    """Tenants and scenarios are served without slowing every start: Faker, the generators and the YAML reader
+    load when a tenant or a scenario is made."""
+    import subprocess
+    import sys
+
+    code = ("import sys, mockwish.app; loaded = [m for m in ('faker', 'yaml', 'mockwish.seed.database', "
+            "'mockwish.scenarios.apply') if m in sys.modules]; assert not loaded, loaded")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
