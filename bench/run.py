@@ -46,6 +46,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata, util
@@ -76,7 +77,7 @@ PRODUCT_PATH = "/api/v2/product"
 RATE_LIMIT_QUOTA = 1_000_000_000  # calls per window: far above what any point sends
 BARE_PORT, MOCK_PORT, STARTUP_PORT, UNLIMITED_PORT, DOWNLOAD_PORT = 18081, 18082, 18083, 18084, 18085
 PRISM_PORT, MIX_PORT, WRITES_PORT, AFTERWRITE_PORT, MEMORY_PORT = 18086, 18087, 18088, 18089, 18090
-JOURNAL_OFF_PORT, RULES_PORT, TENANTS_PORT = 18091, 18092, 18093
+TENANTS_PORT = 18093
 FAULT_RULES = 100  # rules loaded for the fault matcher's cost (none of them matches the product read)
 SECTIONS = ("products", "prism", "orders", "mix", "writes", "afterwrite", "memory", "wishpost", "parcels",
             "backoffice", "control", "tenants")
@@ -600,14 +601,18 @@ def median_point(points: list[Point]) -> Point:
 
 
 def measure_rounds(loadgen: LoadGen, servers: dict[str, int | tuple[int, Target]], target: Target, label: str,
-                   rounds: int, conns: int = 64) -> dict[str, list[Point]]:
+                   rounds: int, conns: int = 64,
+                   prepare: dict[str, Callable[[], None]] | None = None) -> dict[str, list[Point]]:
     """`rounds` rounds, each loading every server once in turn (same target, load generator and connections,
     unless a server is given as (port, its own target)), so that a drift of the machine during the run (seen
     here: ±7 % between back-to-back single points) does not land on one side only. Per server, its points in
-    round order."""
+    round order. `prepare[name]`, when given, runs before each of that server's measurements (one process put
+    into another state through the sandbox API)."""
     points: dict[str, list[Point]] = {name: [] for name in servers}
     for n in range(rounds):
         for name, where in servers.items():
+            if prepare and name in prepare:
+                prepare[name]()
             port, aimed = where if isinstance(where, tuple) else (where, target)
             slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
             points[name].append(loadgen.measure(url(port), conns, f"{label}-{slug}-r{n}", aimed))
@@ -1201,26 +1206,40 @@ def load_rules(port: int, count: int) -> None:
             assert r.status == 200
 
 
+def sandbox_call(port: int, method: str, path: str, body: object | None = None) -> None:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"{url(port)}{path}", data=data, headers={"Content-Type": "application/json"},
+                                 method=method)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200, (path, r.status)
+
+
 def control_section(opts: Options, loadgen: LoadGen, ids_file: Path) -> str:
-    """Issue 16: the product read with the journal off, on (the default), and on with FAULT_RULES rules loaded."""
+    """Issue 16: the product read with the journal off, on (the default), and on with FAULT_RULES rules loaded,
+    in one process switched between the three through the sandbox API before each measurement."""
     env = unlimited_env(OUT / "control-data")
-    on = launch(mockwish_cmd(MOCK_PORT), env, MOCK_PORT, OUT / "control-on.log")[0]
-    off = launch(mockwish_cmd(JOURNAL_OFF_PORT), {**env, "MOCKWISH_JOURNAL": "false"}, JOURNAL_OFF_PORT,
-                 OUT / "control-off.log")[0]
-    rules = launch(mockwish_cmd(RULES_PORT), env, RULES_PORT, OUT / "control-rules.log")[0]
+    server = launch(mockwish_cmd(MOCK_PORT), env, MOCK_PORT, OUT / "control.log")[0]
+    rules = f"journal on, {FAULT_RULES} fault rules"
+
+    def state(journal: bool, with_rules: bool) -> Callable[[], None]:
+        def put() -> None:
+            sandbox_call(MOCK_PORT, "DELETE", "/sandbox/api/faults")
+            sandbox_call(MOCK_PORT, "DELETE", "/sandbox/api/requests")
+            sandbox_call(MOCK_PORT, "POST", "/sandbox/api/requests/settings", {"enabled": journal})
+            if with_rules:
+                load_rules(MOCK_PORT, FAULT_RULES)
+        return put
     try:
         ids = catalogue(MOCK_PORT)[0]
         ids_file.write_text("\n".join(ids) + "\n")
         check_product_read(MOCK_PORT, ids[0])
-        load_rules(RULES_PORT, FAULT_RULES)
-        points = measure_rounds(loadgen, {"journal off": JOURNAL_OFF_PORT, "journal on": MOCK_PORT,
-                                          f"journal on, {FAULT_RULES} fault rules": RULES_PORT},
-                                PRODUCT_READ, "control", opts.rounds)
+        points = measure_rounds(loadgen, {"journal off": MOCK_PORT, "journal on": MOCK_PORT, rules: MOCK_PORT},
+                                PRODUCT_READ, "control", opts.rounds,
+                                prepare={"journal off": state(False, False), "journal on": state(True, False),
+                                         rules: state(True, True)})
     finally:
-        for server in (on, off, rules):
-            stop(server)
-    off_p, on_p = median_point(points["journal off"]), median_point(points["journal on"])
-    rules_p = median_point(points[f"journal on, {FAULT_RULES} fault rules"])
+        stop(server)
+    off_p, on_p, rules_p = (median_point(points[name]) for name in ("journal off", "journal on", rules))
     journal_cost, rules_cost = 1 - on_p.rps / off_p.rps, 1 - rules_p.rps / on_p.rps
     targets = targets_table([
         ("the journal's cost: 1 - requests/s journal on / off", f"{journal_cost:.1%}", "< 10 %",
@@ -1231,9 +1250,11 @@ def control_section(opts: Options, loadgen: LoadGen, ids_file: Path) -> str:
     return f"""## Journal and faults (issue 16)
 
 The product read (random ids of the default merchant, rate limiter off) at 64 connections, {opts.rounds} rounds,
-each loading in turn a mockwish with the request journal off (`MOCKWISH_JOURNAL=false`), one with it on (the
-default) and one with it on and {FAULT_RULES} fault rules loaded, none of which the read matches (paths, globs,
-methods, surfaces and parameter values it must look at). Three processes on one store.
+each measuring in turn one mockwish process in three states, set through the sandbox API before each
+measurement: the request journal off (`POST /sandbox/api/requests/settings {{"enabled": false}}`), on (the
+default, emptied first, so the ring fills during the measurement as it does in use), and on with {FAULT_RULES}
+fault rules loaded, none of which the read matches (paths, globs, methods, surfaces and parameter values it must
+look at). One process: no difference between processes (memory layout, a slower start) lands on one side.
 
 {rounds_table(points, reference="journal off")}
 

@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StrictStr,
     ValidationError,
@@ -247,6 +248,34 @@ async def clear_requests(request: Request) -> Any:
     query = _own(request, query)
     journal.clear(query.tenant)
     return {"cleared": before - len(journal), "tenant": query.tenant}
+
+
+class JournalSettingsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enabled: StrictBool = Field(description="false: journal nothing from now on (what it holds stays); true: again")
+
+
+class JournalSettingsOut(BaseModel):
+    enabled: bool
+    capacity: int = Field(description="Entries kept, the newest (MOCKWISH_JOURNAL_CAPACITY)")
+    body_bytes: int = Field(description="Of each request's body kept (MOCKWISH_JOURNAL_BODY_BYTES)")
+
+
+def _settings_out(journal: Journal) -> dict[str, Any]:
+    return {"enabled": journal.enabled, "capacity": journal.capacity, "body_bytes": journal.body_cap}
+
+
+@router.get("/requests/settings", response_model=JournalSettingsOut, summary="Whether the journal records")
+async def journal_settings(request: Request) -> Any:
+    return _settings_out(_journal(request))
+
+
+@router.post("/requests/settings", response_model=JournalSettingsOut, responses=_ERRORS,
+             summary="Pause or resume the journal (for a load test; the default is MOCKWISH_JOURNAL)")
+async def set_journal_settings(request: Request, body: JournalSettingsIn) -> Any:
+    journal = _journal(request)
+    journal.enabled = body.enabled
+    return _settings_out(journal)
 
 
 @router.post("/requests/verify", response_model=VerifyOut, responses=_ERRORS,

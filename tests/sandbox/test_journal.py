@@ -378,3 +378,20 @@ def test_verify_refuses_count_with_at_least(client: TestClient) -> None:
     r = client.post(VERIFY, json={"path": "/api/v2/product", "count": 1, "at_least": 1})
     assert refused(r, "at_least") == message("invalid_field", param="at_least",
                                              reason="count and at_least exclude each other", value="1")
+
+
+def test_the_journal_can_be_paused_and_resumed(client: TestClient) -> None:
+    settings = client.get("/sandbox/api/requests/settings").json()
+    assert settings == {"enabled": True, "capacity": 10_000, "body_bytes": 16_384}
+    client.delete("/sandbox/api/requests")
+    assert client.post("/sandbox/api/requests/settings", json={"enabled": False}).json()["enabled"] is False
+    try:
+        Wish(client).ok("auth_test", "GET")
+        assert client.get("/sandbox/api/requests").json()["total"] == 0
+    finally:
+        assert client.post("/sandbox/api/requests/settings", json={"enabled": True}).json()["enabled"] is True
+    Wish(client).ok("auth_test", "GET")
+    assert client.get("/sandbox/api/requests").json()["total"] == 1
+    for bad in ({"enabled": "no"}, {}, {"enabled": True, "size": 1}):
+        r = client.post("/sandbox/api/requests/settings", json=bad)
+        assert r.status_code == 400 and r.json()["code"] in (1000, 1001), r.text
