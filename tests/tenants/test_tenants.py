@@ -401,3 +401,29 @@ def test_starting_the_server_loads_no_generator_nor_yaml_reader() -> None:
             "'mockwish.scenarios.apply') if m in sys.modules]; assert not loaded, loaded")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_wishpost_oauth_inside_a_tenant_on_both_wires(client: TestClient, wp_tenant: dict[str, Any]) -> None:
+    wp = wp_tenant["wishpost"]
+    app = {"client_id": wp["client_id"], "client_secret": wp["client_secret"]}
+    for wire in ("v3", "xml"):
+        minted = client.post(under(wp_tenant, "wishpost/oauth/codes"), json={"client_id": wp["client_id"]},
+                             headers=bearer(wp["access_token"])).json()
+        assert minted["code"].startswith(wp_tenant["id"]), minted
+        if wire == "v3":
+            r = client.get("/wishpost/api/v3/oauth/access_token", auth=(app["client_id"], app["client_secret"]),
+                           params={"code": minted["code"], "grant_type": "authorization_code",
+                                   "redirect_uri": minted["redirect_uri"]})
+            assert r.status_code == 200, r.text
+            token = r.json()["data"]["access_token"]
+        else:
+            doc = (f"<root><client_id>{app['client_id']}</client_id><client_secret>{app['client_secret']}"
+                   f"</client_secret><redirect_uri>{minted['redirect_uri']}</redirect_uri>"
+                   f"<grant_type>authorization_code</grant_type><code>{minted['code']}</code></root>")
+            r = client.post("/wishpost/api/v2/oauth/access_token", content=doc,
+                            headers={"Content-Type": "text/xml; charset=utf-8"})
+            assert r.status_code == 200 and "<status>0</status>" in r.text, r.text
+            token = re.search(r"<access_token>([^<]+)</access_token>", r.text).group(1)  # type: ignore[union-attr]
+        assert token.startswith(wp_tenant["id"])
+        me = client.get("/wishpost/api/v3/oauth/test", headers=bearer(token))
+        assert me.status_code == 200 and me.json()["data"]["user_id"] == wp["user_id"], me.text
