@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     order_refund_reasons: Literal["2019", "2017"] = "2019"  # era C (1, 25, 32) or era B (the long list)
     order_confirmed_delivery_min_total: float = 10.0  # USD; orders at or above need a confirmed-delivery carrier
     order_csv_currency_column: bool = False  # the 2020 CSV layout (Currency Code after Color)
+    # fulfil-one and modify-tracking refuse a tracking number that cannot belong to its provider (off: the docs
+    # and the supplement record no such rule in the real API)
+    order_tracking_number_check: bool = False
 
     # Wish Returns Program (see README "Returns"): a return warehouse's address is VALIDATING this long after it
     # is created or its address edited ("This may take several minutes"), then valid or INVALID
