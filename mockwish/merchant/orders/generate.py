@@ -28,8 +28,8 @@ from mockwish.errors import WishError
 from mockwish.ids import ordered_id, seeded_id
 from mockwish.merchant.catalogue import store as catalogue
 from mockwish.merchant.catalogue.render import STANDARD
-from mockwish.merchant.orders import rules, store
-from mockwish.merchant.orders.addresses import AddressBook, pattern
+from mockwish.merchant.orders import rules, store, tracking_numbers
+from mockwish.merchant.orders.addresses import AddressBook
 from mockwish.merchant.orders.rules import APPROVED, REFUNDED, REQUIRE_REVIEW, SHIPPED, OrderPolicy
 from mockwish.merchant.products.shipping import check_ships_to, express
 from mockwish.reference import (
@@ -49,12 +49,9 @@ WE_DELIVERY = timedelta(days=5)  # Wish Express promises delivery within 5 days 
 COUNTRY_WEIGHTS = {"US": 30, "GB": 8, "DE": 7, "FR": 7, "CA": 5, "AU": 4, "ES": 4, "IT": 4, "MX": 3, "BR": 3,
                    "NL": 2, "SE": 2, "JP": 2}
 QUANTITIES = ((1, 85), (2, 10), (3, 5))
-# carriers a China-based merchant uses, with a plausible tracking number format ('#' digit, '?' letter)
-CARRIERS = {"WishPost": "WI###############CN", "EPacket": "LX#########CN", "ChinaAirPost": "RB#########CN",
-            "EMS (China)": "EA#########CN", "4PX": "4PX##########CN", "YunExpress": "YT################",
-            "SFExpress": "SF#############", "DHL": "##########", "UPS": "1Z??????##########",
-            "FedEx": "############", "USPS": "9400###################"}
-DEFAULT_TRACKING = "??#########CN"  # the UPU S10 format most postal carriers use
+# carriers a China-based merchant uses; their tracking numbers fit each carrier's format (tracking_numbers)
+CARRIERS = ("WishPost", "EPacket", "ChinaAirPost", "EMS (China)", "4PX", "YunExpress", "SFExpress", "DHL", "UPS",
+            "FedEx", "USPS")
 # Fulfilled By Wish warehouses (the sources never list them; mock choice)
 FBW_WAREHOUSES = {"US": ("FBW-LAX", "FBW-CVG"), "CA": ("FBW-LAX",), "MX": ("FBW-LAX",)}
 FBW_DEFAULT = ("FBW-AMS",)
@@ -312,7 +309,7 @@ class _Maker:
         carrier = tracking = None
         if g.state == SHIPPED or (g.state == REFUNDED and g.refund_after_shipping):
             carrier = self._carrier(cc, any(r["requires_delivery_confirmation"] for r in rows))
-            tracking = pattern(rng, CARRIERS.get(carrier, DEFAULT_TRACKING))
+            tracking = tracking_numbers.generate(rng, carrier)
         code = None
         if g.state == REFUNDED:
             code = rng.choice(self.refund_codes[1 if carrier else 0])

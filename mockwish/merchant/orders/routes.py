@@ -39,7 +39,7 @@ TRACKING = (ORDER_ID,
             Str("ship_note", "A private note kept with the order", max_len=1000))
 LOOKUP_ERRORS = ("invalid_id", "order_not_found")
 TRACKING_ERRORS = (*LOOKUP_ERRORS, "carrier_not_accepted", "invalid_tracking_number", "confirmed_delivery_carrier",
-                   "order_already_refunded")
+                   "order_already_refunded", "tracking_number_not_of_carrier")
 SUCCESS = {"success": True}
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from mockwish.config import Settings
 from mockwish.errors import WishError
+from mockwish.merchant.orders import tracking_numbers
 from mockwish.reference import (
     carrier_canonical,
     carriers_without_tracking,
@@ -51,6 +52,7 @@ class OrderPolicy:
     origin_country_required: bool = True
     refund_era: str = "2019"
     confirmed_delivery_min_total: float = 10.0
+    tracking_number_check: bool = False  # refuse a number its carrier cannot have issued (tracking_numbers)
 
     @classmethod
     def from_settings(cls, s: Settings) -> OrderPolicy:
@@ -59,7 +61,8 @@ class OrderPolicy:
                    tracking_confirm=timedelta(seconds=s.order_tracking_confirm_seconds),
                    delivery_confirm=timedelta(seconds=s.order_delivery_confirm_seconds),
                    origin_country_required=s.order_origin_country_required, refund_era=s.order_refund_reasons,
-                   confirmed_delivery_min_total=s.order_confirmed_delivery_min_total)
+                   confirmed_delivery_min_total=s.order_confirmed_delivery_min_total,
+                   tracking_number_check=s.order_tracking_number_check)
 
 
 # ---- money (supplement 3.3) ----------------------------------------------------------------------------
@@ -152,6 +155,8 @@ def _tracking_changes(order: Row, provider: str, number: str | None, origin: str
                       now: datetime, policy: OrderPolicy) -> Row:
     carrier = _carrier(provider)
     tracking = _tracking(carrier, number)
+    if tracking is not None and policy.tracking_number_check:
+        tracking_numbers.check(carrier, tracking)
     origin_code = _origin(origin, policy)
     _confirmed_delivery(order, carrier)
     scan = now + policy.tracking_confirm
