@@ -78,8 +78,10 @@ def test_get_shipping_docs_example(wish: Wish) -> None:
     assert set(top) == {"DataV2", "shipping_price", "localized_shipping_price", "localized_currency_code",
                         "country_code", "wish_express", "enabled", "id", "use_product_shipping"}
     assert (top["id"], top["country_code"], top["localized_currency_code"]) == (SHOE, "CA", "CNY")
-    assert (top["shipping_price"], top["localized_shipping_price"]) == ("4.99", "29.94")
-    assert (top["wish_express"], top["enabled"], top["use_product_shipping"]) == ("True", "True", "False")
+    # the docs' example, value for value: EXPRESS-CA at 3.0 over a STANDARD that is disabled and uses the
+    # variations' prices
+    assert (top["shipping_price"], top["localized_shipping_price"]) == ("3.0", "18.00")
+    assert (top["wish_express"], top["enabled"], top["use_product_shipping"]) == ("True", "True", "True")
     inner = top["DataV2"]["ProductCountryWarehouseShipping"]
     assert set(inner) == {"wish_express", "warehouses", "enabled", "id", "country_code"}
     assert (inner["id"], inner["country_code"], inner["wish_express"], inner["enabled"]) == (
@@ -87,9 +89,10 @@ def test_get_shipping_docs_example(wish: Wish) -> None:
     express, standard = (w["WarehouseShipping"] for w in inner["warehouses"])  # express first, as in the docs
     assert set(express) == set(standard) == WAREHOUSE_KEYS | {"localized_price"}
     assert (express["price_type"], express["warehouse_name"], express["price"], express["localized_price"]) == (
-        "wish_express", "EXPRESS-CA", "3.49", "20.94")
-    assert (standard["price_type"], standard["warehouse_name"], standard["price"]) == ("normal", "STANDARD", "4.99")
-    assert express["enabled"] == standard["enabled"] == "True"
+        "wish_express", "EXPRESS-CA", "3.0", "18.00")
+    assert (standard["price_type"], standard["warehouse_name"], standard["price"], standard["localized_price"]) == (
+        "normal", "STANDARD", "None", "")
+    assert (express["enabled"], standard["enabled"], standard["use_product_shipping"]) == ("True", "False", "True")
 
 
 def test_get_shipping_by_parent_sku_and_unset_country(wish: Wish) -> None:
@@ -241,8 +244,10 @@ def test_get_shipping_setting(wish: Wish) -> None:
     by_cc = {s["country_code"]: s for s in settings}
     assert by_cc["US"] == {"country_code": "US", "shipping_price": "Use Product Shipping Price",
                            "use_product_shipping": "True", "currency_code": "N/A"}
-    assert by_cc["CA"] == {"country_code": "CA", "shipping_price": "4.99", "use_product_shipping": "False",
-                           "currency_code": "USD"}
+    # the docs' example values for AU, CA and GB; the other countries at the seed's 4.99
+    for cc, price in (("AU", "1.00"), ("CA", "2.00"), ("GB", "3.00"), ("FR", "4.99")):
+        assert by_cc[cc] == {"country_code": cc, "shipping_price": price, "use_product_shipping": "False",
+                             "currency_code": "USD"}
 
 
 @pytest.mark.parametrize(("path", "extra"), [
@@ -271,8 +276,8 @@ def test_update_shipping_docs_example(wish: Wish) -> None:
     top = wish.ok("product/get-shipping", id=SHOE, country="CA")["ProductCountryShipping"]
     assert (top["shipping_price"], top["localized_shipping_price"], top["wish_express"]) == ("2.99", "18.0", "True")
     # "shipping will be copied to the corresponding Express warehouse ... no values will be modified if
-    # already set": EXPRESS-CA keeps its own 3.49
-    assert prices(wish, SHOE, "CA") == {"EXPRESS-CA": ("3.49", "20.94", "True"), "STANDARD": ("2.99", "18.0", "True")}
+    # already set": EXPRESS-CA keeps its own 3.0
+    assert prices(wish, SHOE, "CA") == {"EXPRESS-CA": ("3.0", "18.00", "True"), "STANDARD": ("2.99", "18.0", "True")}
     p = product(wish, SHOE)
     assert (p["default_shipping_price"], p["localized_default_shipping_price"]) == ("4.0", "24.0")
     assert {"country_code": "CA", "price": "2.99", "localized_price": "18.0", "localized_currency_code": "CNY"} in [

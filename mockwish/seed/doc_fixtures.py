@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from mockwish.merchant.catalogue.render import STANDARD
+from mockwish.merchant.catalogue.render import PRINTED, STANDARD
 from mockwish.reference import currency_rates
 from mockwish.seed.catalogue import IMAGE_BASE, CatalogueGenerator
 
@@ -26,13 +26,19 @@ def rows(doc: dict[str, Any], merchant: dict[str, Any], gen: CatalogueGenerator,
             return float(entry[local_key])
         return round(entry[usd_key] * rate, 2) if entry.get(usd_key) is not None else None
 
+    def texts(entry: dict[str, Any], *keys: str) -> dict[str, Any]:
+        """An amount the fixture gives as a string is the docs' printed text: kept beside the number."""
+        shown = {k: entry[k] for k in keys if isinstance(entry.get(k), str)}
+        return {PRINTED: shown} if shown else {}
+
     products, variants, jobs = [], [], []
     for i, p in enumerate(doc["products"]):
         updated = anchor - timedelta(days=30 + i)
         shipping: dict[str, Any] = {}
         for wh, table in p.get("shipping", {}).items():
             shipping[wh] = {cc: {"price": e["price"], "localized_price": local(e, "price", "localized_price"),
-                                 "enabled": e.get("enabled", True), "regions": {}} for cc, e in table.items()}
+                                 "enabled": e.get("enabled", True), "regions": {},
+                                 **texts(e, "localized_price")} for cc, e in table.items()}
         image = f"{IMAGE_BASE}/{p['id']}-original.jpg"
         products.append({
             "id": p["id"], "merchant_id": merchant["id"], "parent_sku": p["parent_sku"], "name": p["name"],
@@ -48,16 +54,19 @@ def rows(doc: dict[str, Any], merchant: dict[str, Any], gen: CatalogueGenerator,
         })
         for pos, v in enumerate(p["variants"]):
             stock = {STANDARD: {"inventory": v["inventory"], "shipping": v.get("shipping"),
-                                "localized_shipping": local(v, "shipping", "localized_shipping")}}
+                                "localized_shipping": local(v, "shipping", "localized_shipping"),
+                                **texts(v, "localized_price", "localized_shipping")}}
             for wh in shipping:
                 if wh != STANDARD:
                     stock[wh] = {"inventory": v["inventory"], "shipping": None, "localized_shipping": None}
             variants.append({
                 "id": v.get("id") or gen.object_id(), "merchant_id": merchant["id"], "product_id": p["id"],
                 "position": pos, "sku": v["sku"], "color": v.get("color"), "size": v.get("size"),
-                "condition": None, "price": v["price"], "localized_price": local(v, "price", "localized_price"),
+                "condition": v.get("condition"), "price": v["price"],
+                "localized_price": local(v, "price", "localized_price"),
                 "msrp": v.get("msrp"), "localized_msrp": local(v, "msrp", "localized_msrp"),
-                "shipping_time": "5-10", "main_image": None, "quantity_value": None, "enabled": True,
+                "shipping_time": "5-10", "main_image": None, "quantity_value": v.get("quantity_value"),
+                "enabled": True,
                 "removed_by_wish": False, "stock": stock, "logistics": v.get("logistics"), "last_updated": updated,
             })
     for j in doc["jobs"]:

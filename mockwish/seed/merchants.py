@@ -46,7 +46,12 @@ def shipping_settings(plan: MerchantPlan) -> dict[str, float | None]:
         return {}
     out: dict[str, float | None] = {cc: 4.99 for cc in shippable_countries() if cc not in plan.not_shipped}
     out["US"] = None
+    if plan.doc_fixtures:  # product/get-shipping-setting's example answers AU, CA and GB at these
+        out.update(DOC_SHIPPING_SETTINGS)
     return out
+
+
+DOC_SHIPPING_SETTINGS = {"AU": 1.0, "CA": 2.0, "GB": 3.0}
 
 
 # the ready-made OAuth app (public, every scope), printed at startup

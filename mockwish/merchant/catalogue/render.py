@@ -10,6 +10,24 @@ from mockwish.merchant.catalogue.validate import tag_id
 from mockwish.wire.format import compact, count, flag, money, ts
 
 STANDARD = "STANDARD"
+PRINTED = "printed"  # {field: text} beside stored amounts: the docs' fixtures keep an amount as the docs print it
+DEFAULT_CONDITION = "NEW"  # a variation whose condition was never set shows NEW (the docs' Variant example)
+
+
+def printed(entry: dict[str, Any] | None, key: str, value: float | None) -> str | None:
+    """`value` as money, or as the text recorded beside it while that text still denotes the same amount (so any
+    later change of the amount falls back to the usual form without anyone clearing the text)."""
+    text = ((entry or {}).get(PRINTED) or {}).get(key)
+    if text is not None and value is not None and float(text) == value:
+        return str(text)
+    return money(value)
+
+
+def color_name(color: str | None) -> str | None:
+    """The human readable colour name (Variant attributes: color is Wish's identifier, color_name its name)."""
+    if not color:
+        return None
+    return " ".join(w.capitalize() for w in color.replace("_", " ").replace("-", " ").split())
 
 
 def usd(wallet: Wallet, value: float | None) -> str | None:
@@ -45,11 +63,13 @@ def logistics(v: dict[str, Any]) -> dict[str, Any] | None:
 def variant(v: dict[str, Any], wallet: Wallet, warehouse: str = STANDARD, *, product: dict[str, Any] | None = None,
             in_product: bool = False) -> dict[str, Any]:
     st = stock_of(v, warehouse)
+    std = v["stock"].get(STANDARD)
+    condition = v["condition"] or (product or {}).get("condition") or DEFAULT_CONDITION
     body = compact({
         "id": v["id"], "product_id": v["product_id"], "sku": v["sku"],
-        "color": v["color"], "size": v["size"], "condition": v["condition"],
+        "color": v["color"], "color_name": color_name(v["color"]), "size": v["size"], "condition": condition,
         "enabled": flag(v["enabled"]), "inventory": count(st.get("inventory", 0)),
-        "price": usd(wallet, v["price"]), "localized_price": money(v["localized_price"]),
+        "price": usd(wallet, v["price"]), "localized_price": printed(std, "localized_price", v["localized_price"]),
         "msrp": usd(wallet, v["msrp"]), "localized_msrp": money(v["localized_msrp"]),
         "localized_currency_code": wallet.localized_currency,
         "shipping_time": v["shipping_time"],
@@ -59,7 +79,7 @@ def variant(v: dict[str, Any], wallet: Wallet, warehouse: str = STANDARD, *, pro
     # "If normal shipping is not set for the variant, shipping will be null in JSON" (Variation docs)
     body["shipping"] = usd(wallet, st.get("shipping"))
     if st.get("localized_shipping") is not None:
-        body["localized_shipping"] = money(st["localized_shipping"])
+        body["localized_shipping"] = printed(st, "localized_shipping", st["localized_shipping"])
     if not in_product:
         main = v["main_image"] or (product["main_image"] if product else None)
         if main:
@@ -78,7 +98,8 @@ def country_shippings(p: dict[str, Any], wallet: Wallet) -> list[dict[str, Any]]
     for cc, entry in sorted(p["shipping"].get(STANDARD, {}).items()):
         if entry.get("enabled", True) and entry.get("price") is not None:
             out.append({"CountryShipping": compact({
-                "price": usd(wallet, entry["price"]), "localized_price": money(entry.get("localized_price")),
+                "price": usd(wallet, entry["price"]),
+                "localized_price": printed(entry, "localized_price", entry.get("localized_price")),
                 "localized_currency_code": wallet.localized_currency, "country_code": cc})})
     return out
 
@@ -112,8 +133,8 @@ def product(p: dict[str, Any], variants: list[dict[str, Any]], wallet: Wallet,
     body["removed_by_merchant"] = bool(p["removed_by_merchant"])  # a JSON boolean in every doc example
     body["wish_express_country_codes"] = wish_express_countries(p)
     body["country_shippings"] = country_shippings(p, wallet)
-    body["variants"] = [variant(v, wallet, warehouse, in_product=True) for v in variants]
+    body["variants"] = [variant(v, wallet, warehouse, product=p, in_product=True) for v in variants]
     return {"Product": body}
 
 
-__all__ = ["product", "variant", "country_shippings", "ts"]
+__all__ = ["color_name", "country_shippings", "printed", "product", "ts", "variant"]

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from mockwish.jobs import JobKind, Outcome
 from mockwish.merchant.orders import rules, store
 from mockwish.merchant.orders.rules import REFUNDED
+from mockwish.merchant.products.download import export_file_name
 from mockwish.reference import iso_countries
 from mockwish.wire.format import money
 
@@ -124,8 +125,7 @@ def work(conn: Connection, job: dict[str, Any], at: datetime, fraction: float) -
                   for o in store.for_download(conn, mid, COLUMNS, descending=params.get("sort") != "asc", **sel))
     n = len(lines) - 1  # csv.writer writes each row with one write()
     content = "".join(lines).encode("utf-8")
-    name = f"{mid}-{job['id']}-{at.strftime('%Y-%m-%d-%H:%M:%S')}.csv"
-    return Outcome(result={"rows": n}, total_count=n, file_name=name, file_content=content)
+    return Outcome(result={"rows": n}, total_count=n, file_name=export_file_name(job), file_content=content)
 
 
 JOB = JobKind(name=KIND, label="DownloadJob", work=work, snapshot_at_start=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -23,6 +23,14 @@ HEADER = [
     "Product Enabled", "Variant Enabled", "Review Status", "Number Sold", "Number Saves", "UPC",
     "Landing Page URL", "Wish Express Countries", "Warehouse Name", "Date Uploaded", "Last Updated",
 ]
+
+
+def export_file_name(job: dict[str, Any]) -> str:
+    """The file behind a download_link, for product and order exports alike (the supplement's order link
+    mirrors the docs' product link): <merchant_id>-<job_id>-<YYYY-MM-DD-HH:MM:SS>.csv, stamped with the instant
+    the job finishes (its end_run_time), whenever its snapshot was read."""
+    end = job["created_at"] + timedelta(seconds=job["pending_seconds"] + job["running_seconds"])
+    return f"{job['merchant_id']}-{job['id']}-{end.strftime('%Y-%m-%d-%H:%M:%S')}.csv"
 
 
 def _selection(params: dict[str, Any]) -> dict[str, Any]:
@@ -65,9 +73,8 @@ def work(conn: Connection, job: dict[str, Any], at: datetime, fraction: float) -
                 p["num_sold"], p["num_saves"], p["upc"] or "", p["landing_page_url"] or "", we, wh,
                 p["date_uploaded"].strftime("%Y-%m-%d"), p["last_updated"].strftime("%Y-%m-%dT%H:%M:%S"),
             ])
-    name = f"{mid}-{job['id']}-{at.strftime('%Y-%m-%d-%H:%M:%S')}.csv"
     return Outcome(result={"rows": sum(len(v) for v in variants.values())}, total_count=len(products),
-                   file_name=name, file_content=buf.getvalue().encode("utf-8"))
+                   file_name=export_file_name(job), file_content=buf.getvalue().encode("utf-8"))
 
 
 JOB = JobKind(name=KIND, label="DownloadJob", work=work)

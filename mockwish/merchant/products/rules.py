@@ -49,6 +49,17 @@ def video_url(url: str) -> str:
     return url
 
 
+WHOLE_UNITS_RATE = 5.0  # currencies with at least this many units per USD localize country prices to whole units
+
+
+def localized_country_price(wallet: Wallet, usd: float) -> float:
+    """The localized value of a country price given in USD only: whole units of a currency worth a fifth of a USD
+    or less (the docs' add example shows CA 4.99 USD as localized_price "30.0" CNY at 6.0, as their Product
+    example shows 30 and 24), cents otherwise."""
+    local = usd * wallet.rate
+    return float(round(local)) if wallet.rate >= WHOLE_UNITS_RATE else round(local, 2)
+
+
 def country_prices(merchant: dict[str, Any], wallet: Wallet, raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """country_shipping_prices ({"US":3.99,"LOCAL_US":24.0}): countries the merchant does not ship to are
     ignored, as documented; each value is a shipping price (max 1000 USD)."""
@@ -70,7 +81,7 @@ def country_prices(merchant: dict[str, Any], wallet: Wallet, raw: dict[str, Any]
         if entry["price"] is None and entry["localized_price"] is not None:
             entry["price"] = round(entry["localized_price"] / wallet.rate, 2)
         elif entry["localized_price"] is None and entry["price"] is not None:
-            entry["localized_price"] = round(entry["price"] * wallet.rate, 2)
+            entry["localized_price"] = localized_country_price(wallet, entry["price"])
         if entry["price"] is not None and entry["price"] > SHIPPING_MAX:
             raise WishError("out_of_range", param=f"country_shipping_prices[{cc}]", low=0, high=1000,
                             value=f"{entry['price']:g}")

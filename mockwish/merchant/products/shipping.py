@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from mockwish.errors import WishError
 from mockwish.merchant.catalogue import store
 from mockwish.merchant.catalogue.money import Wallet
-from mockwish.merchant.catalogue.render import STANDARD, usd
+from mockwish.merchant.catalogue.render import STANDARD, printed, usd
 from mockwish.merchant.products.rules import SHIPPING_MAX, editable
 from mockwish.reference import regions, shippable_countries
 from mockwish.wire.format import flag, money
@@ -47,7 +47,7 @@ def _local(wallet: Wallet, e: dict[str, Any]) -> str:
     if e.get("price") is None:
         return ""
     local = e.get("localized_price")
-    return money(local if local is not None else e["price"] * wallet.rate) or ""
+    return printed(e, "localized_price", local if local is not None else e["price"] * wallet.rate) or ""
 
 
 def _region_price(wallet: Wallet, r: dict[str, Any], key: str) -> str:
@@ -110,10 +110,17 @@ def get_shipping(merchant: dict[str, Any], wallet: Wallet, product: dict[str, An
     view = _country(merchant, wallet, product, cc, "localized_price", with_regions=False)
     std = _entry(product, STANDARD, cc) or {}
     inner = view["ProductCountryWarehouseShipping"]
+    # the price a buyer there pays: STANDARD's while it is enabled, else the first enabled Wish Express
+    # warehouse's, else STANDARD's; use_product_shipping stays STANDARD's (the docs' example: EXPRESS-CA 3.0 over
+    # a disabled STANDARD that uses the variations' prices answers shipping_price "3.0", use_product_shipping "True")
+    enabled = [w["WarehouseShipping"] for w in inner["warehouses"] if w["WarehouseShipping"]["enabled"] == "True"]
+    standard_on = any(w["warehouse_name"] == STANDARD for w in enabled)
+    shown = None if standard_on or not enabled else enabled[0]
     return {"ProductCountryShipping": {
         "DataV2": view,
-        "shipping_price": usd(wallet, std.get("price")) if std.get("price") is not None else "None",
-        "localized_shipping_price": _local(wallet, std),
+        "shipping_price": shown["price"] if shown else
+        (usd(wallet, std.get("price")) if std.get("price") is not None else "None"),
+        "localized_shipping_price": shown["localized_price"] if shown else _local(wallet, std),
         "localized_currency_code": wallet.localized_currency, "country_code": cc,
         "wish_express": inner["wish_express"], "enabled": inner["enabled"], "id": product["id"],
         "use_product_shipping": flag(std.get("price") is None)}}
