@@ -327,7 +327,13 @@ def test_shipped_order_conforms_to_the_supplement_example(client: TestClient, wi
     fields 3.1 documents for a SHIPPED order."""
     fixture = json.loads((Path(__file__).parent / "conformance" / "supplement_order_example.json").read_text())
     expected = fixture["response"]
-    oid = one(client, country="US", seed=12)
+    # an order of a variant with a colour and a size, as the example's (color and size are there "if the variant
+    # has them", supplement 3.1)
+    sku = next(v["Variant"]["sku"] for p in wish.ok("product/multi-get", "GET", limit=50)
+               for v in p["Product"]["variants"] if v["Variant"].get("color") and v["Variant"].get("size")
+               and p["Product"]["review_status"] == "approved" and p["Product"]["enabled"] == "True"
+               and v["Variant"]["enabled"] == "True" and int(v["Variant"]["inventory"]) > 0)
+    oid = one(client, country="US", seed=12, sku=sku)
     ship(wish, oid, ship_note="fragile")
     actual = wish.call("order", "GET", id=oid).json()
     info: list[str] = []

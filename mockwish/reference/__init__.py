@@ -8,6 +8,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+# where Wish serves product images, as the docs' examples show them: products, orders and tickets alike
+IMAGE_BASE = "https://contestimg.wish.com/api/webimage"
+
 
 def _load(name: str) -> dict[str, Any]:
     return json.loads(resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8"))

@@ -30,10 +30,10 @@ from mockwish.merchant.catalogue.render import STANDARD
 from mockwish.merchant.orders.generate import generate as generate_orders
 from mockwish.merchant.orders.rules import OrderPolicy
 from mockwish.merchant.tickets.generate import make_tickets
-from mockwish.reference import currency_rates, shippable_countries
+from mockwish.reference import IMAGE_BASE, currency_rates, shippable_countries
 from mockwish.scenarios.load import Problem, ScenarioInvalid
 from mockwish.scenarios.model import FaultSpec, MerchantSpec, ProductSpec, RateLimitSpec, Scenario, TokenSpec
-from mockwish.seed.catalogue import IMAGE_BASE, CatalogueGenerator
+from mockwish.seed.catalogue import CatalogueGenerator
 from mockwish.store.tables import Merchant, Product, Variant, WishPostUser, table_of
 from mockwish.wishpost.account.generate import seed_account
 from mockwish.wishpost.parcels import rules as parcel_rules

@@ -1,10 +1,10 @@
-"""Generated catalogue rows: realistic products with colours, sizes, prices, country shipping, tags,
-images, review states and enabled/disabled items. Built as plain row dicts, inserted in bulk."""
+"""Generated catalogue rows: products built from the categories of mockwish.seed.categories (coherent types,
+materials, colours, size systems, prices, weights, tags and descriptions), with country shipping, images, review
+states and enabled/disabled items. Built as plain row dicts, inserted in bulk."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,51 +12,60 @@ from faker import Faker
 
 from mockwish.ids import seeded_id
 from mockwish.merchant.catalogue.render import STANDARD
-from mockwish.reference import currency_rates
-
-IMAGE_BASE = "https://canary.contestimg.wish.com/api/webimage"
-
-
-@dataclass(frozen=True)
-class Category:
-    name: str
-    nouns: tuple[str, ...]
-    sizes: tuple[str, ...]
-    price: tuple[float, float]
-    hscode: str
-
-
-CATEGORIES: tuple[Category, ...] = (
-    Category("Fashion", ("T-Shirt", "Dress", "Hoodie", "Skirt", "Jacket", "Blouse", "Cardigan", "Jeans"),
-             ("XS", "S", "M", "L", "XL", "XXL"), (4.0, 45.0), "6104299034"),
-    Category("Shoes", ("Sneakers", "Sandals", "Boots", "Loafers", "Slippers", "Running Shoes"),
-             ("6", "7", "8", "9", "10", "11", "12"), (8.0, 70.0), "6404110000"),
-    Category("Home Decor", ("Throw Pillow Cover", "Wall Sticker", "Table Runner", "LED Night Light", "Curtain"),
-             ("Small", "Medium", "Large"), (2.0, 30.0), "6304920000"),
-    Category("Phone Accessories", ("Phone Case", "Screen Protector", "Charging Cable", "Phone Holder"),
-             ("iPhone 13", "iPhone 14", "iPhone 15", "Galaxy S23", "Pixel 8"), (1.0, 20.0), "3926909990"),
-    Category("Beauty", ("Makeup Brush Set", "Nail Polish", "Lip Gloss", "Hair Clip Set", "Eyelash Curler"),
-             ("1 pc", "3 pcs", "5 pcs"), (1.5, 25.0), "3304990000"),
-    Category("Accessories", ("Watch", "Necklace", "Bracelet", "Sunglasses", "Backpack", "Wallet"),
-             ("One Size",), (3.0, 60.0), "7117190000"),
+from mockwish.reference import IMAGE_BASE, currency_rates
+from mockwish.seed.categories import (
+    AUDIENCE_TAGS,
+    CATEGORIES,
+    COLOUR_LINES,
+    METALS,
+    ONE_COLOUR_LINE,
+    PACKAGE_LINE,
+    PAIR_PACKAGE_LINE,
+    SIZE_LINE,
+    USAGE_LINES,
+    Category,
+    ProductType,
+    is_plural,
 )
-ADJECTIVES = ("Casual", "Vintage", "Classic", "Summer", "Winter", "Elegant", "Sporty", "Minimalist", "Retro",
-              "Boho", "Luxury", "Lightweight", "Waterproof", "Handmade", "Oversized", "Slim Fit")
-MATERIALS = ("Cotton", "Leather", "Silicone", "Stainless Steel", "Linen", "Polyester", "Wooden", "Velvet",
-             "Canvas", "Acrylic")
-COLORS = ("black", "white", "red", "blue", "navy", "green", "pink", "grey", "beige", "purple", "yellow")
-AUDIENCES = ("Women's", "Men's", "Unisex", "Kids'")
+
+# One image host for the store: product, variant, order and ticket images are all served from it (the host the
+# supplement's order example and `product_image_url` use).
 REVIEW = (("approved", 70), ("pending", 20), ("rejected", 10))
 SEED_COUNTRIES = ("US", "CA", "GB", "FR", "DE", "AU", "ES", "IT", "MX", "BR", "JP", "NL", "SE")
+MAX_TAGS = 10
+_SMALL = frozenset({"and", "at", "on", "the", "of", "for", "in", "to"})
+
+
+def lower(text: str) -> str:
+    """Words in lower case except acronyms and brand-like words ("LED", "PU", "USB-C", "9H", "iPhone", "E")."""
+    return " ".join(w if sum(c.isupper() for c in w) > 1 or any(c.isupper() for c in w[1:]) or len(w) == 1
+                    else w.lower() for w in text.split())
+
+
+def title(text: str) -> str:
+    """Title case for a name ("hot summer days" -> "Hot Summer Days"), small words and acronyms kept."""
+    words = text.split()
+    return " ".join(w if (i and w in _SMALL) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class CatalogueGenerator:
-    """Deterministic for a given (rng, faker, anchor): same seed, same rows."""
+    """Deterministic for a given (rng, faker, anchor): same seed, same rows. A product's name, description and
+    tags are made only of its category's data (mockwish.seed.categories): its type, a material and style that
+    fit the type, its variants' colours and sizes, the category's usage and care lines. No lorem text."""
 
     def __init__(self, rng: random.Random, fake: Faker, anchor: datetime) -> None:
         self.rng = rng
-        self.fake = fake
+        self.fake = fake  # kept for callers; the catalogue's text comes from the category data alone
         self.anchor = anchor
+        self._shares = [c.share for c in CATEGORIES]
 
     def object_id(self) -> str:
         return seeded_id(self.rng)
@@ -77,22 +86,75 @@ class CatalogueGenerator:
             variants.extend(vs)
         return products, variants
 
+    # ---- text ----------------------------------------------------------------------------------------------
+
+    def _name(self, cat: Category, t: ProductType, audience: str | None, style: str, material: str) -> str:
+        words = [w for w in (audience, style, material, t.noun) if w]
+        name = " ".join(words)
+        usage = self.rng.choice(cat.usage_of(t)).removeprefix("the ")
+        if self.rng.random() < 0.35 and usage.lower() not in name.lower():
+            name += f" for {title(usage)}"
+        return name
+
+    def _description(self, cat: Category, t: ProductType, style: str, material: str, colours: list[str],
+                     sizes: list[str]) -> str:
+        rng = self.rng
+        slots = {"style": lower(style), "type": lower(t.noun), "material": lower(material),
+                 "this": "these" if is_plural(t.noun) else "this"}
+        intro = rng.choice(cat.intros).replace("{Style}", "{style}").format(**slots)
+        lines = [sentence(intro), *rng.sample(t.features, rng.randint(1, len(t.features)))]
+        if colours:
+            template = ONE_COLOUR_LINE if len(colours) == 1 else rng.choice(COLOUR_LINES)
+            lines.append(template.format(colours=listing(colours)))
+        usage = rng.sample(cat.usage_of(t), 2)
+        lines.append(rng.choice(USAGE_LINES).format(u1=usage[0], u2=usage[1]))
+        system = cat.sizes_of(t)
+        if len(system.values) > 1:
+            lines.append(SIZE_LINE.format(label=system.label, sizes=", ".join(sizes)))
+            if system.note and len(sizes) > 1:
+                lines.append(system.note)
+        lines.append(rng.choice(cat.care_of(t)))
+        lines.append((PAIR_PACKAGE_LINE if t.pair else PACKAGE_LINE).format(type=lower(t.noun) if t.pair else t.noun))
+        return " ".join(lines)
+
+    def _tags(self, cat: Category, t: ProductType, audience: str | None, style: str, material: str,
+              colours: list[str]) -> list[str]:
+        rng = self.rng
+        extra = [*colours, *rng.sample(cat.usage_of(t), rng.randint(0, 2)),
+                 *rng.sample(cat.keywords, rng.randint(1, 3))]
+        if audience:
+            extra.append(AUDIENCE_TAGS[audience])
+        tags: list[str] = []
+        for tag in (t.noun, cat.name, material, style, *extra):
+            tag = tag.lower()
+            if tag not in tags:
+                tags.append(tag)
+        return tags[:MAX_TAGS]
+
+    # ---- rows ----------------------------------------------------------------------------------------------
+
     def _product(self, merchant: dict[str, Any], n: int, used: set[str]) -> tuple[dict[str, Any],
                                                                                   list[dict[str, Any]]]:
         rng, rate = self.rng, currency_rates().get(merchant["localized_currency"], 1.0)
-        cat = rng.choice(CATEGORIES)
-        noun = rng.choice(cat.nouns)
-        name = " ".join((rng.choice(AUDIENCES), rng.choice(ADJECTIVES), rng.choice(MATERIALS), noun))
+        cat = rng.choices(CATEGORIES, weights=self._shares)[0]
+        t = rng.choice(cat.types)
+        audience = rng.choice(t.audiences) if t.audiences else None
+        style, material = rng.choice(cat.styles_of(t)), rng.choice(t.materials)
+        palette, system = cat.colours_of(t), cat.sizes_of(t)
+        colours = rng.sample(palette, min(len(palette), rng.randint(1, 4))) if palette else []
+        sizes = rng.sample(system.values, min(len(system.values), rng.randint(1, 5)))
+        sizes.sort(key=system.values.index)
+        name = self._name(cat, t, audience, style, material)
         pid = self.object_id()
-        prefix = "".join(w[0] for w in noun.split()).upper()
+        prefix = "".join(w[0] for w in t.noun.replace("-", " ").split()).upper()
         parent_sku = f"{prefix}-{rng.randint(10000, 99999)}-{n}"
         uploaded = self.anchor - timedelta(days=rng.uniform(1, 540))
         updated = uploaded + (self.anchor - uploaded) * rng.random()
         review = self._weighted(REVIEW)
-        base_price = round(rng.uniform(*cat.price), 2)
-        default_ship = round(rng.choice((0.0, 1.99, 2.99, 3.99, 4.99, 6.99)), 2)
+        base_price = round(rng.uniform(*cat.price_of(t)), 2)
+        default_ship = rng.choice(cat.shipping)
+        ship_lo, ship_hi = min(cat.shipping), max(cat.shipping)
         extra = [self._image(f"{pid}-{i}") for i in range(rng.randint(0, 6))]
-        tags = sorted({noun.lower(), cat.name.lower(), *(self.fake.word() for _ in range(rng.randint(1, 7)))})[:10]
         shipping: dict[str, Any] = {STANDARD: {}}
         for cc in rng.sample(SEED_COUNTRIES, rng.randint(2, 6)):
             price = round(default_ship + rng.choice((0.0, 0.5, 1.0, 2.0)), 2)
@@ -107,7 +169,8 @@ class CatalogueGenerator:
         enabled = rng.random() > 0.1
         product = {
             "id": pid, "merchant_id": merchant["id"], "parent_sku": parent_sku, "name": name,
-            "description": f"{name}. {self.fake.paragraph(nb_sentences=3)}", "tags": tags,
+            "description": self._description(cat, t, style, material, colours, sizes),
+            "tags": self._tags(cat, t, audience, style, material, colours),
             "main_image": self._image(pid), "extra_images": extra,
             "clean_image": self._image(pid) if rng.random() < 0.3 else None, "original_image_url": self._image(pid),
             "review_status": review, "enabled": enabled, "removed_by_merchant": rng.random() < 0.02,
@@ -119,21 +182,21 @@ class CatalogueGenerator:
             "reference_value": None, "demo_video_asset_url": None, "shipping": shipping,
             "date_uploaded": uploaded, "last_updated": updated,
         }
-        colors = rng.sample(COLORS, rng.randint(1, 3)) if rng.random() < 0.8 else [None]
-        sizes = rng.sample(cat.sizes, min(len(cat.sizes), rng.randint(1, 4)))
-        sizes.sort(key=cat.sizes.index)
         variants: list[dict[str, Any]] = []
-        for color in colors:
+        shades: list[str | None] = [*colours] if colours else [None]
+        for color in shades:
             for size in sizes:
-                sku = "-".join(x for x in (parent_sku, (color or "")[:3].upper(), size.replace(" ", "")) if x)
+                sku = "-".join(x for x in (parent_sku, (color or "").replace(" ", "").upper(),
+                                           size.replace(" ", "").replace(":", "x")) if x)
                 if sku in used:
                     continue
                 used.add(sku)
                 price = round(base_price * rng.uniform(0.95, 1.1), 2)
                 msrp = round(price * rng.uniform(1.2, 3.0), 2)
-                ship = round(rng.uniform(0.5, 8.0), 2)
+                ship = round(rng.uniform(ship_lo, ship_hi), 2)
+                # sold out, low (never below 5: a few generated orders do not sell a variant out) or plenty
                 stock: dict[str, dict[str, float | None]] = {
-                    STANDARD: {"inventory": rng.choice((0, rng.randint(1, 50), rng.randint(50, 5000))),
+                    STANDARD: {"inventory": rng.choice((0, rng.randint(5, 50), rng.randint(50, 5000))),
                                "shipping": ship, "localized_shipping": round(ship * rate, 2)}}
                 for wh in shipping:
                     if wh != STANDARD:
@@ -143,11 +206,12 @@ class CatalogueGenerator:
                     "position": len(variants), "sku": sku, "color": color, "size": size, "condition": None,
                     "price": price, "localized_price": round(price * rate, 2), "msrp": msrp,
                     "localized_msrp": round(msrp * rate, 2), "shipping_time": rng.choice(("5-10", "7-14", "10-20")),
-                    "main_image": self._image(f"{pid}-{color or 'v'}") if color and rng.random() < 0.5 else None,
+                    "main_image": self._image(f"{pid}-{color.replace(' ', '-')}") if color and rng.random() < 0.5
+                    else None,
                     "quantity_value": None,
                     "enabled": enabled and rng.random() > 0.08,
                     "removed_by_wish": False, "stock": stock,
-                    "logistics": self._logistics(name, noun, cat, price) if rng.random() < 0.4 else None,
+                    "logistics": self._logistics(cat, t, material, price) if rng.random() < 0.4 else None,
                     "last_updated": updated,
                 })
         if product["removed_by_merchant"]:
@@ -162,13 +226,12 @@ class CatalogueGenerator:
             variants[-1]["enabled"] = False
         return product, variants
 
-    def _logistics(self, name: str, noun: str, cat: Category, price: float) -> dict[str, Any]:
+    def _logistics(self, cat: Category, t: ProductType, material: str, price: float) -> dict[str, Any]:
         rng = self.rng
+        length, width, height = (round(d * rng.uniform(0.6, 1.0), 1) for d in t.parcel)
         return {
-            "declared_name": noun, "declared_local_name": None, "pieces": rng.randint(1, 3),
-            "length": round(rng.uniform(5, 40), 1), "width": round(rng.uniform(5, 30), 1),
-            "height": round(rng.uniform(1, 15), 1), "weight": round(rng.uniform(20, 1500), 1),
-            "origin_country": "CN", "hscode": cat.hscode, "declared_value": round(min(price, 100) * 0.6, 2),
-            "has_liquid": cat.name == "Beauty" and rng.random() < 0.3, "has_battery": noun == "LED Night Light",
-            "has_powder": False, "has_metal": cat.name == "Accessories",
+            "declared_name": t.noun, "declared_local_name": None, "pieces": 1,
+            "length": length, "width": width, "height": height, "weight": round(rng.uniform(*t.weight), 1),
+            "origin_country": "CN", "hscode": cat.hscode_of(t), "declared_value": round(min(price, 100) * 0.6, 2),
+            "has_liquid": t.liquid, "has_battery": t.battery, "has_powder": t.powder, "has_metal": material in METALS,
         }

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from mockwish.merchant.catalogue.render import PRINTED, STANDARD
-from mockwish.reference import currency_rates
-from mockwish.seed.catalogue import IMAGE_BASE, CatalogueGenerator
+from mockwish.reference import IMAGE_BASE, currency_rates
+from mockwish.seed.catalogue import CatalogueGenerator
 
 
 def load(fixtures_dir: Path) -> dict[str, Any]:

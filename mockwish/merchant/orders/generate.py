@@ -33,6 +33,7 @@ from mockwish.merchant.orders.addresses import AddressBook
 from mockwish.merchant.orders.rules import APPROVED, REFUNDED, REQUIRE_REVIEW, SHIPPED, OrderPolicy
 from mockwish.merchant.products.shipping import check_ships_to, express
 from mockwish.reference import (
+    IMAGE_BASE,
     accepted_carriers,
     confirmed_delivery_carriers,
     currency_rates,
@@ -42,7 +43,7 @@ from mockwish.reference import (
 
 Row = dict[str, Any]
 MAX_COUNT = rules.MAX_GENERATED
-IMAGE_URL = "https://contestimg.wish.com/api/webimage/{pid}-normal.jpg?cache_buster={buster}"
+IMAGE_URL = IMAGE_BASE + "/{pid}-normal.jpg?cache_buster={buster}"
 ORIGIN = "CN"  # where the sandbox's merchants ship from (every seeded logistics record says CN)
 WE_DELIVERY = timedelta(days=5)  # Wish Express promises delivery within 5 days of the order
 # buyers' countries: Wish's big markets weigh more; any other allowed country weighs 1

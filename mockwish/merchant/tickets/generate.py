@@ -18,10 +18,11 @@ from mockwish.errors import WishError
 from mockwish.merchant.catalogue import store as catalogue_store
 from mockwish.merchant.tickets import errors, labels, rules, store
 from mockwish.merchant.tickets.labels import Label
+from mockwish.reference import IMAGE_BASE
 from mockwish.wire.format import ts
 
 Row = dict[str, Any]
-IMAGE_BASE = "https://contestimg.wish.com/api/webimage"
+
 MAX_COUNT = 50
 
 # what happens to a ticket after the buyer opens it, by the state it ends in (the sandbox's `state`)
