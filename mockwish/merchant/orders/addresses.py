@@ -178,8 +178,12 @@ class AddressBook:
         if data.zip_pattern is None:
             return None
         prefix = _prefix(place.zip_prefix) if place.zip_prefix else None
-        heads = _heads(data.postcode, place.zip_prefix) if prefix is not None and data.postcode else None
-        for _ in range(2000):
+        heads: list[str] | None = None
+        for attempt in range(2000):
+            if attempt == HEADS_AFTER and prefix is not None and data.postcode:
+                # a narrow range (a small state's): draw in it from now on. Drawing first and only then listing the
+                # range's beginnings keeps the first seed fast: most ranges are hit within a few draws
+                heads = _heads(data.postcode, place.zip_prefix)
             if data.postcode:
                 code = pattern(self.rng, data.postcode)
                 if heads:
@@ -195,6 +199,7 @@ class AddressBook:
 
 
 _HEADS: dict[tuple[str, str], list[str]] = {}
+HEADS_AFTER = 64  # plain draws of a postcode before it is drawn among its range's listed beginnings
 
 
 @cache
