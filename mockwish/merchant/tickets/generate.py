@@ -157,9 +157,12 @@ def named_label(label: str, ticket_type: str | None) -> Label:
 
 
 def _pick_order(rng: random.Random, orders: Sequence[Row], busy: set[str], label: Label | None) -> Row | None:
-    """A random order no open ticket is about (one `label` fits, when given), else any such order at all."""
-    free = [o for o in orders if o["id"] not in busy]
-    for pool in ([o for o in free if label is None or o["state"] in label.order_states], free, list(orders)):
+    """A random order that no open ticket is about, nor any order of its transaction (a label about the whole
+    transaction takes them in; one `label` fits, when given), else one only itself free, else any order."""
+    taken = {o["transaction_id"] for o in orders if o["id"] in busy}
+    alone = [o for o in orders if o["id"] not in busy]
+    free = [o for o in alone if o["transaction_id"] not in taken]
+    for pool in ([o for o in free if label is None or o["state"] in label.order_states], free, alone, list(orders)):
         if pool:
             return rng.choice(pool)
     return None
