@@ -211,3 +211,24 @@ def test_the_category_data_is_coherent() -> None:
 
 def test_products_and_orders_share_one_image_host() -> None:
     assert IMAGE_URL.startswith(IMAGE_BASE + "/")
+
+
+def test_products_sold_by_content_carry_their_unit_and_quantities(wish: Any) -> None:
+    """A product whose sizes are contents (500ml, 1L, 10 Pcs, 4 oz) shows Wish's price-per-unit fields: the
+    product's `unit` and `reference_value`, each variant's `quantity_value` in that unit (the docs' Variant)."""
+    units = json.loads((Path(__file__).resolve().parents[1] / "mockwish" / "reference" / "data" / "units.json")
+                       .read_text())["units"]
+    seen = 0
+    for item in wish.ok("product/multi-get", "GET", limit=250):
+        p = item["Product"]
+        sizes = [v["Variant"].get("size", "") for v in p["variants"]]
+        content = catalogue.contents(sizes)
+        if content is None:
+            assert p.get("unit") in (None, ""), p["unit"]
+            continue
+        seen += 1
+        assert p["unit"] == content[0] and p["unit"] in units
+        assert float(p["reference_value"]) == catalogue.REFERENCE_VALUES[content[0]]
+        for v in p["variants"]:
+            assert float(v["Variant"]["quantity_value"]) == content[1][v["Variant"]["size"]]
+    assert seen, "no seeded product is sold by content"

@@ -5,6 +5,7 @@ states and enabled/disabled items. Built as plain row dicts, inserted in bulk.""
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -182,6 +183,9 @@ class CatalogueGenerator:
             "reference_value": None, "demo_video_asset_url": None, "shipping": shipping,
             "date_uploaded": uploaded, "last_updated": updated,
         }
+        content = contents(sizes)  # sold by content (ml, pieces, ounces): Wish's price per unit
+        if content is not None:
+            product["unit"], product["reference_value"] = content[0], REFERENCE_VALUES[content[0]]
         variants: list[dict[str, Any]] = []
         shades: list[str | None] = [*colours] if colours else [None]
         for color in shades:
@@ -208,7 +212,7 @@ class CatalogueGenerator:
                     "localized_msrp": round(msrp * rate, 2), "shipping_time": rng.choice(("5-10", "7-14", "10-20")),
                     "main_image": self._image(f"{pid}-{color.replace(' ', '-')}") if color and rng.random() < 0.5
                     else None,
-                    "quantity_value": None,
+                    "quantity_value": content[1][size] if content is not None else None,
                     "enabled": enabled and rng.random() > 0.08,
                     "removed_by_wish": False, "stock": stock,
                     "logistics": self._logistics(cat, t, material, price) if rng.random() < 0.4 else None,
@@ -235,3 +239,26 @@ class CatalogueGenerator:
             "origin_country": "CN", "hscode": cat.hscode_of(t), "declared_value": round(min(price, 100) * 0.6, 2),
             "has_liquid": t.liquid, "has_battery": t.battery, "has_powder": t.powder, "has_metal": material in METALS,
         }
+
+
+# a size that is the variant's content, in a unit of the docs' list (mockwish/reference/data/units.json)
+_CONTENT = ((re.compile(r"^(\d+(?:\.\d+)?)\s?ml$", re.I), "MILLILITER", 1.0),
+            (re.compile(r"^(\d+(?:\.\d+)?)\s?L$"), "MILLILITER", 1000.0),
+            (re.compile(r"^(\d+(?:\.\d+)?)\s?oz$", re.I), "OUNCE", 1.0),
+            (re.compile(r"^(\d+)\s?Pcs$", re.I), "COUNT", 1.0))
+REFERENCE_VALUES = {"MILLILITER": 100.0, "OUNCE": 1.0, "COUNT": 1.0}  # price per 100 ml, per ounce, per piece
+
+
+def contents(sizes: list[str]) -> tuple[str, dict[str, float]] | None:
+    """(unit, {size: quantity in it}) when every size of a product is a content in one unit, else None."""
+    unit: str | None = None
+    values: dict[str, float] = {}
+    for size in sizes:
+        for pattern, its_unit, factor in _CONTENT:
+            found = pattern.match(size.strip())
+            if found is not None and unit in (None, its_unit):
+                unit, values[size] = its_unit, float(found.group(1)) * factor
+                break
+        else:
+            return None
+    return (unit, values) if unit is not None else None
