@@ -24,6 +24,8 @@ router = APIRouter(prefix="/sandbox/api", tags=["Sandbox control"])
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "An impossible rule (code 1000), naming the field"},
     404: {"description": "No such rule (code 1004)"}}
+
+
 class FaultOut(BaseModel):
     id: str
     surface: str | None = None

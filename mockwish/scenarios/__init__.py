@@ -8,3 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
+
+
+def shipped(fixtures_dir: Path | None) -> dict[str, Path]:
+    """The shipped scenarios (fixtures/scenarios/*.yaml), by name, in name order."""
+    folder = fixtures_dir / "scenarios" if fixtures_dir is not None else None
+    if folder is None or not folder.is_dir():
+        return {}
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"))}

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mockwish.context import Ctx, ctx_of
 from mockwish.errors import WishError
-from mockwish.scenarios import SCHEMA_PATH
+from mockwish.scenarios import SCHEMA_PATH, shipped
 from mockwish.scenarios.errors import ScenarioRefused
 from mockwish.tenants.routes import make_tenant, tenant_out
 from mockwish.wire.v2 import render_error
@@ -94,16 +94,13 @@ def _into_live(ctx: Ctx, scenario: Any) -> dict[str, Any]:
 
 
 @router.get("", summary="The shipped scenarios (fixtures/scenarios), by name")
-async def shipped(request: Request) -> Any:
+async def list_shipped(request: Request) -> Any:
     from mockwish.scenarios.load import load_bytes
 
-    ctx = ctx_of(request)
-    folder = ctx.sandbox.fixtures_dir / "scenarios" if ctx.sandbox.fixtures_dir else None
     out = []
-    for path in sorted(folder.glob("*.yaml")) if folder and folder.is_dir() else []:
+    for name, path in shipped(ctx_of(request).sandbox.fixtures_dir).items():
         loaded = load_bytes(path.read_bytes(), fmt="yaml")
-        description = None if isinstance(loaded, list) else loaded.description
-        out.append({"name": path.stem, "description": description})
+        out.append({"name": name, "description": None if isinstance(loaded, list) else loaded.description})
     return {"scenarios": out}
 
 

@@ -116,7 +116,7 @@ class Tenants:
         finally:
             self._building.discard(tenant_id)
         tenant = Tenant(tenant_id, ctx, data, wishpost, seed, utcnow(), extra or {})
-        self.describe(tenant)
+        self.save(tenant)
         self.by_id[tenant_id] = tenant
         return tenant
 
@@ -148,7 +148,7 @@ class Tenants:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
-    def describe(self, tenant: Tenant) -> None:
+    def save(self, tenant: Tenant) -> None:
         """What a restart needs to bring the tenant back (its store and clock are files of their own)."""
         _, _, meta = self._paths(tenant.id)
         if meta is None:

@@ -4,7 +4,6 @@ requests, ...), which TenantRouter hands to the same route with the tenant's con
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -14,6 +13,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockwish.context import CTX_KEY, Ctx, ctx_of
 from mockwish.errors import WishError
+from mockwish.ids import new_id
+from mockwish.scenarios import shipped
 from mockwish.scenarios.errors import ScenarioRefused
 from mockwish.tenants.credentials import PASSWORD, Credentials
 from mockwish.tenants.registry import ID_LENGTH, Seeder, Tenant
@@ -136,7 +137,6 @@ async def make_tenant(ctx: Ctx, *, data: str | None, wishpost: bool, seed: int |
                       scenario: Scenario | None) -> Tenant:
     """A new tenant of `data` (small by default), with a scenario on top of it or alone (data None). Raises
     WishError (the tenant limit, a scenario the store refuses)."""
-    from mockwish.ids import new_id
     from mockwish.scenarios.load import ScenarioInvalid
 
     tenant_id = new_id()
@@ -159,7 +159,7 @@ async def make_tenant(ctx: Ctx, *, data: str | None, wishpost: bool, seed: int |
     applied = apply_stored_controls(tenant.ctx)
     if scenario is not None:
         tenant.extra["report"] = _report(tenant.ctx, applied)
-        ctx.tenants.describe(tenant)
+        ctx.tenants.save(tenant)
     return tenant
 
 
@@ -179,11 +179,10 @@ def resolve_scenario(ctx: Ctx, given: str | dict[str, Any]) -> Scenario:
     from mockwish.scenarios.load import load_path, validate
 
     if isinstance(given, str):
-        folder = (ctx.sandbox.fixtures_dir or Path("fixtures")) / "scenarios"
-        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        known = shipped(ctx.sandbox.fixtures_dir)
         if given not in known:
             raise WishError("unknown_scenario", name=given[:64], known=", ".join(known) or "none")
-        loaded = load_path(folder / f"{given}.yaml")
+        loaded = load_path(known[given])
     else:
         loaded = validate(given)
     if isinstance(loaded, list):
