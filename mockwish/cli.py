@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -362,4 +363,9 @@ def openapi(
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    finally:
+        # nothing is left to collect at exit: without this, the interpreter's final collections walk every
+        # object a seed or a load made (0.6 s of `mockwish seed`'s 3.8 s)
+        gc.freeze()
