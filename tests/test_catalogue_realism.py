@@ -115,6 +115,12 @@ def check_product(p: dict[str, Any], variants: list[dict[str, Any]]) -> None:
     assert colours <= set(cat.colours_of(t)), (name, colours)
     lo, hi = cat.price_of(t)
     for v in variants:
+        if v["condition"] in ("USED", "REFURBISHED"):  # a second-hand variant is sold for less
+            assert v["condition"] == catalogue.SECOND_HAND[t.noun] and p["condition"] == "NEW", (name, v)
+            lo = cat.price_of(t)[0] * catalogue.SECOND_HAND_PRICE[0]
+        else:
+            assert v["condition"] in (None, "NEW"), v
+            lo = cat.price_of(t)[0]
         assert lo * 0.95 - 0.01 <= v["price"] <= hi * 1.1 + 0.01, (name, v["price"], (lo, hi))
         assert v["msrp"] > v["price"]
         ship = v["stock"]["STANDARD"]["shipping"]
@@ -211,6 +217,32 @@ def test_the_category_data_is_coherent() -> None:
 
 def test_products_and_orders_share_one_image_host() -> None:
     assert IMAGE_URL.startswith(IMAGE_BASE + "/")
+
+
+def test_seeded_products_come_new_used_and_refurbished(
+        seeded: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    """As the docs' example product: some products of the types people resell come in NEW and second-hand
+    variants, the second-hand ones cheaper (checked in check_product); the product says NEW."""
+    products, variants = seeded
+    seen = Counter(v["condition"] for v in variants)
+    assert seen["USED"] and seen["REFURBISHED"] and seen["NEW"], seen
+    assert seen[None] > 10 * (seen["USED"] + seen["REFURBISHED"]), seen  # most products say nothing: NEW
+    by_product = _by_product(variants)
+    mixed = [p for p in products if {v["condition"] for v in by_product.get(p["id"], [])} > {"NEW"}]
+    assert mixed and all(p["condition"] == "NEW" for p in mixed)
+
+
+def test_the_variant_shows_its_condition_on_the_wire(wish: Any) -> None:
+    """The Variant's `condition`: its own, else its product's, else NEW, on seeded data as in the docs."""
+    doc_ids = {p["id"] for p in json.loads(DOC_CATALOGUE.read_text(encoding="utf-8"))["products"]}
+    seen: Counter[str] = Counter()
+    for item in wish.ok("product/multi-get", "GET", limit=250):
+        p = item["Product"]
+        conditions = [v["Variant"]["condition"] for v in p["variants"]]
+        seen.update(conditions)
+        if set(conditions) != {"NEW"} and p["id"] not in doc_ids:  # the docs' red shoe has a USED variant
+            assert p["condition"] == "NEW" and set(conditions) <= {"NEW", "USED", "REFURBISHED"}, p
+    assert seen["NEW"] and seen["USED"] + seen["REFURBISHED"] > 1, seen
 
 
 def test_products_sold_by_content_carry_their_unit_and_quantities(wish: Any) -> None:

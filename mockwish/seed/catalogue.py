@@ -34,6 +34,16 @@ from mockwish.seed.categories import (
 REVIEW = (("approved", 70), ("pending", 20), ("rejected", 10))
 SEED_COUNTRIES = ("US", "CA", "GB", "FR", "DE", "AU", "ES", "IT", "MX", "BR", "JP", "NL", "SE")
 MAX_TAGS = 10
+# types people also sell second-hand on Wish, and the condition their second-hand variants carry. A share of
+# such products come in both, as the docs' example product does (a NEW and a USED variant): the product says
+# NEW, each variant its own condition, the second-hand ones cheaper.
+SECOND_HAND = {"Quartz Watch": "USED", "Smart Watch": "REFURBISHED", "Wireless Earbuds": "REFURBISHED",
+               "Bluetooth Speaker": "REFURBISHED", "Power Bank": "REFURBISHED", "Hair Straightener": "REFURBISHED",
+               "Ring Light": "USED", "Crossbody Bag": "USED", "Wallet": "USED", "Sunglasses": "USED",
+               "Ankle Boots": "USED", "Loafers": "USED", "Remote Control Car": "USED", "Camping Lantern": "USED"}
+SECOND_HAND_SHARE = 0.3  # of the products of those types
+SECOND_HAND_VARIANTS = 0.4  # of such a product's variants
+SECOND_HAND_PRICE = (0.55, 0.85)  # of the new price
 _SMALL = frozenset({"and", "at", "on", "the", "of", "for", "in", "to"})
 
 
@@ -218,6 +228,8 @@ class CatalogueGenerator:
                     "logistics": self._logistics(cat, t, material, price) if rng.random() < 0.4 else None,
                     "last_updated": updated,
                 })
+        if t.noun in SECOND_HAND:
+            self._conditions(SECOND_HAND[t.noun], product, variants, rate)
         if product["removed_by_merchant"]:
             product["enabled"] = False
             suffix = f"-removed-{pid[-8:]}"
@@ -229,6 +241,22 @@ class CatalogueGenerator:
             variants[-1]["removed_by_wish"] = True
             variants[-1]["enabled"] = False
         return product, variants
+
+    @staticmethod
+    def _conditions(second: str, product: dict[str, Any], variants: list[dict[str, Any]], rate: float) -> None:
+        """New and second-hand variants of one product. Drawn from the product's id, not from the seed's
+        stream, so every other value of the data set stays what it was."""
+        own = random.Random(product["id"])
+        if own.random() >= SECOND_HAND_SHARE:
+            return
+        product["condition"] = "NEW"
+        for v in variants:
+            if own.random() < SECOND_HAND_VARIANTS:
+                v["condition"] = second
+                v["price"] = round(v["price"] * own.uniform(*SECOND_HAND_PRICE), 2)
+                v["localized_price"] = round(v["price"] * rate, 2)
+            else:
+                v["condition"] = "NEW"
 
     def _logistics(self, cat: Category, t: ProductType, material: str, price: float) -> dict[str, Any]:
         rng = self.rng
