@@ -1,4 +1,5 @@
-"""Profiles mockwish's GET /api/v2/product?id=<random id> under load: py-spy samples the server while wrk
+"""Profiles mockwish's GET /api/v2/product?id=<random id> (or, with --write-share, that mixed with
+POST /api/v2/variant/update-inventory) under load: py-spy samples the server while wrk
 (or bench/loadgen.py) runs the same load as `make bench`, then the samples are summed up by function
 (self and inclusive) and by package. Needs py-spy (`.venv/bin/pip install py-spy`). Writes
 bench/out/profile.folded (raw collapsed stacks, for flamegraph tools) and bench/out/profile.txt.
@@ -16,17 +17,23 @@ import sys
 import threading
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote_plus
 
 from run import (
     MOCK_PORT,
     OUT,
+    PRODUCT_PATH,
+    PRODUCT_READ,
     Options,
+    Target,
+    catalogue,
     launch,
     mockwish_cmd,
     pick_loadgen,
     seeded_ids,
     server_env,
     stop,
+    writable_skus,
 )
 
 FRAME = re.compile(r"^(?P<func>.+?) \((?P<file>[^():]+)(?::\d+)?\)$")
@@ -114,6 +121,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--write-share", type=float, default=0.0,
+                        help="share of requests that are POST /api/v2/variant/update-inventory (bench/mix.lua, "
+                             "needs wrk): 1 profiles the writes section's load, 0.1 the mix's")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     data = OUT / "profile-data"
@@ -123,10 +133,19 @@ def main() -> None:
     server = launch(mockwish_cmd(MOCK_PORT), server_env(data), MOCK_PORT, OUT / "profile-server.log")[0]
     folded = OUT / "profile.folded"
     try:
-        ids_file.write_text("\n".join(seeded_ids(MOCK_PORT)) + "\n")
+        target = PRODUCT_READ
+        if args.write_share > 0:
+            ids, skus = catalogue(MOCK_PORT)
+            skus_file = OUT / "profile-skus.txt"
+            skus_file.write_text("\n".join(quote_plus(sku) for sku in writable_skus(MOCK_PORT, skus)) + "\n")
+            ids_file.write_text("\n".join(ids) + "\n")
+            target = Target(PRODUCT_PATH, "", script="mix.lua", ids=ids_file, skus=skus_file,
+                            write_share=args.write_share)
+        else:
+            ids_file.write_text("\n".join(seeded_ids(MOCK_PORT)) + "\n")
         # the recorder starts with the warm-up and stops with the measured run
         sampler = record(server.pid, args.duration + 2, args.rate, folded)
-        point = loadgen.measure(f"http://127.0.0.1:{MOCK_PORT}", args.connections, "profile")
+        point = loadgen.measure(f"http://127.0.0.1:{MOCK_PORT}", args.connections, "profile", target)
         sampler.join()
     finally:
         stop(server)

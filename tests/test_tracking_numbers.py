@@ -45,12 +45,13 @@ FORMATS: dict[str, re.Pattern[str]] = {
     "YunExpress": re.compile(r"^YT[0-9]{16}$"),
     "SFExpress": re.compile(r"^SF[0-9]{13}$"),
 }
+S10 = re.compile(r"^[A-Z]{2}([0-9]{9})[A-Z]{2}$")
 ANY_FORMAT = {"WishPost"}  # generated too; its numbers are the WishPost channels' (any format)
 
 # numbers of each main carrier, as printed on real labels and in the carriers' docs
 FITTING = {
     "USPS": "9400100000000000000001", "UPS": "1Z999AA10123456784", "FedEx": "123456789012", "DHL": "1234567890",
-    "EPacket": "LX123456789CN", "ChinaAirPost": "RB123456785CN", "EMS (China)": "EA123456785CN",
+    "EPacket": "LX123456785CN", "ChinaAirPost": "RB123456785CN", "EMS (China)": "EA123456785CN",
     "4PX": "4PX3000123456CN", "YunExpress": "YT2012821272008542", "SFExpress": "SF1234567890123",
 }
 # (provider as sent, number): none of these can be the carrier's
@@ -64,6 +65,8 @@ REFUSED = [
     ("EMS (China)", "LX123456789CN"),
     ("YunExpress", "1Z999AA10123456784"),
     ("SFExpress", "1234567890"),
+    ("EPacket", "LX123456784CN"),  # an S10 number whose check digit is wrong (5 is right)
+    ("USPS", "RB123456784US"),
 ]
 CANONICAL = {p.casefold(): p for p in accepted_carriers()}
 
@@ -93,7 +96,15 @@ def _assert_fits(rows: list[dict[str, Any]]) -> Counter[str]:
         assert provider in FORMATS or provider in ANY_FORMAT, provider
         if provider in FORMATS:
             assert FORMATS[provider].match(number), (provider, number)
+        if s10 := S10.match(number):
+            assert _upu_check_digit_holds(s10.group(1)), number
     return seen
+
+
+def _upu_check_digit_holds(digits: str) -> bool:
+    """UPU S10: 11 minus the weighted sum (8 6 4 2 3 5 9 7) modulo 11; 10 is written 0 and 11 is written 5."""
+    total = sum(int(d) * w for d, w in zip(digits[:8], [8, 6, 4, 2, 3, 5, 9, 7], strict=True))
+    return int(digits[8]) == {10: 0, 11: 5}.get(11 - total % 11, 11 - total % 11)
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +136,7 @@ def test_the_generator_fits_every_known_pattern(carrier: str) -> None:
     assert all(tracking_numbers.fits(carrier, n) for n in numbers), carrier
     if carrier in FORMATS:
         assert all(FORMATS[carrier].match(n) for n in numbers), carrier
+    assert all(_upu_check_digit_holds(m.group(1)) for n in numbers if (m := S10.match(n))), carrier
     again = random.Random(7)
     assert [tracking_numbers.generate(again, carrier) for _ in range(200)] == numbers  # same rng, same numbers
 

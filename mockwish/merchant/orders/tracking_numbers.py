@@ -3,8 +3,9 @@ them for generated orders.
 
 Neither the v2 docs nor the supplement say what a carrier's numbers look like or that Wish checks them: the
 docs' own fulfil example ships USPS with "12345679", and the supplement (2.5) only asks for letters and digits
-without spaces. The patterns below are the carriers' public formats, kept loose (lengths and prefixes, no check
-digits) so that a real number is never refused; they are read by generated orders always, and by fulfil-one
+without spaces. The patterns below are the carriers' public formats, kept loose (lengths and prefixes; the one check
+digit tested is the UPU S10 one, which every international postal item carries) so that a real number is never
+refused; they are read by generated orders always, and by fulfil-one
 and modify-tracking only when `order_tracking_number_check` is on (off by default, as the real API records no
 such rule). Numbers are compared in upper case: "1z..." is UPS's "1Z...".
 
@@ -29,6 +30,8 @@ register(
 )
 
 S10 = r"[A-Z]{2}\d{9}[A-Z]{2}"  # UPU S10: service letters, 8 digits and a check digit, the issuing post's country
+_S10 = re.compile(r"[A-Z]{2}(\d{8})(\d)[A-Z]{2}", re.ASCII)
+S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)  # UPU S10, annex: the serial's digits weighted, modulo 11
 
 # carrier (canonical spelling) -> the numbers it issues, as a regex matched in full against the upper-cased number
 PATTERNS: dict[str, str] = {
@@ -121,11 +124,23 @@ def _compiled(provider: str) -> re.Pattern[str] | None:
     return None if regex is None else re.compile(regex, re.ASCII)
 
 
+def s10_check_digit(serial: str) -> int:
+    """The check digit of an S10 item's 8-digit serial number."""
+    rest = 11 - sum(int(d) * w for d, w in zip(serial, S10_WEIGHTS, strict=True)) % 11
+    return 0 if rest == 10 else 5 if rest == 11 else rest
+
+
 def fits(provider: str, number: str) -> bool:
     """Whether a carrier (canonical spelling) could have issued this number; True for a carrier whose format the
-    mock does not know."""
+    mock does not know. An S10-shaped number must carry its check digit."""
     compiled = _compiled(provider)
-    return compiled is None or compiled.fullmatch(number.strip().upper()) is not None
+    if compiled is None:
+        return True
+    number = number.strip().upper()
+    if compiled.fullmatch(number) is None:
+        return False
+    s10 = _S10.fullmatch(number)
+    return s10 is None or s10_check_digit(s10.group(1)) == int(s10.group(2))
 
 
 def check(provider: str, number: str) -> None:
@@ -137,5 +152,9 @@ def check(provider: str, number: str) -> None:
 def generate(rng: random.Random, provider: str) -> str:
     """A number of the carrier's for a generated order (deterministic for the rng's state)."""
     template = TEMPLATES.get(provider, DEFAULT_TEMPLATE)
-    return "".join(str(rng.randrange(10)) if ch == "#" else chr(65 + rng.randrange(26)) if ch == "?" else ch
-                   for ch in template)
+    number = "".join(str(rng.randrange(10)) if ch == "#" else chr(65 + rng.randrange(26)) if ch == "?" else ch
+                     for ch in template)
+    s10 = _S10.fullmatch(number)
+    if s10 is not None:  # the drawn last digit becomes the check digit (the same draws as before)
+        number = number[:10] + str(s10_check_digit(s10.group(1))) + number[11:]
+    return number
