@@ -6,7 +6,8 @@ documented error) must not roll back an order's release while the parts have mov
 
 The timeline is also where a commit by another process (`mockwish generate` or `mockwish seed` beside a
 running server) is noticed, through SQLite's `data_version`: every part then looks at the store again, and
-the listeners (the read cache) drop what they derived from it. One PRAGMA per request, for all of them."""
+the listeners (the read cache) drop what they derived from it. The PRAGMA is asked only when the WAL-index
+header moved since the last look (mockwish.store.commit_probe: one pread), that is after a commit by anybody."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection
+
+from mockwish.store.commit_probe import CommitProbe
 
 if TYPE_CHECKING:
     from mockwish.store.owner import StoreOwner
@@ -34,19 +37,28 @@ class Timeline:
         self.parts: tuple[Part, ...] = parts
         self.listeners: list[Callable[[], None]] = []  # told of another process's commit
         self._data_version: int | None = None
+        self._probe = CommitProbe()
+        self._header: bytes | None = None  # the WAL-index header when _data_version was last known current
 
     def settle(self, owner: StoreOwner, now: datetime) -> None:
         """Settle what is due at `now` and commit it, before the request's own transaction. When nothing is
-        due and no other process committed (nearly every request), that is one PRAGMA and a comparison per
-        part: no transaction."""
-        if self._version(owner.raw()) == self._data_version and all(now < p.next_due for p in self.parts):
-            return
+        due and nobody committed (nearly every request), that is one pread and a comparison per part; after a
+        commit, one PRAGMA; no transaction either way."""
+        raw = owner.raw()
+        header = self._probe.header(raw)  # read before the PRAGMA: a commit between the two shows next time
+        if all(now < p.next_due for p in self.parts):
+            if header is not None and header == self._header:
+                return
+            if self._version(raw) == self._data_version:
+                self._header = header
+                return
         try:
             with owner.begin() as conn:
                 self.settle_due(conn, now)
         except Exception:
             self.reset()  # whatever was half done is rolled back: look again next time
             raise
+        self._header = header
 
     @staticmethod
     def _version(raw: sqlite3.Connection) -> int:
@@ -64,7 +76,12 @@ class Timeline:
         for part in self.parts:
             part.settle_due(conn, now)
 
+    def close(self) -> None:
+        """The store goes away (a deleted tenant): let go of the file the probe reads."""
+        self._probe.close()
+
     def reset(self) -> None:
         """After a reset or seed: every part recomputes its next due instant on the next settle."""
+        self._header = None
         for part in self.parts:
             part.reset()

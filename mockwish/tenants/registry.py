@@ -139,6 +139,7 @@ class Tenants:
     def _dispose(self, ctx: Ctx, tenant_id: str) -> None:
         ctx.sandbox.close()  # a reset or reseed still building for it must not write its store back
         ctx.owner.release()
+        ctx.timeline.close()
         ctx.engine.dispose()
         _, clock_file, meta = self._paths(tenant_id)
         if clock_file is None or meta is None:
