@@ -299,12 +299,13 @@ def loaded_stack(pid: int) -> str:
 
 
 def try_launch(cmd: list[str], env: dict[str, str], port: int, log: Path, ready: str = "/healthz",
-               timeout: float = 60) -> tuple[subprocess.Popen[bytes] | None, float]:
+               timeout: float = 60, cwd: Path = ROOT) -> tuple[subprocess.Popen[bytes] | None, float]:
     """Starts a server: (it, the seconds from process start to the first 200 on `ready`), or (None, ...)
-    when it exits or does not answer within `timeout` (its output is in `log`)."""
+    when it exits or does not answer within `timeout` (its output is in `log`). `python -m mockwish` runs
+    the checkout `cwd` is in (bench/ab.py starts another one)."""
     with log.open("wb") as sink:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT)
     while time.perf_counter() - started < timeout:
         if proc.poll() is not None:
             return None, time.perf_counter() - started
@@ -319,9 +320,10 @@ def try_launch(cmd: list[str], env: dict[str, str], port: int, log: Path, ready:
     return None, time.perf_counter() - started
 
 
-def launch(cmd: list[str], env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen[bytes], float]:
+def launch(cmd: list[str], env: dict[str, str], port: int, log: Path,
+           cwd: Path = ROOT) -> tuple[subprocess.Popen[bytes], float]:
     """Starts a server and returns it with the seconds from process start to the first 200 on /healthz."""
-    proc, seconds = try_launch(cmd, env, port, log)
+    proc, seconds = try_launch(cmd, env, port, log, cwd=cwd)
     if proc is None:
         sys.exit(f"{cmd} exited or did not answer /healthz within 60 s; see {log}")
     return proc, seconds

@@ -1,0 +1,100 @@
+"""A/B of two versions of mockwish on the same load, in one run: this checkout against another commit (a git
+worktree under bench/out/ab-base), each on a fresh data dir seeded alike, loaded in rounds whose order rotates
+(bench/run.py's measure_rounds), medians of the rounds. For "measure before and after each change" (issue 12)
+without the machine's drift between two `make bench` runs landing on one side.
+
+    .venv/bin/python bench/ab.py [--base HEAD~1] [--load read|mix|writes] [--rounds 6] [--duration 10]
+
+Needs wrk for mix and writes (bench/mix.lua). Prints the table and writes it to bench/out/ab.md."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote_plus
+
+from run import (
+    OUT,
+    PRODUCT_PATH,
+    PRODUCT_READ,
+    ROOT,
+    Options,
+    Target,
+    catalogue,
+    launch,
+    measure_rounds,
+    median_point,
+    mockwish_cmd,
+    pick_loadgen,
+    rounds_table,
+    server_env,
+    stop,
+    writable_skus,
+)
+
+PORTS = {"base": 18101, "this": 18102}
+SHARES = {"read": 0.0, "mix": 0.1, "writes": 1.0}
+
+
+def worktree(rev: str) -> Path:
+    """A checkout of `rev` beside this one (made again for each run: the revision may have moved)."""
+    path = OUT / "ab-base"
+    if path.exists():
+        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=False,
+                       capture_output=True)
+        shutil.rmtree(path, ignore_errors=True)
+    subprocess.run(["git", "worktree", "add", "--detach", str(path), rev], cwd=ROOT, check=True,
+                   capture_output=True)
+    return path
+
+
+def target_for(load: str, port: int, label: str) -> Target:
+    ids, skus = catalogue(port)
+    ids_file = OUT / f"ab-{label}-ids.txt"
+    ids_file.write_text("\n".join(ids) + "\n")
+    if load == "read":
+        return Target(PRODUCT_READ.path, PRODUCT_READ.query, ids=ids_file)
+    skus_file = OUT / f"ab-{label}-skus.txt"
+    skus_file.write_text("\n".join(quote_plus(s) for s in writable_skus(port, skus)) + "\n")
+    return Target(PRODUCT_PATH, "", script="mix.lua", ids=ids_file, skus=skus_file, write_share=SHARES[load])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", default="HEAD~1", help="the other version (any git revision)")
+    parser.add_argument("--load", choices=sorted(SHARES), default="read")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    base = worktree(args.base)
+    loadgen = pick_loadgen(Options(args.duration, args.warmup, "auto", 0, 0, rounds=args.rounds),
+                           OUT / "ab-ids.txt")
+    servers = {}
+    try:
+        for name, cwd in (("base", base), ("this", ROOT)):
+            data = OUT / f"ab-{name}-data"
+            shutil.rmtree(data, ignore_errors=True)
+            servers[name] = launch(mockwish_cmd(PORTS[name]), server_env(data), PORTS[name],
+                                   OUT / f"ab-{name}.log", cwd=cwd)[0]
+        targets = {name: (PORTS[name], target_for(args.load, PORTS[name], name)) for name in PORTS}
+        points = measure_rounds(loadgen, targets, PRODUCT_READ, f"ab-{args.load}", args.rounds, rotate=True)
+    finally:
+        for proc in servers.values():
+            stop(proc)
+    ratio = median_point(points["this"]).rps / median_point(points["base"]).rps
+    short = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    text = (f"# A/B, {args.load}: this checkout against {args.base} ({short})"
+            f", {args.rounds} rounds rotated, {loadgen.name}\n\n"
+            f"this / base, requests/s: **{ratio:.3f}**\n\n{rounds_table(points, reference='base')}\n")
+    (OUT / "ab.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
