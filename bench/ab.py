@@ -69,7 +69,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--env-this", action="append", default=[], metavar="NAME=VALUE",
+                        help="an environment variable for this checkout's server only (A/B of a setting: "
+                             "--base HEAD --env-this MOCKWISH_...=...)")
     args = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in args.env_this)
     OUT.mkdir(parents=True, exist_ok=True)
     base = worktree(args.base)
     loadgen = pick_loadgen(Options(args.duration, args.warmup, "auto", 0, 0, rounds=args.rounds),
@@ -79,7 +83,8 @@ def main() -> None:
         for name, cwd in (("base", base), ("this", ROOT)):
             data = OUT / f"ab-{name}-data"
             shutil.rmtree(data, ignore_errors=True)
-            servers[name] = launch(mockwish_cmd(PORTS[name]), server_env(data), PORTS[name],
+            env = {**server_env(data), **(extra if name == "this" else {})}
+            servers[name] = launch(mockwish_cmd(PORTS[name]), env, PORTS[name],
                                    OUT / f"ab-{name}.log", cwd=cwd)[0]
         targets = {name: (PORTS[name], target_for(args.load, PORTS[name], name)) for name in PORTS}
         points = measure_rounds(loadgen, targets, PRODUCT_READ, f"ab-{args.load}", args.rounds, rotate=True)
@@ -89,7 +94,8 @@ def main() -> None:
     ratio = median_point(points["this"]).rps / median_point(points["base"]).rps
     short = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=ROOT, capture_output=True,
                            text=True).stdout.strip()
-    text = (f"# A/B, {args.load}: this checkout against {args.base} ({short})"
+    text = (f"# A/B, {args.load}: this checkout{''.join(f' with {e}' for e in args.env_this)} against "
+            f"{args.base} ({short})"
             f", {args.rounds} rounds rotated, {loadgen.name}\n\n"
             f"this / base, requests/s: **{ratio:.3f}**\n\n{rounds_table(points, reference='base')}\n")
     (OUT / "ab.md").write_text(text)

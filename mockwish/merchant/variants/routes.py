@@ -143,8 +143,7 @@ def disable(call: Call) -> V2Result:
                      WAREHOUSE),
            errors=("variant_not_found", "product_removed", "no_warehouse", "out_of_range"))
 def update_inventory(call: Call) -> V2Result:
-    variant = rules.resolve(call.conn, call.merchant_id, call.params["sku"])
-    rules.set_inventory(call.conn, _merchant(call), variant, call.params["inventory"],
+    rules.set_inventory(call.conn, _merchant(call), call.params["sku"], call.params["inventory"],
                         call.params.get("warehouse_name"), call.now)
     return V2Result({})
 

@@ -217,11 +217,17 @@ def set_enabled(conn: Connection, merchant_id: str, variant: dict[str, Any], ena
     store.touch_product(conn, merchant_id, product_id, now)
 
 
-def set_inventory(conn: Connection, merchant: dict[str, Any], variant: dict[str, Any], inventory: int,
-                  warehouse_name: str | None, now: datetime) -> None:
-    product_id = live_product_id(conn, merchant["id"], variant)
+def set_inventory(conn: Connection, merchant: dict[str, Any], sku: str, inventory: int, warehouse_name: str | None,
+                  now: datetime) -> None:
+    """variant/update-inventory: the checks of resolve, live_product_id and warehouse, in that order, on one
+    read of what the write needs (the hottest write an ERP makes: its inventory sync)."""
+    found = store.variant_stock_by_sku(conn, merchant["id"], sku)
+    if found is None:
+        raise WishError("variant_not_found", sku=sku)
+    variant_id, product_id, stock, removed = found
+    if removed:
+        raise WishError("product_removed", id=product_id)
     wh = warehouse(merchant, warehouse_name)
-    stock = {k: dict(v) for k, v in variant["stock"].items()}
     stock.setdefault(wh, {"inventory": 0, "shipping": None, "localized_shipping": None})["inventory"] = inventory
-    store.update_variant(conn, merchant["id"], variant["id"], {"stock": stock, "last_updated": now})
+    store.update_variant(conn, merchant["id"], variant_id, {"stock": stock, "last_updated": now})
     store.touch_product(conn, merchant["id"], product_id, now)
