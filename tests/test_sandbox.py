@@ -188,3 +188,34 @@ class TestPlainWordErrors:
         body = r.json()
         assert r.status_code == 400 and body["code"] == 1001
         assert "merchant_id" in body["message"] and "Bearer" in body["message"]
+
+
+DOC_DOWNLOAD_JOB = "57bb5803ba2a1f181de31b01"  # fixtures/doc_catalogue.json: a product download finished at seeding
+
+
+def test_a_reset_brings_the_seeded_jobs_back_done_with_files_ready_from_the_reset(
+        client: TestClient, wish: Wish) -> None:
+    """The seeded jobs finished at seeding are done in the seeded state itself (SandboxStore.build), so no
+    request after a reset redoes them; their files count their 72 hours from the reset, as from a first look."""
+    from sqlalchemy import select
+
+    from mockwish.store.tables import Job, JobFile, table_of
+    from support import on_store
+
+    jobs, files = table_of(Job), table_of(JobFile)
+
+    def seeded(conn: object) -> tuple[object, object]:
+        job = conn.execute(select(jobs.c.settled).where(jobs.c.id == DOC_DOWNLOAD_JOB)).scalar_one()  # type: ignore[attr-defined]
+        ready = conn.execute(select(files.c.ready_at).where(files.c.job_id == DOC_DOWNLOAD_JOB)).scalar_one()  # type: ignore[attr-defined]
+        return job, ready
+
+    client.post("/sandbox/api/clock", json={"advance_seconds": 3 * 24 * 3600})  # three days on
+    before = datetime.utcnow() + timedelta(days=3)
+    assert client.post("/sandbox/api/reset").status_code == 200
+    settled, ready = on_store(client, seeded)  # before any API request looked at the job
+    assert settled is True
+    now = client.app.state.ctx.clock.now()  # type: ignore[attr-defined]
+    assert before - timedelta(minutes=1) < ready <= now  # type: ignore[operator]
+    status = wish.ok("product/get-download-job-status", job_id=DOC_DOWNLOAD_JOB)
+    assert status["status"] == "FINISHED" and status["download_link"]
+    assert client.get(status["download_link"]).status_code == 200  # its file is served: not expired

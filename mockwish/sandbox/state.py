@@ -12,6 +12,7 @@ import asyncio
 import logging
 import secrets
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -74,6 +75,8 @@ class SandboxStore:
         self.keep_snapshot = keep_snapshot  # False: a reset seeds again (a big tenant's snapshot is not kept)
         self.scenario_marker: str | None = None  # the baseline scenario the store must hold (scenarios.baseline)
         self.closed = False  # a deleted tenant's store: nothing may be copied into it any more
+        # the work of what is due at the instant of seeding, done in the built database (its seeded jobs)
+        self.settle_seeded: Callable[[Connection, datetime], object] | None = None
         self._lock: asyncio.Lock | None = None  # seeds and resets one at a time (per serving loop)
         self._lock_loop: asyncio.AbstractEventLoop | None = None
 
@@ -130,6 +133,8 @@ class SandboxStore:
         with engine.begin() as conn:
             seeded_at = self.clock.now()
             report = (self.seeder or self.seed_default)(conn, seed, seeded_at)
+            if self.settle_seeded is not None:  # part of the seeded state, copied back by every reset
+                self.settle_seeded(conn, seeded_at)
             # a mark of this seeding: a `mockwish seed` run by another process while serving leaves another
             # one, and a reset then seeds again instead of restoring this process's older snapshot
             run = secrets.token_hex(8)

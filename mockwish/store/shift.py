@@ -5,10 +5,11 @@ after its order was placed)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, select, update
-from sqlmodel import SQLModel
+from sqlalchemy import Connection
+
+from mockwish.store.fast import datetime_text
 
 # table -> its instants that a seed places relative to its moment of seeding (orders: every CSV instant)
 SEEDED_TIMES: dict[str, tuple[str, ...]] = {
@@ -20,22 +21,30 @@ SEEDED_TIMES: dict[str, tuple[str, ...]] = {
     "infraction": ("created_time", "last_updated"),
     "return_warehouse": ("validate_at", "created_at", "last_updated"),
     "product_return_setting": ("updated_at",),
+    "job_file": ("ready_at",),  # the files of the seeded jobs finished at seeding (SandboxStore.build)
 }
 
 
 def shift_table(conn: Connection, table: str, columns: tuple[str, ...], delta: timedelta) -> None:
-    """Move `columns` of every row of `table` by `delta` (NULL stays NULL)."""
+    """Move `columns` of every row of `table` by `delta` (NULL stays NULL), in one UPDATE: each instant is moved
+    by a function of the connection's, in the text SQLAlchemy stores (reading every row back into Python and
+    writing it with an executemany took 90 % of a sandbox reset)."""
     if not delta:
         return
-    t = SQLModel.metadata.tables[table]
-    keys = [c.name for c in t.primary_key.columns]
-    rows = conn.execute(select(*(t.c[k] for k in keys), *(t.c[c] for c in columns))).mappings().all()
-    if not rows:
-        return
-    where = [t.c[k] == bindparam("_k_" + k) for k in keys]
-    conn.execute(update(t).where(*where).values({c: bindparam(c) for c in columns}), [
-        {**{"_k_" + k: r[k] for k in keys}, **{c: r[c] + delta if r[c] is not None else None for c in columns}}
-        for r in rows])
+    raw = conn.connection.driver_connection
+    raw.create_function(SHIFT, 2, _shifted, deterministic=True)  # type: ignore[union-attr]  # always a sqlite3.Connection here
+    micros = delta // timedelta(microseconds=1)
+    sets = ", ".join(f"{c} = {SHIFT}({c}, :micros)" for c in columns)
+    raw.execute(f"UPDATE {table} SET {sets}", {"micros": micros})  # type: ignore[union-attr]  # as above
+
+
+SHIFT = "mockwish_shifted"
+
+
+def _shifted(text: str | None, micros: int) -> str | None:
+    if text is None:
+        return None
+    return datetime_text(datetime.fromisoformat(text) + timedelta(microseconds=micros))
 
 
 def shift_seeded(conn: Connection, delta: timedelta) -> None:
