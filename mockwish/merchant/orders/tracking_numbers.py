@@ -3,11 +3,11 @@ them for generated orders.
 
 Neither the v2 docs nor the supplement say what a carrier's numbers look like or that Wish checks them: the
 docs' own fulfil example ships USPS with "12345679", and the supplement (2.5) only asks for letters and digits
-without spaces. The patterns below are the carriers' public formats, kept loose (lengths and prefixes; the one check
-digit tested is the UPU S10 one, which every international postal item carries) so that a real number is never
-refused; they are read by generated orders always, and by fulfil-one
-and modify-tracking only when `order_tracking_number_check` is on (off by default, as the real API records no
-such rule). Numbers are compared in upper case: "1z..." is UPS's "1Z...".
+without spaces. The patterns below are the carriers' public formats, kept loose (lengths and prefixes; the only
+check digit tested is the UPU S10 one, which every international postal item carries) so that a real number is
+never refused; they are read by generated orders always, and by fulfil-one and modify-tracking only when
+`order_tracking_number_check` is on (off by default, as the real API records no such rule). Numbers are
+compared in upper case: "1z..." is UPS's "1Z...".
 
 A carrier listed in ANY_NUMBER accepts any number (see the list for why); every accepted carrier is either
 there or in PATTERNS (tests/test_tracking_numbers.py holds the two to the carrier table)."""
