@@ -77,14 +77,15 @@ class JobView:
                                                      and self.cancelled_at > self.start_at)
 
 
-def _times(row: dict[str, Any]) -> tuple[datetime, datetime]:
+def run_times(row: dict[str, Any]) -> tuple[datetime, datetime]:
+    """When a job row starts RUNNING and when it finishes (its start_run_time and end_run_time)."""
     start = row["created_at"] + timedelta(seconds=row["pending_seconds"])
     return start, start + timedelta(seconds=row["running_seconds"])
 
 
 def _state(row: dict[str, Any], now: datetime) -> tuple[str, float]:
     """(state, fraction processed) of a job row at `now`."""
-    start, end = _times(row)
+    start, end = run_times(row)
     cancelled = row["cancelled_at"]
     at = min(now, cancelled) if cancelled is not None else now
     if at < start:
@@ -114,7 +115,7 @@ class JobMachine:
 
     def _due(self, row: dict[str, Any]) -> datetime:
         """When a job's work falls due: its finish, or its RUNNING start for a snapshot-at-start kind."""
-        start, end = _times(row)
+        start, end = run_times(row)
         return start if self.kinds[row["kind"]].snapshot_at_start else end
 
     def _work_due(self, row: dict[str, Any], state: str) -> bool:
@@ -190,7 +191,7 @@ class JobMachine:
             self._settle(conn, row, 1.0, now)
             row = self._row(conn, merchant_id, kind, job_id)
         file = conn.execute(select(_FILE.c.name, _FILE.c.ready_at).where(_FILE.c.job_id == job_id)).first()
-        start, end = _times(row)
+        start, end = run_times(row)
         total = int(row["total_count"])
         return JobView(
             id=row["id"], merchant_id=merchant_id, kind=kind, params=row["params"], state=state,

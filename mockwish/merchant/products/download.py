@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
-from mockwish.jobs import JobKind, Outcome
+from mockwish.jobs import JobKind, Outcome, run_times
 from mockwish.merchant.catalogue import store
 from mockwish.merchant.catalogue.money import Wallet
 from mockwish.merchant.catalogue.render import STANDARD, stock_of, usd, wish_express_countries
@@ -29,7 +29,7 @@ def export_file_name(job: dict[str, Any]) -> str:
     """The file behind a download_link, for product and order exports alike (the supplement's order link
     mirrors the docs' product link): <merchant_id>-<job_id>-<YYYY-MM-DD-HH:MM:SS>.csv, stamped with the instant
     the job finishes (its end_run_time), whenever its snapshot was read."""
-    end = job["created_at"] + timedelta(seconds=job["pending_seconds"] + job["running_seconds"])
+    end = run_times(job)[1]
     return f"{job['merchant_id']}-{job['id']}-{end.strftime('%Y-%m-%d-%H:%M:%S')}.csv"
 
 
