@@ -220,7 +220,7 @@ def _heads(shape: str, zip_prefix: str | None) -> list[str]:
         head = shape[:4]
         found = []
         if zip_prefix and all(ch == "#" or ch.isdigit() or ch in "- " for ch in head) and "#" in head:
-            match = re.compile(f"^(?:{zip_prefix})").match
+            match = _prefix(zip_prefix).match
             template = head.replace("#", "{}")  # digits, spaces and dashes: no other brace in it
             padded = [shape[4:].replace("#", pad) for pad in "059"]
             for digits in product("0123456789", repeat=head.count("#")):  # in numeric order
