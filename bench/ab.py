@@ -14,11 +14,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote_plus
 
 from run import (
     OUT,
-    PRODUCT_PATH,
     PRODUCT_READ,
     ROOT,
     Options,
@@ -27,12 +25,12 @@ from run import (
     launch,
     measure_rounds,
     median_point,
+    mix_target,
     mockwish_cmd,
     pick_loadgen,
     rounds_table,
     server_env,
     stop,
-    writable_skus,
 )
 
 PORTS = {"base": 18101, "this": 18102}
@@ -52,14 +50,11 @@ def worktree(rev: str) -> Path:
 
 
 def target_for(load: str, port: int, label: str) -> Target:
-    ids, skus = catalogue(port)
+    if load != "read":
+        return mix_target(port, f"ab-{label}", SHARES[load])[0]
     ids_file = OUT / f"ab-{label}-ids.txt"
-    ids_file.write_text("\n".join(ids) + "\n")
-    if load == "read":
-        return Target(PRODUCT_READ.path, PRODUCT_READ.query, ids=ids_file)
-    skus_file = OUT / f"ab-{label}-skus.txt"
-    skus_file.write_text("\n".join(quote_plus(s) for s in writable_skus(port, skus)) + "\n")
-    return Target(PRODUCT_PATH, "", script="mix.lua", ids=ids_file, skus=skus_file, write_share=SHARES[load])
+    ids_file.write_text("\n".join(catalogue(port)[0]) + "\n")
+    return Target(PRODUCT_READ.path, PRODUCT_READ.query, ids=ids_file)
 
 
 def main() -> None:

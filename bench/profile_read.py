@@ -17,23 +17,19 @@ import sys
 import threading
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote_plus
 
 from run import (
     MOCK_PORT,
     OUT,
-    PRODUCT_PATH,
     PRODUCT_READ,
     Options,
-    Target,
-    catalogue,
     launch,
+    mix_target,
     mockwish_cmd,
     pick_loadgen,
     seeded_ids,
     server_env,
     stop,
-    writable_skus,
 )
 
 FRAME = re.compile(r"^(?P<func>.+?) \((?P<file>[^():]+)(?::\d+)?\)$")
@@ -135,12 +131,7 @@ def main() -> None:
     try:
         target = PRODUCT_READ
         if args.write_share > 0:
-            ids, skus = catalogue(MOCK_PORT)
-            skus_file = OUT / "profile-skus.txt"
-            skus_file.write_text("\n".join(quote_plus(sku) for sku in writable_skus(MOCK_PORT, skus)) + "\n")
-            ids_file.write_text("\n".join(ids) + "\n")
-            target = Target(PRODUCT_PATH, "", script="mix.lua", ids=ids_file, skus=skus_file,
-                            write_share=args.write_share)
+            target = mix_target(MOCK_PORT, "profile", args.write_share)[0]
         else:
             ids_file.write_text("\n".join(seeded_ids(MOCK_PORT)) + "\n")
         # the recorder starts with the warm-up and stops with the measured run

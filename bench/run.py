@@ -912,18 +912,26 @@ def mix_points(loadgen: LoadGen, opts: Options, port: int, share: float,
         return None
     server = launch(mockwish_cmd(port), server_env(OUT / f"{label}-data"), port, OUT / f"{label}.log")[0]
     try:
-        ids, skus = catalogue(port)
-        skus = writable_skus(port, skus)
-        if not ids or not skus:
-            sys.exit(f"{label}: {len(ids)} product ids and {len(skus)} writable SKUs: nothing to load")
-        ids_path, skus_path = OUT / f"{label}-ids.txt", OUT / f"{label}-skus.txt"
-        ids_path.write_text("\n".join(ids) + "\n")
-        skus_path.write_text("\n".join(quote_plus(sku) for sku in skus) + "\n")
-        target = Target(PRODUCT_PATH, "", script="mix.lua", ids=ids_path, skus=skus_path, write_share=share)
+        target, n_ids, n_skus = mix_target(port, label, share)
         points = measure_rounds(loadgen, {"bare": BARE_PORT, "mockwish": port}, target, label, opts.rounds)
     finally:
         stop(server)
-    return points, len(ids), len(skus)
+    return points, n_ids, n_skus
+
+
+def mix_target(port: int, label: str, share: float) -> tuple[Target, int, int]:
+    """bench/mix.lua with `share` writes against the store on `port`: its product ids and the SKUs
+    update-inventory accepts (each written once first) go to bench/out/<label>-ids.txt and -skus.txt; with
+    the number of each. Also used by bench/profile_read.py and bench/ab.py."""
+    ids, skus = catalogue(port)
+    skus = writable_skus(port, skus)
+    if not ids or not skus:
+        sys.exit(f"{label}: {len(ids)} product ids and {len(skus)} writable SKUs: nothing to load")
+    ids_path, skus_path = OUT / f"{label}-ids.txt", OUT / f"{label}-skus.txt"
+    ids_path.write_text("\n".join(ids) + "\n")
+    skus_path.write_text("\n".join(quote_plus(sku) for sku in skus) + "\n")
+    target = Target(PRODUCT_PATH, "", script="mix.lua", ids=ids_path, skus=skus_path, write_share=share)
+    return target, len(ids), len(skus)
 
 
 def sent_share(points: list[Point]) -> str:
