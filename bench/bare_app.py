@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import socket
+import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 import uvicorn
@@ -85,9 +87,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=18081)
+    parser.add_argument("--deferred-writes", action="store_true",
+                        help="serve with mockwish's HTTP protocol (mockwish.deferred_writes), as mockwish does by "
+                             "default: a reference for what that protocol alone gives")
     args = parser.parse_args()
+    http: Any = "auto"
+    if args.deferred_writes:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from mockwish.deferred_writes import http_protocol
+
+        http = http_protocol()
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                            lifespan="auto")
+                            lifespan="auto", http=http)
     uvicorn.Server(config).run(sockets=[bind(args.host, args.port)])
 
 

@@ -77,6 +77,9 @@ PRODUCT_PATH = "/api/v2/product"
 RATE_LIMIT_QUOTA = 1_000_000_000  # calls per window: far above what any point sends
 BARE_PORT, MOCK_PORT, STARTUP_PORT, UNLIMITED_PORT, DOWNLOAD_PORT = 18081, 18082, 18083, 18084, 18085
 PRISM_PORT, MIX_PORT, WRITES_PORT, AFTERWRITE_PORT, MEMORY_PORT = 18086, 18087, 18088, 18089, 18090
+# the bare app on uvicorn's own HTTP protocol (the bare app proper writes answers as mockwish does, when the loop
+# turns: mockwish.deferred_writes): a reference row, to show what that protocol alone gives
+STOCK_PORT, STOCK = 18091, "bare, uvicorn's own protocol"
 TENANTS_PORT = 18093
 FAULT_RULES = 100  # rules loaded for the fault matcher's cost (none of them matches the product read)
 SECTIONS = ("products", "prism", "orders", "mix", "writes", "afterwrite", "memory", "wishpost", "parcels",
@@ -269,8 +272,19 @@ def mockwish_cmd(port: int) -> list[str]:
     return [PY, "-m", "mockwish", "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
-def bare_cmd(port: int) -> list[str]:
-    return [PY, str(BENCH / "bare_app.py"), "--host", "127.0.0.1", "--port", str(port)]
+def bare_cmd(port: int, deferred: bool = True) -> list[str]:
+    """The bare app, on mockwish's HTTP protocol (answers written when the loop turns) unless `deferred` is
+    False: the same stack as mockwish, which serves so by default (MOCKWISH_DEFER_WRITES)."""
+    return [PY, str(BENCH / "bare_app.py"), "--host", "127.0.0.1", "--port", str(port),
+            *(["--deferred-writes"] if deferred else [])]
+
+
+def against_stock(points: dict[str, list[Point]], name: str = "mockwish") -> str:
+    """'; against the bare app on uvicorn's own protocol: <ratio>', when those rounds measured it."""
+    if STOCK not in points:
+        return ""
+    ratio = median_point(points[name]).rps / median_point(points[STOCK]).rps
+    return f"; against the bare app on uvicorn's own protocol: {ratio:.2f}"
 
 
 def healthy(port: int, path: str = "/healthz") -> bool:
@@ -345,7 +359,7 @@ def startup_times(env: dict[str, str], runs: int) -> tuple[list[float], list[flo
     bare: list[float] = []
     for n in range(runs):
         for cmd, times, label in ((mockwish_cmd(STARTUP_PORT), mock, "mockwish"),
-                                  (bare_cmd(STARTUP_PORT), bare, "bare")):
+                                  (bare_cmd(STARTUP_PORT, deferred=False), bare, "bare")):
             proc, seconds = launch(cmd, env, STARTUP_PORT, OUT / f"startup-{label}-{n}.log")
             stop(proc)
             times.append(seconds)
@@ -524,7 +538,9 @@ def machine(loadgen: LoadGen) -> dict[str, str]:
         "Python": f"{platform.python_version()} ({platform.python_implementation()})",
         "Packages": versions(),
         "uvicorn": f"one worker, {uvicorn_impl()} (installed, uvicorn's \"auto\" choice), log level warning, "
-                   "no access log (both servers)",
+                   "no access log (both servers); answers written when the event loop turns (mockwish's "
+                   "protocol, mockwish.deferred_writes: mockwish and the bare app; the reference row \"bare, "
+                   "uvicorn's own protocol\" writes them as uvicorn does)",
         "Load generator": generator,
     }
 
@@ -656,7 +672,8 @@ def read_targets(points: dict[str, list[Point]], prism_note: str) -> None:
     """The issue-12 targets the product read's rounds measure."""
     bare, mock = median_point(points["bare"]), median_point(points["mockwish"])
     ratio, p99 = mock.rps / bare.rps, mock.p99_ms / bare.p99_ms
-    MEASURED["read_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps)", ratio >= GOAL_READ)
+    MEASURED["read_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps{against_stock(points)})",
+                              ratio >= GOAL_READ)
     MEASURED["read_p99"] = (f"{p99:.2f} ({mock.p99_ms:.2f} / {bare.p99_ms:.2f} ms)", p99 <= GOAL_P99)
     if "Prism" in points:
         prism = median_point(points["Prism"])
@@ -678,7 +695,7 @@ runs)."""
 
 
 def read_servers(prism: subprocess.Popen[bytes] | None, unlimited: bool) -> dict[str, int]:
-    servers = {"bare": BARE_PORT, "mockwish": MOCK_PORT}
+    servers = {"bare": BARE_PORT, "mockwish": MOCK_PORT, STOCK: STOCK_PORT}
     if unlimited:
         servers["mockwish, limiter off"] = UNLIMITED_PORT
     if prism is not None:
@@ -806,7 +823,7 @@ def multi_get_points(loadgen: LoadGen,
         PAGE_FILE.write_bytes(call(MOCK_PORT, "GET", f"{ORDER_PAGE.path}?limit={ORDER_PAGE_SIZE}&start=0"
                                                      f"&access_token={TOKEN}").body)
         points = measure_rounds(loadgen, {"bare": BARE_PORT, "mockwish": MOCK_PORT,
-                                          "bare, a page's bytes": (BARE_PORT, CEILING_PAGE)},
+                                          "bare, a page's bytes": (BARE_PORT, CEILING_PAGE), STOCK: STOCK_PORT},
                                 ORDER_PAGE, "orders", rounds)
     finally:
         stop(server)
@@ -843,7 +860,8 @@ def orders_section(opts: Options, loadgen: LoadGen) -> str:
     ratio = b64.rps / a64.rps
     ceiling = median_point(points["bare, a page's bytes"]).rps
     MEASURED["orders_ratio"] = (f"{ratio:.2f} ({b64.rps:,.0f} / {a64.rps:,.0f} rps; the bare app answering one "
-                                f"page's bytes with no work: {ceiling / a64.rps:.2f})", ratio >= GOAL_ORDERS)
+                                f"page's bytes with no work: {ceiling / a64.rps:.2f}{against_stock(points)})",
+                                ratio >= GOAL_ORDERS)
     targets = targets_table([
         ("multi-get ratio b/a of requests/s at 64 connections", f"{b64.rps / a64.rps:.2f}",
          f">= {TARGET_ORDERS_RATIO}", b64.rps / a64.rps >= TARGET_ORDERS_RATIO),
@@ -913,7 +931,8 @@ def mix_points(loadgen: LoadGen, opts: Options, port: int, share: float,
     server = launch(mockwish_cmd(port), server_env(OUT / f"{label}-data"), port, OUT / f"{label}.log")[0]
     try:
         target, n_ids, n_skus = mix_target(port, label, share)
-        points = measure_rounds(loadgen, {"bare": BARE_PORT, "mockwish": port}, target, label, opts.rounds)
+        points = measure_rounds(loadgen, {"bare": BARE_PORT, "mockwish": port, STOCK: STOCK_PORT}, target, label,
+                                opts.rounds)
     finally:
         stop(server)
     return points, n_ids, n_skus
@@ -949,8 +968,8 @@ def mix_section(opts: Options, loadgen: LoadGen) -> str:
     points, n_ids, n_skus = got
     bare, mock = median_point(points["bare"]), median_point(points["mockwish"])
     ratio = mock.rps / bare.rps
-    MEASURED["mix_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps; {sent_share(points['mockwish'])})",
-                             ratio >= GOAL_MIX)
+    MEASURED["mix_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps; {sent_share(points['mockwish'])}"
+                             f"{against_stock(points)})", ratio >= GOAL_MIX)
     return f"""## Mixed reads and writes (issue 12)
 
 64 connections, `bench/mix.lua`: each request is, with probability {MIX_WRITE_SHARE:.0%}, `POST
@@ -972,7 +991,8 @@ def writes_section(opts: Options, loadgen: LoadGen) -> str:
     points, _, n_skus = got
     bare, mock = median_point(points["bare"]), median_point(points["mockwish"])
     ratio = mock.rps / bare.rps
-    MEASURED["write_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps)", ratio >= GOAL_WRITES)
+    MEASURED["write_ratio"] = (f"{ratio:.2f} ({mock.rps:,.0f} / {bare.rps:,.0f} rps{against_stock(points)})",
+                               ratio >= GOAL_WRITES)
     return f"""## Inventory writes (issue 12)
 
 64 connections, every request `POST /api/v2/variant/update-inventory` with the form body
@@ -1639,6 +1659,8 @@ def main() -> None:
           flush=True)
     sections: list[str] = []
     bare = launch(bare_cmd(BARE_PORT), server_env(OUT / "bare-data"), BARE_PORT, OUT / "bare.log")[0]
+    stock = launch(bare_cmd(STOCK_PORT, deferred=False), server_env(OUT / "bare-data"), STOCK_PORT,
+                   OUT / "bare-stock.log")[0]
     try:
         if "products" in opts.only:
             sections.append(products_section(opts, loadgen, ids_file))
@@ -1666,6 +1688,7 @@ def main() -> None:
             sections.append(tenants_section(opts))
     finally:
         stop(bare)
+        stop(stock)
     stack_goal()
     info["Server stack, as loaded by each server process (`/proc/<pid>/maps`)"] = stack_line()
     info["Load average (1, 5, 15 min)"] = (f"**{load_before}** before the run, **{load_average()}** after it "

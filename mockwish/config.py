@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     default_locale: Literal["en", "zh", "fr", "de"] = "en"
     log_level: str = "info"
     access_log: bool = False
-    coalesce_writes: bool = True  # each answer's head and body in one write (mockwish.one_write)
+    defer_writes: bool = True  # answers written when the event loop turns (mockwish.deferred_writes)
     max_body_bytes: int = 16 * 1024 * 1024  # a 5 MB image, base64 and form-encoded, must fit
     read_cache_max_bytes: int = 64 * 1024 * 1024  # rendered products and orders kept (estimated size)
     # XML bodies are parsed with bounded work: the docs give no maximum of <order> elements per create_order,

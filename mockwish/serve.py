@@ -14,7 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from mockwish.config import Settings
-from mockwish.one_write import http_protocol
+from mockwish.deferred_writes import http_protocol
 
 log = logging.getLogger("mockwish")
 
@@ -35,8 +35,8 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _config(app: FastAPI, settings: Settings, port: int, lifespan: Literal["auto", "on", "off"]) -> uvicorn.Config:
-    # each answer in one write (mockwish.one_write); else uvicorn's own choice of protocol
-    http = http_protocol() if settings.coalesce_writes else "auto"
+    # answers written when the loop turns (mockwish.deferred_writes); else uvicorn's own protocol
+    http = http_protocol() if settings.defer_writes else "auto"
     return uvicorn.Config(app, host=settings.host, port=port, log_level=settings.log_level,
                           access_log=settings.access_log, lifespan=lifespan, http=http)
 
