@@ -40,7 +40,10 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY mockwish ./mockwish
 COPY fixtures ./fixtures
+# the source under /app is what `python -m mockwish` imports (the working directory comes first on sys.path):
+# its bytecode is compiled here, since PYTHONDONTWRITEBYTECODE keeps a start from writing it (as `make serve`)
 RUN pip install --no-cache-dir --no-deps . \
+    && python -m compileall -q mockwish \
     && rm -rf build mockwish.egg-info
 
 USER 10001

@@ -18,7 +18,7 @@ LOCK_FLAGS ?=
 UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command 'make lock' --quiet $(LOCK_FLAGS)
 
-.PHONY: install install-test system-tools serve test lint bench soak owner-choice openapi lock clean
+.PHONY: install install-test bytecode system-tools serve test lint bench soak owner-choice openapi lock clean
 
 # Debian's python3 lacks ensurepip until python3-venv is installed: install it when venv fails (as root).
 $(PY):
@@ -42,7 +42,13 @@ install: $(SERVE_STAMP)
 
 install-test: $(TEST_STAMP)
 
-serve: install
+# mockwish's own modules compiled once here (only those changed since): a start then reads the bytecode instead of
+# compiling 136 modules, 0.2 s of every start where PYTHONDONTWRITEBYTECODE=1 keeps imports from writing it (the
+# Docker image does the same; the installed dependencies got theirs from pip)
+bytecode: | $(PY)
+	$(PY) -m compileall -q mockwish
+
+serve: install bytecode
 	$(PY) -m mockwish serve
 
 # what the suite runs besides Python: curl and jq for the README's control examples (tests/test_readme_examples.py)
@@ -50,7 +56,7 @@ system-tools:
 	@missing=""; for tool in curl jq; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-test: install-test system-tools
+test: install-test system-tools bytecode
 	$(PY) -m pytest -q -n 2
 
 lint: install-test
@@ -58,7 +64,7 @@ lint: install-test
 	$(VENV)/bin/hadolint Dockerfile
 	$(VENV)/bin/mypy mockwish
 
-bench: install
+bench: install bytecode
 	$(PY) bench/run.py
 
 # 64 clients for 2 minutes against a real server: writes, resets, OAuth; zero lost acknowledged writes, zero 5xx

@@ -106,6 +106,7 @@ def test_make_serve_installs_the_runtime_lock_only_and_leaves_host_and_port_to_t
     assert any("--no-deps -e ." in ln for ln in installs), lines
     assert not any("requirements-test.lock" in ln or "[test]" in ln for ln in installs), installs
     assert lines[-1].endswith("-m mockwish serve"), lines  # MOCKWISH_HOST / MOCKWISH_PORT choose, no flags
+    assert any(ln.endswith("-m compileall -q mockwish") for ln in lines), lines  # bytecode, as in the image
     assert not any("--host" in ln or "--port" in ln for ln in lines)
 
 
@@ -134,6 +135,7 @@ def test_dockerfile_installs_the_lock_before_the_code() -> None:
     copy_code = first(lambda ln: ln.startswith("COPY") and "mockwish" in ln)
     install_package = first(lambda ln: ln.startswith("RUN") and "pip install" in ln and "--no-deps ." in ln)
     assert copy_lock < install_lock < copy_code < install_package
+    assert "python -m compileall -q mockwish" in lines[install_package + 1]  # as `make serve`
 
 
 def test_dockerfile_healthcheck_follows_the_configured_host_and_port() -> None:
