@@ -1541,8 +1541,11 @@ What it does, in one run. Every server is one process: (a) `bench/bare_app.py`, 
 answering the constant envelope `{"code":0,"data":{},"message":""}` on every measured path (GETs and the
 `POST /api/v2/variant/update-inventory` write, whose body it does not read), and (b) `mockwish serve`, both
 run by uvicorn the same way (a socket bound with IPPROTO_TCP handed to `uvicorn.Server.run`, loop and HTTP
-"auto", one worker, log level warning, no access log); the stack each process actually loaded is read from
-`/proc/<pid>/maps`. Points are a warm-up and a measured run of wrk (`-t2`). At 64 connections the servers
+"auto", one worker, log level warning, no access log), and both on mockwish's HTTP protocol, which writes each
+connection's answers when the event loop turns (`mockwish/deferred_writes.py`, mockwish's default); (c) the
+bare app on uvicorn's own protocol, which writes an answer's head and body there and then, is a reference row
+in the rounds of the product read, the orders, the mix and the writes (start-up times the bare app on it); the
+stack each process actually loaded is read from `/proc/<pid>/maps`. Points are a warm-up and a measured run of wrk (`-t2`). At 64 connections the servers
 compared are loaded in rounds, one after the other, `--rounds` times, and each figure is the median of its
 rounds; ratios are mockwish's requests/s over the other server's, in the same rounds. Products: seeds a
 fresh data dir under `bench/out/` (timing `mockwish seed` and the in-process seed), starts mockwish and the
