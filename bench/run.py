@@ -1537,42 +1537,40 @@ seconds per point (10), `--warmup` seconds before each point (3), `--rounds` at 
 mockwish's product read under the same load with py-spy (`.venv/bin/pip install py-spy`; output in
 `bench/out/profile.txt`). Neither is part of the test suite.
 
-What it does, in one run. Every server is one process: (a) `bench/bare_app.py`, a bare FastAPI app
-answering the constant envelope `{"code":0,"data":{},"message":""}` on every measured path (GETs and the
-`POST /api/v2/variant/update-inventory` write, whose body it does not read), and (b) `mockwish serve`, both
-run by uvicorn the same way (a socket bound with IPPROTO_TCP handed to `uvicorn.Server.run`, loop and HTTP
-"auto", one worker, log level warning, no access log), and both on mockwish's HTTP protocol, which writes each
+What it does, in one run. Every server is one process: (a) `bench/bare_app.py`, a bare FastAPI app answering
+the constant envelope `{"code":0,"data":{},"message":""}` on every measured path (GETs and the `POST
+/api/v2/variant/update-inventory` write, whose body it does not read), and (b) `mockwish serve`, both run by
+uvicorn the same way (a socket bound with IPPROTO_TCP handed to `uvicorn.Server.run`, loop and HTTP "auto",
+one worker, log level warning, no access log), and both on mockwish's HTTP protocol, which writes each
 connection's answers when the event loop turns (`mockwish/deferred_writes.py`, mockwish's default); (c) the
 bare app on uvicorn's own protocol, which writes an answer's head and body there and then, is a reference row
 in the rounds of the product read, the orders, the mix and the writes (start-up times the bare app on it); the
-stack each process actually loaded is read from `/proc/<pid>/maps`. Points are a warm-up and a measured run of wrk (`-t2`). At 64 connections the servers
-compared are loaded in rounds, one after the other, `--rounds` times, and each figure is the median of its
-rounds; ratios are mockwish's requests/s over the other server's, in the same rounds. Products: seeds a
-fresh data dir under `bench/out/` (timing `mockwish seed` and the in-process seed), starts mockwish and the
-bare app on it alternately to time process start to the first 200 on `/healthz` with the existing
-database, then one point each at 8 connections and rounds at 64 of (a), (b), (b) with the Merchant rate
-limiter off and, with the prism section, Prism; every request asks `GET
+stack each process actually loaded is read from `/proc/<pid>/maps`. Points are a warm-up and a measured run of
+wrk (`-t2`). At 64 connections the servers compared are loaded in rounds, one after the other, `--rounds`
+times, and each figure is the median of its rounds; ratios are mockwish's requests/s over the other server's,
+in the same rounds. Products: seeds a fresh data dir under `bench/out/` (timing `mockwish seed` and the
+in-process seed), starts mockwish and the bare app on it alternately to time process start to the first 200 on
+`/healthz` with the existing database, then one point each at 8 connections and rounds at 64 of (a), (b), (b)
+with the Merchant rate limiter off and, with the prism section, Prism; every request asks `GET
 /api/v2/product?id=<random id>&access_token=an_example_access_token`, the id drawn per request by
-`bench/random_ids.lua` from the default merchant's seeded products as multi-get lists them (rejected ones
-are not listed); the bare app and Prism ignore the query. Prism: `@stoplight/prism-cli`, installed by `npm
-install --prefix bench/out/prism` when missing (kept between runs), `prism mock -v warn` on
-`bench/prism_product.json`, one path with one static example (a product as mockwish answers it).
-Orders: a fresh store, 10,000 orders for the default merchant through the sandbox API, then the same
-points on `GET /api/v2/order/multi-get?limit=100&start=<random 0..9900>` (the Lua script draws the
-offset); then another fresh store grown to 100,000 orders in 10 sandbox calls (each timed), and one order
-download job followed with the real clock and default job times to its CSV read to the last byte;
-`generate()` is also timed inside a process. Mix and writes: a fresh store each, rounds of
-`bench/mix.lua` (90 % reads and 10 % inventory writes chosen per request, or writes only) against (a).
-Afterwrite and memory: a fresh store each (rate limiter off) grown to 100,000 orders, then
-`bench/keepalive.py` on one kept-alive connection: N order writes each followed by a timed multi-get page;
-or every multi-get page in order and 10,000 product reads, reading the server's RssAnon in between.
-WishPost: two servers on one store, limiter on and off, and the bare app, on `GET
+`bench/random_ids.lua` from the default merchant's seeded products as multi-get lists them (rejected ones are
+not listed); the bare app and Prism ignore the query. Prism: `@stoplight/prism-cli`, installed by `npm install
+--prefix bench/out/prism` when missing (kept between runs), `prism mock -v warn` on
+`bench/prism_product.json`, one path with one static example (a product as mockwish answers it). Orders: a
+fresh store, 10,000 orders for the default merchant through the sandbox API, then the same points on `GET
+/api/v2/order/multi-get?limit=100&start=<random 0..9900>` (the Lua script draws the offset); then another
+fresh store grown to 100,000 orders in 10 sandbox calls (each timed), and one order download job followed with
+the real clock and default job times to its CSV read to the last byte; `generate()` is also timed inside a
+process. Mix and writes: a fresh store each, rounds of `bench/mix.lua` (90 % reads and 10 % inventory writes
+chosen per request, or writes only) against (a). Afterwrite and memory: a fresh store each (rate limiter off)
+grown to 100,000 orders, then `bench/keepalive.py` on one kept-alive connection: N order writes each followed
+by a timed multi-get page; or every multi-get page in order and 10,000 product reads, reading the server's
+RssAnon in between. WishPost: two servers on one store, limiter on and off, and the bare app, on `GET
 /wishpost/api/v3/oauth/test` with the Bearer header. mockwish runs with `MOCKWISH_RATE_LIMIT_QUOTA` and
-`MOCKWISH_WISHPOST_RATE_LIMIT_QUOTA` raised so that the load never trips its rate limiters (the
-bookkeeping is still paid on every call) and `MOCKWISH_WISHPOST_PORT=0`. Any error or non-2xx answer under
-load aborts the run. The load generator shares the 2 cores with the server (wrk takes most of one, uvicorn
-is one process on the other), equally for both apps, so compare the ratio rather than the absolute figures.
-"""
+`MOCKWISH_WISHPOST_RATE_LIMIT_QUOTA` raised so that the load never trips its rate limiters (the bookkeeping is
+still paid on every call) and `MOCKWISH_WISHPOST_PORT=0`. Any error or non-2xx answer under load aborts the
+run. The load generator shares the 2 cores with the server (wrk takes most of one, uvicorn is one process on
+the other), equally for both apps, so compare the ratio rather than the absolute figures. """
 
 
 def kept_notes() -> str:

@@ -99,6 +99,48 @@ def test_a_merchant_change_drops_that_merchants_renders(client: TestClient, wish
     assert cached(client, product_key(wish, PID)) is None
 
 
+def variants(wish: Wish, pid: str, **params: str) -> list[dict[str, Any]]:
+    return [v["Variant"] for v in wish.ok("product", "GET", id=pid, **params)["Product"]["variants"]]
+
+
+def test_a_write_to_one_variant_renders_that_variant_alone(client: TestClient, wish: Wish,
+                                                           monkeypatch: Any) -> None:
+    """A product's variants are kept rendered one by one: the product's read after an inventory write renders
+    the written variant again, and takes its others as they were."""
+    from mockwish.merchant.catalogue import render
+
+    rendered: list[str] = []
+    real = render.variant
+    monkeypatch.setattr(render, "variant", lambda v, *a, **k: rendered.append(v["id"]) or real(v, *a, **k))
+    before = variants(wish, OTHER_PID)
+    assert len(before) > 1 and len(rendered) == len(before)
+    rendered.clear()
+    sku, untouched = before[0]["sku"], before[1:]
+    wish.ok("variant/update-inventory", sku=sku, inventory=41)
+    after = variants(wish, OTHER_PID)
+    assert rendered == [before[0]["id"]]
+    assert after[0]["inventory"] == "41" and after[1:] == untouched
+    rendered.clear()
+    assert variants(wish, OTHER_PID) == after and rendered == []  # the product's own entry again
+
+
+def test_variant_parts_follow_the_warehouse_the_condition_and_new_variants(client: TestClient, wish: Wish) -> None:
+    pid = "123456789009876543211234"
+    std = variants(wish, pid)
+    express = variants(wish, pid, warehouse_name="EXPRESS-US")
+    assert [v["id"] for v in std] == [v["id"] for v in express] and std != express  # each warehouse its own
+    # a variant without a condition of its own shows its product's: the product's change is seen in each
+    on_store(client, lambda conn: conn.exec_driver_sql(
+        "UPDATE variant SET condition = NULL WHERE product_id = ?", (pid,)))
+    assert {v["condition"] for v in variants(wish, pid)} == {"NEW"}  # rendered and kept with the product's
+    wish.ok("product/update", id=pid, condition="USED")
+    assert {v["condition"] for v in variants(wish, pid)} == {"USED"}
+    parent = wish.ok("product", "GET", id=pid)["Product"]["parent_sku"]
+    wish.ok("variant/add", parent_sku=parent, sku="fragment-new", inventory=5, price=3, shipping=1, size="XS")
+    listed = variants(wish, pid)
+    assert [v["id"] for v in listed[:-1]] == [v["id"] for v in std] and listed[-1]["sku"] == "fragment-new"
+
+
 def test_orders_after_a_write_and_after_the_clock_moves(client: TestClient, wish: Wish, advance: Any) -> None:
     freeze(client)
     page = wish.ok("order/get-fulfill", "GET", limit=100)

@@ -26,6 +26,7 @@ _PRODUCT_BY_ID = FastRead(P, "id = ? AND merchant_id = ?")
 _PRODUCT_BY_PARENT_SKU = FastRead(P, "parent_sku = ? AND merchant_id = ?")
 _VARIANT_BY_SKU = FastRead(V, "sku = ? AND merchant_id = ?")
 _VARIANTS_OF = FastRead(V, "merchant_id = ? AND product_id IN ({ids})", "ORDER BY product_id, position")
+_VARIANTS_BY_IDS = FastRead(V, "merchant_id = ? AND id IN ({ids})")
 
 
 def find_merchant(conn: Connection, merchant_id: str) -> Row | None:
@@ -121,6 +122,25 @@ def variants_of(conn: Connection, merchant_id: str, product_ids: Iterable[str]) 
         sql = _VARIANTS_OF.sql.format(ids=", ".join("?" * len(chunk)))
         for r in _VARIANTS_OF.rows(conn, (merchant_id, *chunk), sql):
             out[r["product_id"]].append(r)
+    return out
+
+
+def variant_ids_of(conn: Connection, merchant_id: str, product_id: str) -> list[str]:
+    """The ids of a product's variants, in the order variants_of lists them (by position)."""
+    raw = conn.connection.driver_connection
+    return [r[0] for r in raw.execute(_VARIANT_IDS_OF, (product_id, merchant_id))]  # type: ignore[union-attr]  # always a sqlite3.Connection here
+
+
+_VARIANT_IDS_OF = "SELECT id FROM variant WHERE product_id = ? AND merchant_id = ? ORDER BY position"
+
+
+def variants_by_ids(conn: Connection, merchant_id: str, ids: Sequence[str]) -> dict[str, Row]:
+    """The merchant's variants of these ids, by id."""
+    out: dict[str, Row] = {}
+    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+        chunk = ids[start:start + 500]
+        sql = _VARIANTS_BY_IDS.sql.format(ids=", ".join("?" * len(chunk)))
+        out.update((r["id"], r) for r in _VARIANTS_BY_IDS.rows(conn, (merchant_id, *chunk), sql))
     return out
 
 

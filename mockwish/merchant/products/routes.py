@@ -86,10 +86,33 @@ def retrieve(call: Call) -> V2Result:
         product = rules.resolve(call.conn, mid, p)
         name = p.get("warehouse_name")
         wh = warehouse(_merchant(call), name) if name else STANDARD  # the hot path reads no merchant row
-        variants = store.variants_of(call.conn, mid, [product["id"]])[product["id"]]
-        cached = kept_json(render.product(product, variants, _wallet(call), wh))  # bytes: nothing for the GC
+        wallet = _wallet(call)
+        body = render.product(product, [], wallet, wh)
+        body["Product"]["variants"] = _variant_parts(call, product, wallet, wh)
+        cached = kept_json(body)  # bytes: nothing for the GC
         cache.put(call.conn, key, cached, entry_size(len(cached)), [("p", mid, product["id"])])
     return V2Result(orjson.Fragment(cached) if call.fmt == "json" else orjson.loads(cached))
+
+
+def _variant_parts(call: Call, product: dict[str, Any], wallet: Wallet, wh: str) -> list[orjson.Fragment]:
+    """The product's variants, each rendered and kept on its own (tagged with its id: mockwish.store.changes), so
+    that the product's next read after a write to one of them (an ERP's inventory sync) reads and renders that
+    one alone. A variant's rendering depends on its row, and else only on the wallet, the warehouse and the
+    product's condition (a variant without its own shows it): those are the rest of its key."""
+    cache, conn, mid = call.ctx.read_cache, call.conn, call.merchant_id
+    ids = store.variant_ids_of(conn, mid, product["id"])
+    keys = [("variant", mid, vid, wh, wallet.payment_currency, wallet.localized_currency, product["condition"])
+            for vid in ids]
+    parts = cache.get_many(keys)
+    missing = [vid for vid, part in zip(ids, parts, strict=True) if part is None]
+    if missing:
+        rows = store.variants_by_ids(conn, mid, missing)
+        for i, vid in enumerate(ids):
+            if parts[i] is None:
+                part = kept_json(render.variant(rows[vid], wallet, wh, product=product, in_product=True))
+                cache.put(conn, keys[i], part, entry_size(len(part)), [("v", mid, vid)])
+                parts[i] = part
+    return [orjson.Fragment(part) for part in parts]
 
 
 @router.op("/product/multi-get", scope="products:read", summary="List all Products",
