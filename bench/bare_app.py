@@ -5,8 +5,9 @@ exactly like mockwish.
 port (mockwish/serve.py, and the benchmark sets MOCKWISH_WISHPOST_PORT=0): a socket bound by hand with
 IPPROTO_TCP and SO_REUSEADDR, handed to `uvicorn.Server(uvicorn.Config(...)).run(sockets=[...])` with the
 default loop and HTTP implementation ("auto": uvloop and httptools when installed), one worker, lifespan
-"auto", log level warning, no access log. bench/run.py checks in /proc/<pid>/maps that both servers
-loaded uvloop and httptools."""
+"auto", log level warning, no access log; with `--deferred-writes`, mockwish's HTTP protocol too
+(mockwish/deferred_writes.py, mockwish's default), as bench/run.py starts it. bench/run.py checks in
+/proc/<pid>/maps that both servers loaded uvloop and httptools."""
 
 from __future__ import annotations
 
