@@ -180,8 +180,8 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock, faults: Faults, 
     owner.rollback_listeners += [read_cache.invalidate, auth.invalidate]
     sandbox = SandboxStore(engine, owner, seed=settings.seed, products_per_merchant=settings.products_per_merchant,
                            fixtures_dir=settings.fixtures_dir or default_fixtures_dir(), clock=clock,
-                           order_policy=order_policy, seeder=seeder, keep_snapshot=keep_snapshot)
-    sandbox.settle_seeded = jobs.settle_all
+                           order_policy=order_policy, seeder=seeder, keep_snapshot=keep_snapshot,
+                           settle_seeded=jobs.settle_all)
     if tenant_id is not None:  # every credential it issues starts with its id (mockwish.tenants.registry)
         with engine.connect() as conn:
             oauth.set_credential_prefix(conn, tenant_id)

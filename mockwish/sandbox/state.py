@@ -61,7 +61,8 @@ class Built:
 class SandboxStore:
     def __init__(self, engine: Engine, owner: StoreOwner, *, seed: int, products_per_merchant: int,
                  fixtures_dir: Path | None, clock: Clock, order_policy: OrderPolicy,
-                 seeder: Seeder | None = None, keep_snapshot: bool = True) -> None:
+                 seeder: Seeder | None = None, keep_snapshot: bool = True,
+                 settle_seeded: Callable[[Connection, datetime], object] | None = None) -> None:
         self.engine = engine  # for the schema at startup, before anything serves
         self.owner = owner  # every other use of the live store
         self.clock = clock  # seeded orders are placed relative to its instant of seeding
@@ -76,7 +77,7 @@ class SandboxStore:
         self.scenario_marker: str | None = None  # the baseline scenario the store must hold (scenarios.baseline)
         self.closed = False  # a deleted tenant's store: nothing may be copied into it any more
         # the work of what is due at the instant of seeding, done in the built database (its seeded jobs)
-        self.settle_seeded: Callable[[Connection, datetime], object] | None = None
+        self.settle_seeded = settle_seeded
         self._lock: asyncio.Lock | None = None  # seeds and resets one at a time (per serving loop)
         self._lock_loop: asyncio.AbstractEventLoop | None = None
 
