@@ -29,13 +29,24 @@ def shift_table(conn: Connection, table: str, columns: tuple[str, ...], delta: t
     """Move `columns` of every row of `table` by `delta` (NULL stays NULL), in one UPDATE: each instant is moved
     by a function of the connection's, in the text SQLAlchemy stores (reading every row back into Python and
     writing it with an executemany took 90 % of a sandbox reset)."""
+    shift_tables(conn, {table: columns}, delta)
+
+
+def shift_seeded(conn: Connection, delta: timedelta) -> None:
+    """Every table of SEEDED_TIMES (the orders move by their own store's shift_times)."""
+    shift_tables(conn, SEEDED_TIMES, delta)
+
+
+def shift_tables(conn: Connection, tables: dict[str, tuple[str, ...]], delta: timedelta) -> None:
+    """shift_table of each table, with the connection's function registered once."""
     if not delta:
         return
     raw = conn.connection.driver_connection
     raw.create_function(SHIFT, 2, _shifted, deterministic=True)  # type: ignore[union-attr]  # always a sqlite3.Connection here
     micros = delta // timedelta(microseconds=1)
-    sets = ", ".join(f"{c} = {SHIFT}({c}, :micros)" for c in columns)
-    raw.execute(f"UPDATE {table} SET {sets}", {"micros": micros})  # type: ignore[union-attr]  # as above
+    for table, columns in tables.items():
+        sets = ", ".join(f"{c} = {SHIFT}({c}, :micros)" for c in columns)
+        raw.execute(f"UPDATE {table} SET {sets}", {"micros": micros})  # type: ignore[union-attr]  # as above
 
 
 SHIFT = "mockwish_shifted"
@@ -45,9 +56,3 @@ def _shifted(text: str | None, micros: int) -> str | None:
     if text is None:
         return None
     return datetime_text(datetime.fromisoformat(text) + timedelta(microseconds=micros))
-
-
-def shift_seeded(conn: Connection, delta: timedelta) -> None:
-    """Every table of SEEDED_TIMES (the orders move by their own store's shift_times)."""
-    for table, columns in SEEDED_TIMES.items():
-        shift_table(conn, table, columns, delta)
