@@ -87,26 +87,21 @@ async def read_body(request: Request, max_body: int) -> bytes:
     if length is not None and length.isdigit() and int(length) > max_body:
         raise WishError("body_too_large", limit=max_body)
     first = await request.receive()  # nearly every body comes whole in its first message: no stream to set up
-    if first["type"] == "http.request" and not first.get("more_body", False):
-        body = first.get("body", b"")
-        if len(body) > max_body:
-            raise WishError("body_too_large", limit=max_body)
-        request._body = body
-        return body
     if first["type"] == "http.disconnect":
         request._is_disconnected = True
         raise ClientDisconnect()
-    chunks: list[bytes] = [first.get("body", b"")]
-    total = len(chunks[0])
-    if total > max_body:
+    body = first.get("body", b"")
+    if len(body) > max_body:
         raise WishError("body_too_large", limit=max_body)
-    async with aclosing(request.stream()) as stream:  # the rest, until the message without more_body
-        async for chunk in stream:
-            total += len(chunk)
-            if total > max_body:
-                raise WishError("body_too_large", limit=max_body)
-            chunks.append(chunk)
-    body = b"".join(chunks)
+    if first.get("more_body", False):
+        chunks, total = [body], len(body)
+        async with aclosing(request.stream()) as stream:  # the rest, until the message without more_body
+            async for chunk in stream:
+                total += len(chunk)
+                if total > max_body:
+                    raise WishError("body_too_large", limit=max_body)
+                chunks.append(chunk)
+        body = b"".join(chunks)
     request._body = body  # Starlette's own cache: stream() yields it instead of reading the socket again
     return body
 
