@@ -279,11 +279,11 @@ def bare_cmd(port: int, deferred: bool = True) -> list[str]:
             *(["--deferred-writes"] if deferred else [])]
 
 
-def against_stock(points: dict[str, list[Point]], name: str = "mockwish") -> str:
-    """'; against the bare app on uvicorn's own protocol: <ratio>', when those rounds measured it."""
+def against_stock(points: dict[str, list[Point]]) -> str:
+    """'; against the bare app on uvicorn's own protocol: <ratio>' of mockwish, when those rounds measured it."""
     if STOCK not in points:
         return ""
-    ratio = median_point(points[name]).rps / median_point(points[STOCK]).rps
+    ratio = median_point(points["mockwish"]).rps / median_point(points[STOCK]).rps
     return f"; against the bare app on uvicorn's own protocol: {ratio:.2f}"
 
 
