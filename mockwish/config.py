@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
     access_log: bool = False
     defer_writes: bool = True  # answers written when the event loop turns (mockwish.deferred_writes)
+    # with defer_writes: the API requests of one turn of the loop share one commit (mockwish.store.owner)
+    group_commit: bool = True
     max_body_bytes: int = 16 * 1024 * 1024  # a 5 MB image, base64 and form-encoded, must fit
     read_cache_max_bytes: int = 64 * 1024 * 1024  # rendered products and orders kept (estimated size)
     # XML bodies are parsed with bounded work: the docs give no maximum of <order> elements per create_order,

@@ -12,25 +12,30 @@ closes (an answer cut short by a fault or an error). Past `FLUSH_AT` bytes kept,
 streamed download is never collected in memory.
 
 `http_protocol()` is the HTTP protocol uvicorn would choose itself ("auto": httptools when installed, else
-h11) with its transport wrapped so; `MOCKWISH_DEFER_WRITES=false` serves with uvicorn's own."""
+h11) with its transport wrapped so; `MOCKWISH_DEFER_WRITES=false` serves with uvicorn's own. Its `gate`, when
+given, is asked before anything is sent: it commits the turn's writes (group commit, mockwish.store.owner),
+and when it answers False (the commit failed) what is kept is not sent and the connection is aborted."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 FLUSH_AT = 1024 * 1024
+Gate = Callable[[], bool]
 
 
 class DeferredWriteTransport:
     """An asyncio transport whose writes are kept until the event loop turns (see the module's docstring);
     every other call goes to the transport it wraps."""
 
-    __slots__ = ("_kept", "_loop", "_size", "_transport")
+    __slots__ = ("_gate", "_kept", "_loop", "_size", "_transport")
 
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop, gate: Gate | None = None) -> None:
         self._transport = transport
         self._loop = loop
+        self._gate = gate
         self._kept: list[bytes] = []
         self._size = 0
 
@@ -57,6 +62,10 @@ class DeferredWriteTransport:
         self._kept, self._size = [], 0
         if self._transport.is_closing():  # the client left: nobody to send it to
             return
+        gate = self._gate
+        if gate is not None and not gate():  # what is kept acknowledges writes that were rolled back
+            self._transport.abort()
+            return
         if len(kept) == 1:
             self._transport.write(kept[0])
         else:
@@ -81,17 +90,17 @@ class DeferredWriteTransport:
         return getattr(self._transport, name)
 
 
-def deferred_writes(base: type[asyncio.Protocol]) -> type[asyncio.Protocol]:
+def deferred_writes(base: type[asyncio.Protocol], gate: Gate | None = None) -> type[asyncio.Protocol]:
     """`base` (one of uvicorn's HTTP protocols) with its transport wrapped in a DeferredWriteTransport."""
 
     def connection_made(self: Any, transport: asyncio.Transport) -> None:
         base.connection_made(self, transport)  # its flow control keeps the real transport
-        self.transport = DeferredWriteTransport(transport, self.loop)
+        self.transport = DeferredWriteTransport(transport, self.loop, gate)
 
     return type(f"Deferred{base.__name__}", (base,), {"connection_made": connection_made})
 
 
-def http_protocol() -> type[asyncio.Protocol]:
+def http_protocol(gate: Gate | None = None) -> type[asyncio.Protocol]:
     from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-    return deferred_writes(AutoHTTPProtocol)
+    return deferred_writes(AutoHTTPProtocol, gate)

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from mockwish.config import Settings
 from mockwish.deferred_writes import http_protocol
+from mockwish.store.owner import GROUP
 
 log = logging.getLogger("mockwish")
 
@@ -35,8 +36,11 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _config(app: FastAPI, settings: Settings, port: int, lifespan: Literal["auto", "on", "off"]) -> uvicorn.Config:
-    # answers written when the loop turns (mockwish.deferred_writes); else uvicorn's own protocol
-    http = http_protocol() if settings.defer_writes else "auto"
+    # answers written when the loop turns (mockwish.deferred_writes); else uvicorn's own protocol. Group commit
+    # needs them: the transport commits the loop's batch before it sends (mockwish.store.owner)
+    group = settings.defer_writes and settings.group_commit
+    GROUP.enabled = group
+    http = http_protocol(GROUP.commit if group else None) if settings.defer_writes else "auto"
     return uvicorn.Config(app, host=settings.host, port=port, log_level=settings.log_level,
                           access_log=settings.access_log, lifespan=lifespan, http=http)
 

@@ -40,11 +40,11 @@ class Timeline:
         self._probe = CommitProbe()
         self._header: bytes | None = None  # the WAL-index header when _data_version was last known current
 
-    def settle(self, owner: StoreOwner, now: datetime) -> None:
+    def settle(self, owner: StoreOwner, now: datetime, defer: bool = False) -> None:
         """Settle what is due at `now` and commit it, before the request's own transaction. When nothing is
         due and nobody committed (nearly every request), that is one pread and a comparison per part; after a
         commit, one PRAGMA; no transaction either way."""
-        raw = owner.raw()
+        raw = owner.raw(settle=False)  # a look that a pending batch (group commit) does not disturb
         header = self._probe.header(raw)  # read before the PRAGMA: a commit between the two shows next time
         if all(now < p.next_due for p in self.parts):
             if header is not None and header == self._header:
@@ -53,7 +53,7 @@ class Timeline:
                 self._header = header
                 return
         try:
-            with owner.begin() as conn:
+            with owner.begin(defer) as conn:  # defer: committed with the request's own work (group commit)
                 self.settle_due(conn, now)
         except Exception:
             self.reset()  # whatever was half done is rolled back: look again next time

@@ -252,8 +252,8 @@ async def handle(op: Operation, request: Request) -> Response:
                 ctx = scope[CTX_KEY] = routed
         faults.check(scope, raw, None, op.surface)  # raises the fault a rule or the header asks for
         now = scope[NOW] = ctx.clock.now()
-        ctx.timeline.settle(ctx.owner, now)
-        with ctx.owner.begin() as conn:
+        ctx.timeline.settle(ctx.owner, now, defer=True)
+        with ctx.owner.begin(defer=True) as conn:  # committed before the answer is sent (group commit)
             principal = None
             if op.auth != "none":
                 principal = ctx.auth.authenticate(conn, token, op.scope, now, op.auth)

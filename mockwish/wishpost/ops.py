@@ -288,8 +288,8 @@ async def handle(op: WPOperation, request: Request) -> Response:
                     now = ctx.clock.now()
             scope[NOW] = now
             faults.check(scope, raw, None, op.surface)  # raises the fault a rule or the header asks for
-            ctx.timeline.settle(ctx.owner, now)  # what the clock did, committed
-            with ctx.owner.begin() as conn:
+            ctx.timeline.settle(ctx.owner, now, defer=True)  # what the clock did, committed with the request
+            with ctx.owner.begin(defer=True) as conn:  # committed before the answer is sent (group commit)
                 principal: WishPostPrincipal | None = None
                 basic = carrier = None
                 key = carrier_key(request) if op.auth != "none" else None
