@@ -1,10 +1,11 @@
 """Profiles mockwish's GET /api/v2/product?id=<random id> (or, with --write-share, that mixed with
-POST /api/v2/variant/update-inventory) under load: py-spy samples the server while wrk
+POST /api/v2/variant/update-inventory; or, with --orders, the orders section's multi-get of 10,000 generated
+orders, limit 100 at a random start) under load: py-spy samples the server while wrk
 (or bench/loadgen.py) runs the same load as `make bench`, then the samples are summed up by function
 (self and inclusive) and by package. Needs py-spy (`.venv/bin/pip install py-spy`). Writes
 bench/out/profile.folded (raw collapsed stacks, for flamegraph tools) and bench/out/profile.txt.
 
-    .venv/bin/python bench/profile_read.py [--duration 15] [--connections 64]
+    .venv/bin/python bench/profile_read.py [--duration 15] [--connections 64] [--orders]
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+import orders
 from run import (
     MOCK_PORT,
+    ORDER_PAGE,
+    ORDER_PAGE_SIZE,
+    ORDERS,
     OUT,
     PRODUCT_READ,
     Options,
@@ -120,6 +125,9 @@ def main() -> None:
     parser.add_argument("--write-share", type=float, default=0.0,
                         help="share of requests that are POST /api/v2/variant/update-inventory (bench/mix.lua, "
                              "needs wrk): 1 profiles the writes section's load, 0.1 the mix's")
+    parser.add_argument("--orders", action="store_true",
+                        help="profile GET /api/v2/order/multi-get?limit=100&start=<random> over 10,000 generated "
+                             "orders (the orders section's load) instead of the product read")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     data = OUT / "profile-data"
@@ -130,7 +138,11 @@ def main() -> None:
     folded = OUT / "profile.folded"
     try:
         target = PRODUCT_READ
-        if args.write_share > 0:
+        if args.orders:
+            orders.generate(MOCK_PORT, ORDERS)
+            orders.check_page(MOCK_PORT, ORDER_PAGE.start_max, ORDER_PAGE_SIZE)
+            target = ORDER_PAGE
+        elif args.write_share > 0:
             target = mix_target(MOCK_PORT, "profile", args.write_share)[0]
         else:
             ids_file.write_text("\n".join(seeded_ids(MOCK_PORT)) + "\n")

@@ -36,7 +36,7 @@ class DeferredWriteTransport:
         self._transport = transport
         self._loop = loop
         self._gate = gate
-        self._kept: list[bytes] = []
+        self._kept: list[bytes | memoryview] = []
         self._size = 0
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
@@ -45,7 +45,10 @@ class DeferredWriteTransport:
         kept = self._kept
         if not kept:
             self._loop.call_soon(self.flush)
-        kept.append(data if type(data) is bytes else bytes(data))  # a copy: a bytearray may be reused
+        # a bytearray (or a view of one) may be reused: kept as a copy; bytes, or a view of bytes (a slice of a
+        # merchant's book of orders, mockwish.wire.parts), cannot change: kept as they are
+        kept.append(data if type(data) is bytes or (type(data) is memoryview and type(data.obj) is bytes)
+                    else bytes(data))
         self._size += len(data)
         if self._size >= FLUSH_AT:
             self.flush()

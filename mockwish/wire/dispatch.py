@@ -27,7 +27,9 @@ from mockwish.errors import WishError
 from mockwish.ids import new_request_id
 from mockwish.sandbox.faults import NOW, TENANT, Hit, send_with, surface_of
 from mockwish.sandbox.faults import SCOPE_KEY as FAULT
+from mockwish.sandbox.journal import RESPONSE_KEPT
 from mockwish.wire.params import read_body
+from mockwish.wire.parts import PartsResponse
 
 if TYPE_CHECKING:
     from mockwish.sandbox.journal import Journal
@@ -79,7 +81,11 @@ class FrontDoor:
         response = await endpoint(request)
         rid = new_request_id()
         hit = mapped.get(FAULT)
-        await send_with(hit, response, mapped, receive, with_request_id(send, rid))
+        if hit is None:  # the id as with_request_id adds it (last), without a wrapper around each message sent
+            response.raw_headers.append((REQUEST_ID, rid))  # every pipeline's answer is made for its request
+            await response(mapped, receive, send)
+        else:
+            await send_with(hit, response, mapped, receive, with_request_id(send, rid))
         if journal.enabled:
             record(journal, mapped, request, response, started, rid, hit)
         return True
@@ -122,11 +128,23 @@ def record(journal: Journal, scope: Scope, request: Request, response: Response,
            hit: Hit | None) -> None:
     """One API request into the journal: references to what was read and sent (the journal works on them when
     it is read, not here). A transport fault's answer is recorded as the client got it."""
+    _record(journal, scope, getattr(request, "_body", None), response.status_code, _answer(response, hit),
+            response.media_type, started, rid, hit)
+
+
+def _answer(response: Response, hit: Hit | None) -> bytes | None:
+    """The answer's body as the client got it (a transport fault cuts it), or as much of its start as the
+    journal keeps: an answer sent as parts is not joined for it (mockwish.wire.parts)."""
+    fault = hit.effect.fault if hit is not None else None
+    if isinstance(response, PartsResponse):
+        size = response.length
+        if fault is not None:
+            size = 0 if fault == "drop" else size // 2
+        return response.head(min(size, RESPONSE_KEPT))
     body: bytes | None = bytes(response.body) if hasattr(response, "body") else None
-    if hit is not None and hit.effect.fault is not None and body is not None:
-        body = b"" if hit.effect.fault == "drop" else body[: len(body) // 2]
-    _record(journal, scope, getattr(request, "_body", None), response.status_code, body, response.media_type,
-            started, rid, hit)
+    if fault is not None and body is not None:
+        body = b"" if fault == "drop" else body[: len(body) // 2]
+    return body
 
 
 def _record(journal: Journal, scope: Scope, body: bytes | None, status: int, answer: bytes | None,
