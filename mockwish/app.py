@@ -76,7 +76,7 @@ from mockwish.tenants.registry import Seeder, Tenants
 from mockwish.tenants.routes import TenantRouter
 from mockwish.timeline import Timeline
 from mockwish.wire.dispatch import BodyLimit, FrontDoor, RequestIdMiddleware
-from mockwish.wire.openapi import add_security
+from mockwish.wire.openapi import add_security, with_operations
 from mockwish.wire.ratelimit import RateLimiter
 from mockwish.wire.v2 import mount_v2, render_error
 from mockwish.wishpost import oauth_routes as wishpost_oauth_routes
@@ -397,8 +397,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_security(declare_validation_as_400(get_openapi(
-                title=app.title, version=app.version, description=app.description, routes=app.routes)))
+            # the API operations' path items come from their registries (wire.openapi.OperationRoutes)
+            app.openapi_schema = add_security(declare_validation_as_400(with_operations(get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes),
+                app.routes)))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the schema

@@ -3,11 +3,13 @@ dir's tables are the ones this version of mockwish writes."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from functools import cache
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, event, text
+from sqlalchemy import Connection, Engine, bindparam, create_engine, create_mock_engine, event, text
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+from sqlalchemy.sql.ddl import ExecutableDDLElement
 from sqlmodel import SQLModel
 
 from mockwish.config import Settings
@@ -80,11 +82,27 @@ def _ddl(conn: Connection) -> frozenset[tuple[str, str, str]]:
 
 @cache
 def _expected_ddl() -> frozenset[tuple[str, str, str]]:
-    """What create_all writes, read back from a scratch in-memory database once per process."""
-    scratch = create_engine("sqlite://")
-    SQLModel.metadata.create_all(scratch)
-    with scratch.connect() as conn:
-        return _ddl(conn)
+    """What create_all writes, read back from a scratch in-memory database once per process. The statements
+    are create_all's own, compiled by a mock engine and run on a bare sqlite3 connection: the text compared is
+    still SQLite's, without a second engine and its per-table existence checks (a third of the ~22 ms this
+    cost every start)."""
+    statements: list[str] = []
+
+    def collect(ddl: ExecutableDDLElement, *_: object, **__: object) -> None:
+        statements.append(str(ddl.compile(dialect=mock.dialect)))
+
+    mock = create_mock_engine("sqlite://", collect)
+    SQLModel.metadata.create_all(mock, checkfirst=False)
+    scratch = sqlite3.connect(":memory:")
+    try:
+        for statement in statements:
+            scratch.execute(statement)
+        names = list(SQLModel.metadata.tables)
+        rows = scratch.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN "
+                               f"({', '.join('?' * len(names))})", names)
+        return frozenset((kind, name, sql) for kind, name, sql in rows)
+    finally:
+        scratch.close()
 
 
 def schema_is_current(engine: Engine) -> bool:

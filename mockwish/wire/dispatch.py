@@ -2,11 +2,13 @@
 
 The front door (`FrontDoor`, called first by the app itself, mockwish.app.MockwishApp): a request whose
 method and path name an API operation goes straight to that operation's pipeline through one dict lookup,
-before FastAPI's own middleware stack, the router's linear scan over ~200 routes and its dependency solving.
-Each pipeline (wire.v2.handle, wishpost.ops.handle) answers every outcome itself, errors included, so nothing
-of that stack is needed on the way; the front door adds the request id, and maps the WishPost port's root
-paths as the WishPost port middleware does. The FastAPI routes the surfaces also register describe the
-same operations in /openapi.json (and would serve them if the front door were removed).
+before FastAPI's own middleware stack, the router's linear scan and its dependency solving. Each pipeline
+(wire.v2.handle, wishpost.ops.handle) answers every outcome itself, errors included, so nothing of that
+stack is needed on the way; the front door adds the request id, and maps the WishPost port's root paths as
+the WishPost port middleware does. The operations have no FastAPI route each: one
+`wire.openapi.OperationRoutes` per surface stands for them in the router (another method is a 405, a
+trailing slash a redirect, and it would serve them if the front door were removed) and gives /openapi.json
+their path items.
 
 Every other route (the sandbox control API, the authorize pages, files, docs) goes through FastAPI and its
 middleware stack. Those routes read their bodies through FastAPI, which knows no size limit: `BodyLimit`

@@ -315,11 +315,15 @@ def _endpoint(op: Operation) -> Callable[[Request], Any]:
 
 
 def mount_v2(app: FastAPI, routers: list[V2Router]) -> Routes:
-    """Register every operation under each of its prefixes, GET and POST; returns the routes for the
-    front door (wire.dispatch)."""
-    from mockwish.wire.openapi import operation_docs
+    """Register every operation under each of its prefixes, GET and POST, as one entry of the app's routes
+    (wire.openapi.OperationRoutes: /openapi.json documents the first prefix); returns the routes for the
+    front door (wire.dispatch), which answers them."""
+    from functools import partial
+
+    from mockwish.wire.openapi import OperationRoutes, operation_docs
 
     routes: Routes = {}
+    block = OperationRoutes()
     for router in routers:
         for op in router.operations:
             endpoint = _endpoint(op)
@@ -327,10 +331,8 @@ def mount_v2(app: FastAPI, routers: list[V2Router]) -> Routes:
                 routes[("GET", prefix + op.path)] = routes[("POST", prefix + op.path)] = endpoint
             for prefix in op.prefixes:
                 for method in ("GET", "POST"):
-                    app.add_api_route(
-                        prefix + op.path, endpoint, methods=[method], response_class=Response,
-                        include_in_schema=prefix == op.prefixes[0],
-                        name=f"{method.lower()}{prefix}{op.path}".replace("/", "_").replace("-", "_"),
-                        **operation_docs(op, method),
-                    )
+                    block.add(prefix + op.path, method, endpoint,
+                              f"{method.lower()}{prefix}{op.path}".replace("/", "_").replace("-", "_"),
+                              partial(operation_docs, op, method) if prefix == op.prefixes[0] else None)
+    app.router.routes.append(block)
     return routes

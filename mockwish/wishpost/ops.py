@@ -382,21 +382,24 @@ def _endpoint(op: WPOperation) -> Callable[[Request], Any]:
 
 
 def mount_wishpost(app: FastAPI, routers: list[WishPostRouter]) -> Routes:
-    """Register every operation at /wishpost<path> (and its aliases); the documented path is in /openapi.json.
-    Returns the routes for the front door (wire.dispatch)."""
+    """Register every operation at /wishpost<path> (and its aliases), as one entry of the app's routes
+    (wire.openapi.OperationRoutes); the documented path is in /openapi.json. Returns the routes for the front
+    door (wire.dispatch), which answers them."""
+    from functools import partial
+
+    from mockwish.wire.openapi import OperationRoutes
     from mockwish.wishpost.openapi import operation_docs
 
     routes: Routes = {}
+    block = OperationRoutes()
     for router in routers:
         for op in router.operations:
             endpoint = _endpoint(op)
             for path in (op.path, *op.aliases):
                 for method in op.methods:
                     routes[(method, PREFIX + path)] = endpoint
-                    app.add_api_route(
-                        PREFIX + path, endpoint, methods=[method], response_class=Response,
-                        include_in_schema=path == op.path,
-                        name=f"wishpost_{method.lower()}{path}".replace("/", "_").replace("-", "_"),
-                        **operation_docs(op, method),
-                    )
+                    block.add(PREFIX + path, method, endpoint,
+                              f"wishpost_{method.lower()}{path}".replace("/", "_").replace("-", "_"),
+                              partial(operation_docs, op, method) if path == op.path else None)
+    app.router.routes.append(block)
     return routes
