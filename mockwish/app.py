@@ -328,6 +328,7 @@ def freeze_start_objects() -> None:
     if not _frozen:
         _frozen = True
         gc.freeze()
+    gc.enable()  # `mockwish serve` starts without it (mockwish.cli.serve)
 
 
 def warm_generators() -> None:

@@ -69,6 +69,10 @@ def serve(
     wishpost_port: Annotated[int | None, typer.Option(help="WishPost port, 0: off (MOCKWISH_WISHPOST_PORT)")] = None,
 ) -> None:
     """Create/seed the database when empty and serve the API (and WishPost at the root of its own port)."""
+    # No garbage collection while the start builds what lives as long as the process (modules, the app, its
+    # tables and models): the collector walked it half-built several times, ~0.1-0.2 s of each start. It is
+    # enabled again once that is frozen out of its reach (mockwish.app.freeze_start_objects).
+    gc.disable()
     from mockwish.app import create_app
 
     settings = _settings(host=host, port=port, data_dir=data_dir, wishpost_port=wishpost_port)
