@@ -180,18 +180,18 @@ class StoreOwner:
         try:
             yield
         except BaseException:
-            changed = raw.total_changes != before
-            if nested and raw.in_transaction:
-                if changed:
-                    raw.execute(f"ROLLBACK TO {SAVEPOINT}")
-                raw.execute(f"RELEASE {SAVEPOINT}")
-            elif nested:  # SQLite rolled back the whole transaction (an I/O error): the batch is lost
-                self._lose(conn)
-            elif changed:
-                conn.rollback()
-                raw.rollback()
-            if changed:
-                self._rolled_back()
+            if nested and not raw.in_transaction:  # SQLite rolled back the whole transaction (an I/O error)
+                self._lose(conn)  # the batch is lost
+            else:
+                if raw.total_changes != before:
+                    if nested:
+                        raw.execute(f"ROLLBACK TO {SAVEPOINT}")
+                    else:
+                        conn.rollback()
+                        raw.rollback()
+                    self._rolled_back()
+                if nested:
+                    raw.execute(f"RELEASE {SAVEPOINT}")
             self._note_pending(conn, raw)
             raise
         if nested:
