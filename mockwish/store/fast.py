@@ -5,13 +5,15 @@ lookups). Shared by every surface's store module."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import JSON, Boolean, Connection, DateTime
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+from mockwish.store.chunks import chunks
 
 Row = dict[str, Any]
 
@@ -35,6 +37,12 @@ class FastRead:
     def first(self, conn: Connection, params: Sequence[Any]) -> Row | None:
         found = self.rows(conn, params)
         return found[0] if found else None
+
+    def rows_in(self, conn: Connection, params: Sequence[Any], values: Sequence[Any]) -> Iterator[Row]:
+        """The rows of a WHERE clause with `IN ({ids})`, `values` bound there a part at a time (SQLite's
+        bound-parameter limit) after `params`; within each part in the clause's order."""
+        for part in chunks(values):
+            yield from self.rows(conn, (*params, *part), self.sql.format(ids=", ".join("?" * len(part))))
 
 
 class FastUpdate:

@@ -117,11 +117,8 @@ def variants_of(conn: Connection, merchant_id: str, product_ids: Iterable[str]) 
     out: dict[str, list[Row]] = {pid: [] for pid in ids}
     if not ids:
         return out
-    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-        chunk = ids[start:start + 500]
-        sql = _VARIANTS_OF.sql.format(ids=", ".join("?" * len(chunk)))
-        for r in _VARIANTS_OF.rows(conn, (merchant_id, *chunk), sql):
-            out[r["product_id"]].append(r)
+    for r in _VARIANTS_OF.rows_in(conn, (merchant_id,), ids):
+        out[r["product_id"]].append(r)
     return out
 
 
@@ -136,12 +133,7 @@ _VARIANT_IDS_OF = "SELECT id FROM variant WHERE product_id = ? AND merchant_id =
 
 def variants_by_ids(conn: Connection, merchant_id: str, ids: Sequence[str]) -> dict[str, Row]:
     """The merchant's variants of these ids, by id."""
-    out: dict[str, Row] = {}
-    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-        chunk = ids[start:start + 500]
-        sql = _VARIANTS_BY_IDS.sql.format(ids=", ".join("?" * len(chunk)))
-        out.update((r["id"], r) for r in _VARIANTS_BY_IDS.rows(conn, (merchant_id, *chunk), sql))
-    return out
+    return {r["id"]: r for r in _VARIANTS_BY_IDS.rows_in(conn, (merchant_id,), ids)}
 
 
 def variant_by_sku(conn: Connection, merchant_id: str, sku: str) -> Row | None:

@@ -106,10 +106,7 @@ class Listing:
 
 def by_ids(conn: Connection, merchant_id: str, ids: Sequence[str]) -> dict[str, Row]:
     """The merchant's orders among `ids` (at most a page: under SQLite's bound-parameter limit)."""
-    if not ids:
-        return {}
-    rows = _BY_IDS.rows(conn, (merchant_id, *ids), _BY_IDS.sql.format(ids=", ".join("?" * len(ids))))
-    return {r["id"]: r for r in rows}
+    return {r["id"]: r for r in _BY_IDS.rows_in(conn, (merchant_id,), ids)}
 
 
 def save(conn: Connection, order_id: str, changes: Row) -> None:

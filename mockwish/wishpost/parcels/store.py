@@ -46,10 +46,9 @@ def by_ids(conn: Connection, user_id: str, ids: Sequence[str]) -> dict[str, Row]
     with `user_id = ?` beside `id IN (...)`, SQLite (without statistics) walks every parcel of the user
     through ix_parcel_user_seq instead of the primary key."""
     out: dict[str, Row] = {}
-    for part in chunks(ids):
-        for r in _BY_IDS.rows(conn, part, _BY_IDS.sql.format(ids=", ".join("?" * len(part)))):
-            if r["user_id"] == user_id:
-                out[r["id"]] = r
+    for r in _BY_IDS.rows_in(conn, (), ids):
+        if r["user_id"] == user_id:
+            out[r["id"]] = r
     return out
 
 
