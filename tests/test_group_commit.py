@@ -52,6 +52,13 @@ def outside(db: Path) -> set[int]:
         look.close()
 
 
+def rollbacks(owner: StoreOwner) -> list[bool]:
+    """One entry per time the owner tells its listeners (the read cache) that changed rows were rolled back."""
+    told: list[bool] = []
+    owner.rollback_listeners.append(lambda: told.append(True))
+    return told
+
+
 def insert(owner: StoreOwner, row_id: int, fail: bool = False, parent: int | None = None) -> None:
     with owner.begin(defer=True) as conn:
         conn.execute(text("INSERT INTO row (id, v, parent) VALUES (:id, 'x', :p)"), {"id": row_id, "p": parent})
@@ -89,8 +96,7 @@ def test_the_requests_of_one_turn_share_one_commit_made_when_the_loop_turns(stor
 
 def test_a_failing_request_undoes_its_own_work_and_nobody_elses(store: tuple[StoreOwner, Path]) -> None:
     owner, db = store
-    rolled_back: list[bool] = []
-    owner.rollback_listeners.append(lambda: rolled_back.append(True))
+    rolled_back = rollbacks(owner)
 
     async def body(owner: StoreOwner) -> None:
         insert(owner, 1)
@@ -164,8 +170,7 @@ def test_an_answer_leaves_only_after_its_write_is_committed(store: tuple[StoreOw
 
 def test_a_batch_that_cannot_commit_is_never_acknowledged(store: tuple[StoreOwner, Path]) -> None:
     owner, db = store
-    rolled_back: list[bool] = []
-    owner.rollback_listeners.append(lambda: rolled_back.append(True))
+    rolled_back = rollbacks(owner)
 
     async def body(owner: StoreOwner) -> None:
         loop = asyncio.get_running_loop()
