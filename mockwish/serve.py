@@ -36,11 +36,9 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _config(app: FastAPI, settings: Settings, port: int, lifespan: Literal["auto", "on", "off"]) -> uvicorn.Config:
-    # answers written when the loop turns (mockwish.deferred_writes); else uvicorn's own protocol. Group commit
-    # needs them: the transport commits the loop's batch before it sends (mockwish.store.owner)
-    group = settings.defer_writes and settings.group_commit
-    GROUP.enabled = group
-    http = http_protocol(GROUP.commit if group else None) if settings.defer_writes else "auto"
+    # answers written when the loop turns (mockwish.deferred_writes); else uvicorn's own protocol. With group
+    # commit, the transport commits the loop's batch before it sends (mockwish.store.owner)
+    http = http_protocol(GROUP.commit if GROUP.enabled else None) if settings.defer_writes else "auto"
     return uvicorn.Config(app, host=settings.host, port=port, log_level=settings.log_level,
                           access_log=settings.access_log, lifespan=lifespan, http=http)
 
@@ -57,6 +55,7 @@ async def _serve_both(main: uvicorn.Server, main_sock: socket.socket, wishpost: 
 
 
 def serve(app: FastAPI, settings: Settings) -> None:
+    GROUP.enabled = settings.defer_writes and settings.group_commit  # it needs the deferred-write transport
     main_sock = _bind(settings.host, settings.port)
     wp_sock = None
     if settings.own_wishpost_port:

@@ -44,7 +44,7 @@ class Timeline:
         """Settle what is due at `now` and commit it, before the request's own transaction. When nothing is
         due and nobody committed (nearly every request), that is one pread and a comparison per part; after a
         commit, one PRAGMA; no transaction either way."""
-        raw = owner.raw(settle=False)  # a look that a pending batch (group commit) does not disturb
+        raw = owner.raw(commit=False)  # a look that a pending batch (group commit) does not disturb
         header = self._probe.header(raw)  # read before the PRAGMA: a commit between the two shows next time
         if all(now < p.next_due for p in self.parts):
             if header is not None and header == self._header:

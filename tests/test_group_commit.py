@@ -90,7 +90,7 @@ def test_the_requests_of_one_turn_share_one_commit_made_when_the_loop_turns(stor
         assert outside(db) == set()  # kept in the turn's transaction
         await turn()
         assert outside(db) == {1, 2}
-        assert not owner.raw(settle=False).in_transaction
+        assert not owner.raw(commit=False).in_transaction
     serving(owner, body)
 
 

@@ -241,11 +241,11 @@ class StoreOwner:
         for listener in self.rollback_listeners:
             listener()
 
-    def raw(self, settle: bool = True) -> sqlite3.Connection:
+    def raw(self, commit: bool = True) -> sqlite3.Connection:
         """The driver connection, for the few statements that skip SQLAlchemy (PRAGMAs, a page copy): with the
-        pending batch committed first, unless `settle` is False (a look that a transaction does not disturb)."""
+        pending batch committed first, unless `commit` is False (a look that a transaction does not disturb)."""
         conn = self._own()
-        if settle and self._pending:
+        if commit and self._pending:
             self.commit_pending()
         if conn is None:
             fairy = self.engine.raw_connection()
